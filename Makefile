@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# pinvm: make <board>_defconfig && make
+#
+# Configuration follows Linux and Buildroot: *_defconfig, menuconfig,
+# nconfig, oldconfig, olddefconfig, savedefconfig, with Debian's
+# kconfig-frontends. Everything built lands in build/.
+
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+
+BUILD		:= build
+KCONFIG		:= Kconfig
+DEFAULT_DEFCONFIG := qemu_virt_defconfig
+VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+KCONFIG_AUTOCONFIG := $(BUILD)/include/config/auto.conf
+KCONFIG_AUTOHEADER := $(BUILD)/include/generated/autoconf.h
+
+CONFIG_TARGETS	:= %_defconfig menuconfig nconfig oldconfig olddefconfig \
+		   savedefconfig
+NO_CONFIG_TARGETS := deps clean distclean help $(CONFIG_TARGETS)
+
+.PHONY: all deps clean distclean help check unit system run bench \
+	menuconfig nconfig oldconfig olddefconfig savedefconfig
+
+all: $(BUILD)/pinvm
+
+# Quiet like Linux: "  CC core/bus.o"; V=1 shows every command.
+ifeq ($(V),1)
+Q :=
+quiet = @true
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+endif
+
+# --- dependencies: Debian packages, installed when missing ---------------
+DEPS_BUILD := make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
+	      binutils-aarch64-linux-gnu device-tree-compiler libfdt1 \
+	      kconfig-frontends-nox libfdt-dev:arm64
+DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu
+DEPS_STAMP := $(BUILD)/.deps-ok
+
+deps: $(DEPS_STAMP)
+$(DEPS_STAMP): Makefile board/common/install-deps.sh
+	@mkdir -p $(BUILD)
+	@sh board/common/install-deps.sh $(DEPS_BUILD) $(DEPS_BOARD)
+	@touch $@
+
+# --- configuration ------------------------------------------------------
+%_defconfig: $(DEPS_STAMP)
+	@test -f configs/$@ || { echo "No such board configuration: configs/$@"; \
+		echo "Boards: $$(cd configs && ls)"; exit 1; }
+	kconfig-conf --defconfig=configs/$@ $(KCONFIG)
+
+menuconfig: $(DEPS_STAMP)
+	kconfig-mconf $(KCONFIG)
+
+nconfig: $(DEPS_STAMP)
+	kconfig-nconf $(KCONFIG)
+
+oldconfig: $(DEPS_STAMP)
+	kconfig-conf --oldconfig $(KCONFIG)
+
+olddefconfig: $(DEPS_STAMP)
+	kconfig-conf --olddefconfig $(KCONFIG)
+
+savedefconfig: $(DEPS_STAMP) .config
+	kconfig-conf --savedefconfig=defconfig $(KCONFIG)
+	@echo "Wrote defconfig; copy it to configs/<board>_defconfig to keep it."
+
+# No configuration yet: the embedded default board, as a newcomer expects.
+.config: | $(DEPS_STAMP)
+	@echo "No .config: using configs/$(DEFAULT_DEFCONFIG)"
+	kconfig-conf --defconfig=configs/$(DEFAULT_DEFCONFIG) $(KCONFIG)
+
+KCONFIG_FILES := $(KCONFIG) $(wildcard board/*/Kconfig)
+$(KCONFIG_AUTOCONFIG) $(KCONFIG_AUTOHEADER) &: .config $(KCONFIG_FILES)
+	@mkdir -p $(dir $(KCONFIG_AUTOCONFIG)) $(dir $(KCONFIG_AUTOHEADER))
+	@# This kconfig writes include/config/ below the working directory.
+	cd $(BUILD) && srctree=$(CURDIR) KCONFIG_CONFIG=$(CURDIR)/.config \
+		KCONFIG_AUTOCONFIG=include/config/auto.conf \
+		KCONFIG_AUTOHEADER=include/generated/autoconf.h \
+		kconfig-conf --silentoldconfig $(CURDIR)/$(KCONFIG)
+	@touch $(KCONFIG_AUTOCONFIG) $(KCONFIG_AUTOHEADER)
+
+ifeq ($(filter $(NO_CONFIG_TARGETS),$(MAKECMDGOALS)),)
+-include $(KCONFIG_AUTOCONFIG)
+endif
+
+unquote = $(patsubst "%",%,$(1))
+CROSS_COMPILE ?= $(call unquote,$(CONFIG_CROSS_COMPILE))
+BOARD := $(call unquote,$(CONFIG_BOARD_NAME))
+
+# --- the monitor (arm64, static) --------------------------------------
+CC		:= $(CROSS_COMPILE)gcc
+STRIP		:= $(CROSS_COMPILE)strip
+WARNINGS	:= -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+		   -Wmissing-prototypes -Werror
+COMMON_CFLAGS	:= -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Icore -I$(BUILD)/include \
+		   -include $(KCONFIG_AUTOHEADER)
+CFLAGS		:= -O2 $(COMMON_CFLAGS) -DPINVM_VERSION='"$(VERSION)"' \
+		   $(call unquote,$(CONFIG_EXTRA_CFLAGS))
+LDFLAGS		:= -static
+LDLIBS		:= -lfdt -lpthread
+
+include core/objects.mk drivers/objects.mk
+
+OBJS := $(addprefix $(BUILD)/obj/,$(core-y) $(drivers-y))
+DTB  := $(BUILD)/partition.dtb
+
+$(BUILD)/pinvm: $(OBJS)
+	$(quiet) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+
+$(BUILD)/obj/%.o: %.c $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) CC $<
+	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/obj/core/partition_blob.o: core/partition_blob.S $(DTB)
+	@mkdir -p $(dir $@)
+	$(quiet) AS $<
+	$(Q)$(CC) -DPARTITION_DTB='"$(DTB)"' -c -o $@ $<
+
+# dtc warnings are errors: a partition that dtc doubts is not built.
+DTC := dtc
+DTC_FLAGS := -I dts -O dtb -i dts -i $(dir $(call unquote,$(CONFIG_PARTITION_DTS)))
+$(DTB): $(call unquote,$(CONFIG_PARTITION_DTS)) $(wildcard dts/*.dtsi) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) DTC $<
+	$(Q)$(DTC) $(DTC_FLAGS) -o $@ $< 2> $@.log; \
+		ret=$$?; cat $@.log >&2; \
+		if [ $$ret -ne 0 ] || [ -s $@.log ]; then rm -f $@; \
+		echo "dtc: $< has errors or warnings (treated as errors)" >&2; exit 1; fi
+
+-include $(OBJS:.o=.d)
+
+include test/guests/guests.mk
+include board/$(or $(BOARD),qemu-virt)/board.mk
+include test/test.mk
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/pinvm $(BUILD)/*.dtb $(BUILD)/unit \
+		$(BUILD)/guests $(BUILD)/rootfs $(BUILD)/*.cpio.gz
+
+distclean:
+	rm -rf $(BUILD) .config .config.old defconfig
+
+help:
+	@echo "pinvm — a per-board VMM for ARM64 edge devices"
+	@echo
+	@echo "  make run                  boot the emulated board with its demo guests"
+	@echo "  make check                all tests: unit (host, ASan/UBSan) and system (emulated board)"
+	@echo "  make <board>_defconfig    configure for a board: $$(cd configs && ls | tr '\n' ' ')"
+	@echo "  make menuconfig / nconfig / oldconfig / olddefconfig / savedefconfig"
+	@echo "  make                      build build/pinvm"
+	@echo "  make unit / make system   one layer of the tests"
+	@echo "  make deps                 install the Debian packages the build needs"
+	@echo "  make clean / distclean"

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The MMIO bus: region table and the checks every trapped access passes
+ * before a driver sees it. This is the hot path of every MMIO exit: no
+ * allocation, no locks, a binary search and a handful of compares.
+ */
+#include <string.h>
+
+#include "bus.h"
+
+static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+int bus_add(struct bus *bus, const struct region *r, struct pinvm_error *err)
+{
+	unsigned int i, pos;
+
+	if (r->size == 0 || r->base + r->size < r->base) {
+		error_set(err, "%s: region 0x%llx+0x%llx is empty or wraps",
+			  r->name, (unsigned long long)r->base,
+			  (unsigned long long)r->size);
+		return -1;
+	}
+	if (bus->nr_regions == BUS_MAX_REGIONS) {
+		error_set(err, "%s: more than %d MMIO regions in one guest",
+			  r->name, BUS_MAX_REGIONS);
+		return -1;
+	}
+	for (i = 0; i < bus->nr_regions; i++) {
+		const struct region *o = &bus->regions[i];
+
+		if (ranges_overlap(r->base, r->size, o->base, o->size)) {
+			error_set(err, "%s: region 0x%llx+0x%llx overlaps %s",
+				  r->name, (unsigned long long)r->base,
+				  (unsigned long long)r->size, o->name);
+			return -1;
+		}
+	}
+	/* Insert sorted by base so bus_find() can bisect. */
+	for (pos = 0; pos < bus->nr_regions; pos++)
+		if (bus->regions[pos].base > r->base)
+			break;
+	memmove(&bus->regions[pos + 1], &bus->regions[pos],
+		(bus->nr_regions - pos) * sizeof(*r));
+	bus->regions[pos] = *r;
+	bus->nr_regions++;
+	return 0;
+}
+
+struct region *bus_find(struct bus *bus, uint64_t addr)
+{
+	unsigned int lo = 0, hi = bus->nr_regions;
+
+	while (lo < hi) {
+		unsigned int mid = (lo + hi) / 2;
+		struct region *r = &bus->regions[mid];
+
+		if (addr < r->base)
+			hi = mid;
+		else if (addr - r->base >= r->size)
+			lo = mid + 1;
+		else
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * Checks in the order Jailhouse uses: owner, direction, width, alignment,
+ * then the region's end; only an access that passes them all reaches the
+ * driver, as one access of exactly len bytes.
+ */
+enum bus_status bus_access(struct bus *bus, uint64_t addr, uint8_t *data,
+			   unsigned int len, bool is_write)
+{
+	struct region *r = bus_find(bus, addr);
+	uint64_t offset;
+
+	if (!r)
+		return BUS_UNMAPPED;
+	if (!(r->dir & (is_write ? BUS_DIR_WRITE : BUS_DIR_READ)))
+		return BUS_BAD_DIRECTION;
+	if (len == 0 || len > 8 || (len & (len - 1)) ||
+	    !(r->widths & BUS_WIDTH(len)))
+		return BUS_BAD_WIDTH;
+	if ((addr & (len - 1)) && !r->unaligned)
+		return BUS_UNALIGNED;
+	offset = addr - r->base;
+	if (len > r->size - offset)
+		return BUS_STRADDLE;
+	if (is_write) {
+		r->writes++;
+		r->ops->write(r, offset, data, len);
+	} else {
+		r->reads++;
+		r->ops->read(r, offset, data, len);
+	}
+	return BUS_OK;
+}
+
+const char *bus_status_str(enum bus_status status)
+{
+	static const char *const names[] = {
+		[BUS_OK] = "ok",
+		[BUS_UNMAPPED] = "no region owns the address",
+		[BUS_BAD_WIDTH] = "width not allowed",
+		[BUS_BAD_DIRECTION] = "direction not allowed",
+		[BUS_UNALIGNED] = "unaligned",
+		[BUS_STRADDLE] = "straddles the region's end",
+	};
+
+	return status < ARRAY_SIZE(names) ? names[status] : "?";
+}
+
+void bus_reset(struct bus *bus)
+{
+	unsigned int i;
+
+	for (i = 0; i < bus->nr_regions; i++)
+		if (bus->regions[i].ops->reset)
+			bus->regions[i].ops->reset(&bus->regions[i]);
+}
+
+void bus_release(struct bus *bus)
+{
+	unsigned int i;
+
+	for (i = 0; i < bus->nr_regions; i++)
+		if (bus->regions[i].ops->release)
+			bus->regions[i].ops->release(&bus->regions[i]);
+	bus->nr_regions = 0;
+}

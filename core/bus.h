@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A guest's MMIO bus: the regions of guest-physical space that trap to
+ * pinvm, each served by one driver. Built once when the guest is created,
+ * kept sorted, and looked up by binary search on every MMIO exit.
+ */
+#ifndef PINVM_BUS_H
+#define PINVM_BUS_H
+
+#include "pinvm.h"
+
+#define BUS_MAX_REGIONS		32
+
+/* Allowed access widths, as a mask: bit n set means 2^n bytes allowed. */
+#define BUS_WIDTH(len)		(1u << __builtin_ctz(len))
+#define BUS_WIDTHS_ALL		(BUS_WIDTH(1) | BUS_WIDTH(2) | BUS_WIDTH(4) | BUS_WIDTH(8))
+
+#define BUS_DIR_READ		0x1
+#define BUS_DIR_WRITE		0x2
+
+struct region;
+
+/*
+ * data[] holds the access in bus byte order, exactly as KVM hands it in
+ * kvm_run.mmio.data; a driver never swaps it.
+ */
+struct region_ops {
+	void (*read)(struct region *r, uint64_t offset, uint8_t *data,
+		     unsigned int len);
+	void (*write)(struct region *r, uint64_t offset, const uint8_t *data,
+		      unsigned int len);
+	/* Back to the power-on state, on guest reset; may be NULL. */
+	void (*reset)(struct region *r);
+	/* Flush and free what the driver took; may be NULL. */
+	void (*release)(struct region *r);
+};
+
+struct region {
+	uint64_t base;
+	uint64_t size;
+	const char *name;
+	const struct region_ops *ops;
+	void *priv;
+	uint8_t widths;		/* BUS_WIDTH() mask */
+	uint8_t dir;		/* BUS_DIR_* mask */
+	bool unaligned;		/* unaligned accesses allowed */
+	uint64_t reads;
+	uint64_t writes;
+};
+
+struct bus {
+	unsigned int nr_regions;
+	struct region regions[BUS_MAX_REGIONS];
+};
+
+/* Why an access was refused; BUS_OK means the region's driver served it. */
+enum bus_status {
+	BUS_OK = 0,
+	BUS_UNMAPPED,
+	BUS_BAD_WIDTH,
+	BUS_BAD_DIRECTION,
+	BUS_UNALIGNED,
+	BUS_STRADDLE,
+};
+
+/*
+ * Value of a little-endian device register as the bus carries it. For a
+ * device model that, like the PL011, is a little-endian peripheral: a
+ * big-endian guest then sees exactly what it would see on real hardware.
+ */
+static inline uint64_t bus_get_le(const uint8_t *data, unsigned int len)
+{
+	uint64_t v = 0;
+
+	while (len--)
+		v = (v << 8) | data[len];
+	return v;
+}
+
+static inline void bus_put_le(uint8_t *data, unsigned int len, uint64_t v)
+{
+	unsigned int i;
+
+	for (i = 0; i < len; i++, v >>= 8)
+		data[i] = v & 0xff;
+}
+
+int bus_add(struct bus *bus, const struct region *r, struct pinvm_error *err);
+struct region *bus_find(struct bus *bus, uint64_t addr);
+enum bus_status bus_access(struct bus *bus, uint64_t addr, uint8_t *data,
+			   unsigned int len, bool is_write);
+const char *bus_status_str(enum bus_status status);
+void bus_reset(struct bus *bus);
+void bus_release(struct bus *bus);
+
+#endif

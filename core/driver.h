@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Region drivers: one file per device type under drivers/, each matching
+ * guest child nodes by compatible and registering itself at start-up, so a
+ * new device touches one file and one line of drivers/objects.mk.
+ */
+#ifndef PINVM_DRIVER_H
+#define PINVM_DRIVER_H
+
+#include "bus.h"
+#include "partition.h"
+
+struct driver {
+	const char *compatible;
+	/* Extra validation of the node beyond its reg; may be NULL. */
+	int (*check)(const struct partition *p, const struct guest_config *g,
+		     const struct device_config *dev, struct pinvm_error *err);
+	/* Put the device's region(s) on the guest's bus; priv is its state. */
+	int (*attach)(const struct guest_config *g,
+		      const struct device_config *dev, struct bus *bus,
+		      struct pinvm_error *err);
+	struct driver *next;
+};
+
+void driver_register(struct driver *drv);
+const struct driver *driver_find(const char *compatible);
+
+#define DRIVER_REGISTER(d)						\
+	static void __attribute__((constructor)) d##_register(void)	\
+	{								\
+		driver_register(&(d));					\
+	}
+
+#endif

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Guest lifecycle: create a guest's devices and VM, start its vCPU thread on
+ * its own core, stop it, and tear it down. A guest's failure touches no
+ * other guest: each has its own VM, thread and bus.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "guest.h"
+#include "kvm.h"
+#include "loader.h"
+
+static int guest_attach_devices(struct guest *g, struct pinvm_error *err)
+{
+	const struct guest_config *cfg = g->cfg;
+	unsigned int i;
+
+	for (i = 0; i < cfg->nr_devices; i++) {
+		const struct device_config *d = &cfg->devices[i];
+
+		if (d->drv->attach(cfg, d, &g->bus, err))
+			return -1;
+	}
+	return 0;
+}
+
+int guest_boot(struct guest *g, struct pinvm_error *err)
+{
+	uint64_t entry;
+
+	if (kvm_vm_create(g, err) ||
+	    g->cfg->loader->load(g->cfg, &g->mem, &entry, err) ||
+	    kvm_vcpu_set_entry(g, entry, err)) {
+		guest_halt(g);
+		return -1;
+	}
+	return 0;
+}
+
+void guest_halt(struct guest *g)
+{
+	kvm_vm_destroy(g);
+}
+
+int guest_create(struct guest *g, const struct partition *p,
+		 const struct guest_config *cfg, struct pinvm_error *err)
+{
+	memset(g, 0, sizeof(*g));
+	g->cfg = cfg;
+	g->part = p;
+	g->mem = cfg->mem;
+	g->vm_fd = g->vcpu_fd = -1;
+	atomic_init(&g->stop, false);
+	atomic_init(&g->state, GUEST_CREATED);
+	if (guest_attach_devices(g, err) || guest_boot(g, err)) {
+		bus_release(&g->bus);
+		return -1;
+	}
+	return 0;
+}
+
+static void *guest_thread(void *arg)
+{
+	struct guest *g = arg;
+	char comm[16];
+
+	g->tid = syscall(SYS_gettid);
+	snprintf(comm, sizeof(comm), "vcpu-%.10s", g->cfg->name);
+	pthread_setname_np(pthread_self(), comm);
+	pr_info("%s: running on core %u (vcpu thread %d)", g->cfg->name,
+		g->cfg->cpu, (int)g->tid);
+	vcpu_run_loop(g);
+	pthread_kill(g->notify, SIGUSR2);
+	return NULL;
+}
+
+static int guest_thread_attr(struct guest *g, pthread_attr_t *attr,
+			     struct pinvm_error *err)
+{
+	cpu_set_t cpus;
+	int ret;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(g->cfg->cpu, &cpus);
+	pthread_attr_init(attr);
+	/* Born pinned: the vCPU never runs a single instruction elsewhere. */
+	ret = pthread_attr_setaffinity_np(attr, sizeof(cpus), &cpus);
+	if (!ret && IS_ENABLED(CONFIG_VCPU_SCHED_FIFO)) {
+		struct sched_param sp = {
+			.sched_priority = CONFIG_VCPU_SCHED_PRIORITY,
+		};
+
+		ret = pthread_attr_setinheritsched(attr, PTHREAD_EXPLICIT_SCHED);
+		if (!ret)
+			ret = pthread_attr_setschedpolicy(attr, SCHED_FIFO);
+		if (!ret)
+			ret = pthread_attr_setschedparam(attr, &sp);
+	}
+	if (ret) {
+		error_set(err, "%s: cannot set up the vCPU thread: %s",
+			  g->cfg->path, strerror(ret));
+		pthread_attr_destroy(attr);
+		return -1;
+	}
+	return 0;
+}
+
+int guest_start(struct guest *g, pthread_t notify, struct pinvm_error *err)
+{
+	pthread_attr_t attr;
+	int ret;
+
+	if (guest_thread_attr(g, &attr, err))
+		return -1;
+	g->notify = notify;
+	atomic_store(&g->state, GUEST_RUNNING);
+	ret = pthread_create(&g->thread, &attr, guest_thread, g);
+	pthread_attr_destroy(&attr);
+	if (ret) {
+		atomic_store(&g->state, GUEST_CREATED);
+		error_set(err, "%s: cannot start the vCPU thread on core %u: %s",
+			  g->cfg->path, g->cfg->cpu, strerror(ret));
+		return -1;
+	}
+	return 0;
+}
+
+bool guest_running(const struct guest *g)
+{
+	return atomic_load(&g->state) == GUEST_RUNNING;
+}
+
+void guest_request_stop(struct guest *g)
+{
+	atomic_store(&g->stop, true);
+	if (atomic_load(&g->state) == GUEST_RUNNING)
+		vcpu_kick(g);
+}
+
+void guest_join(struct guest *g)
+{
+	if (atomic_load(&g->state) != GUEST_CREATED)
+		pthread_join(g->thread, NULL);
+}
+
+void guest_destroy(struct guest *g)
+{
+	bus_release(&g->bus);
+	guest_halt(g);
+}

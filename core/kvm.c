@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * arm64 KVM: the VM with its RAM slots, the single vCPU, the in-kernel vGIC
+ * at the board's GIC addresses, and the vCPU's boot state.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "kvm.h"
+
+#define ARM64_CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
+				 KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
+
+/* EL1h with D, A, I and F masked: the arm64 boot protocol's entry state. */
+#define PSTATE_BOOT		(PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | \
+				 PSR_F_BIT | PSR_MODE_EL1h)
+
+static int kvm_fd = -1;
+static int kvm_run_size;
+static unsigned int kvm_gic_version;
+
+static const struct {
+	int cap;
+	const char *name;
+} kvm_required_caps[] = {
+	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
+	{ KVM_CAP_ONE_REG, "KVM_CAP_ONE_REG" },
+	{ KVM_CAP_DEVICE_CTRL, "KVM_CAP_DEVICE_CTRL" },
+	{ KVM_CAP_ARM_PSCI_0_2, "KVM_CAP_ARM_PSCI_0_2" },
+	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
+	{ KVM_CAP_ARM_INJECT_EXT_DABT, "KVM_CAP_ARM_INJECT_EXT_DABT" },
+};
+
+static int gic_device_type(void)
+{
+	return kvm_gic_version == 3 ? KVM_DEV_TYPE_ARM_VGIC_V3 :
+				      KVM_DEV_TYPE_ARM_VGIC_V2;
+}
+
+/* A throw-away VM proves the host can give every guest its vGIC. */
+static int kvm_check_vgic(struct pinvm_error *err)
+{
+	struct kvm_create_device dev = {
+		.type = gic_device_type(),
+		.flags = KVM_CREATE_DEVICE_TEST,
+	};
+	int vm, ret;
+
+	vm = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (vm < 0) {
+		error_set(err, "KVM_CREATE_VM failed: %s", strerror(errno));
+		return -1;
+	}
+	ret = ioctl(vm, KVM_CREATE_DEVICE, &dev);
+	close(vm);
+	if (ret < 0) {
+		error_set(err, "KVM on this host cannot give guests a GICv%u (KVM_CREATE_DEVICE: %s); pinvm was built with CONFIG_VGIC_V%u: choose the GIC version this host's KVM offers",
+			  kvm_gic_version, strerror(errno), kvm_gic_version);
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err)
+{
+	unsigned int i;
+	int ver;
+
+	kvm_gic_version = gic_version;
+	kvm_fd = open(dev, O_RDWR | O_CLOEXEC);
+	if (kvm_fd < 0) {
+		error_set(err, "cannot open %s: %s (is this kernel built with KVM, and booted at EL2?)",
+			  dev, strerror(errno));
+		return -1;
+	}
+	ver = ioctl(kvm_fd, KVM_GET_API_VERSION, 0);
+	if (ver != KVM_API_VERSION) {
+		error_set(err, "%s: KVM API version %d, pinvm needs %d", dev,
+			  ver, KVM_API_VERSION);
+		goto fail;
+	}
+	for (i = 0; i < ARRAY_SIZE(kvm_required_caps); i++) {
+		if (ioctl(kvm_fd, KVM_CHECK_EXTENSION,
+			  kvm_required_caps[i].cap) <= 0) {
+			error_set(err, "%s: KVM lacks %s, which pinvm needs",
+				  dev, kvm_required_caps[i].name);
+			goto fail;
+		}
+	}
+	kvm_run_size = ioctl(kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (kvm_run_size < (int)sizeof(struct kvm_run)) {
+		error_set(err, "%s: KVM_GET_VCPU_MMAP_SIZE failed", dev);
+		goto fail;
+	}
+	if (kvm_check_vgic(err))
+		goto fail;
+	return 0;
+fail:
+	kvm_exit();
+	return -1;
+}
+
+void kvm_exit(void)
+{
+	if (kvm_fd >= 0)
+		close(kvm_fd);
+	kvm_fd = -1;
+}
+
+static int kvm_map_ram(struct guest *g, struct pinvm_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->mem.nr_ram; i++) {
+		struct guest_ram *r = &g->mem.ram[i];
+		struct kvm_userspace_memory_region slot = {
+			.slot = i,
+			.guest_phys_addr = r->base,
+			.memory_size = r->size,
+		};
+
+		/* Populated up front: no page faults once the guest runs. */
+		r->host = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+			       MAP_POPULATE, -1, 0);
+		if (r->host == MAP_FAILED) {
+			r->host = NULL;
+			error_set(err, "%s: memory: cannot allocate 0x%llx bytes: %s",
+				  g->cfg->path, (unsigned long long)r->size,
+				  strerror(errno));
+			return -1;
+		}
+		slot.userspace_addr = (uintptr_t)r->host;
+		if (ioctl(g->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0) {
+			error_set(err, "%s: memory: KVM_SET_USER_MEMORY_REGION 0x%llx+0x%llx: %s",
+				  g->cfg->path, (unsigned long long)r->base,
+				  (unsigned long long)r->size, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int kvm_set_gic_addr(int dev_fd, uint64_t type, uint64_t addr)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_ARM_VGIC_GRP_ADDR,
+		.attr = type,
+		.addr = (uintptr_t)&addr,
+	};
+
+	return ioctl(dev_fd, KVM_SET_DEVICE_ATTR, &attr);
+}
+
+/* After the vCPU exists: the vGIC sizes its redistributors by the vCPUs. */
+static int kvm_create_vgic(struct guest *g, struct pinvm_error *err)
+{
+	const struct gic_config *gic = &g->part->gic;
+	struct kvm_create_device dev = { .type = gic_device_type() };
+	struct kvm_device_attr init = {
+		.group = KVM_DEV_ARM_VGIC_GRP_CTRL,
+		.attr = KVM_DEV_ARM_VGIC_CTRL_INIT,
+	};
+	bool v3 = gic->version == 3;
+	int ret;
+
+	if (ioctl(g->vm_fd, KVM_CREATE_DEVICE, &dev) < 0) {
+		error_set(err, "%s: cannot create the GICv%u: %s", g->cfg->path,
+			  gic->version, strerror(errno));
+		return -1;
+	}
+	ret = kvm_set_gic_addr(dev.fd, v3 ? KVM_VGIC_V3_ADDR_TYPE_DIST :
+				       KVM_VGIC_V2_ADDR_TYPE_DIST,
+			       gic->dist_base);
+	if (!ret)
+		ret = kvm_set_gic_addr(dev.fd, v3 ? KVM_VGIC_V3_ADDR_TYPE_REDIST :
+					       KVM_VGIC_V2_ADDR_TYPE_CPU,
+				       gic->cpu_base);
+	if (!ret)
+		ret = ioctl(dev.fd, KVM_SET_DEVICE_ATTR, &init);
+	/* The VM holds its own reference to the device. */
+	close(dev.fd);
+	if (ret < 0) {
+		error_set(err, "%s: cannot set up the GICv%u at %s: %s",
+			  g->cfg->path, gic->version, gic->path,
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int kvm_set_reg(int vcpu_fd, uint64_t id, uint64_t val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)&val };
+
+	return ioctl(vcpu_fd, KVM_SET_ONE_REG, &reg);
+}
+
+static int kvm_vcpu_init(struct guest *g, struct pinvm_error *err)
+{
+	struct kvm_vcpu_init init;
+
+	if (ioctl(g->vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0) {
+		error_set(err, "%s: KVM_ARM_PREFERRED_TARGET: %s", g->cfg->path,
+			  strerror(errno));
+		return -1;
+	}
+	memset(init.features, 0, sizeof(init.features));
+	init.features[0] = 1u << KVM_ARM_VCPU_PSCI_0_2;
+	if (ioctl(g->vcpu_fd, KVM_ARM_VCPU_INIT, &init) < 0) {
+		error_set(err, "%s: KVM_ARM_VCPU_INIT: %s", g->cfg->path,
+			  strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_vcpu_set_entry(struct guest *g, uint64_t entry, struct pinvm_error *err)
+{
+	if (kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.pstate), PSTATE_BOOT) ||
+	    kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.pc), entry)) {
+		error_set(err, "%s: cannot set the vCPU's entry state: %s",
+			  g->cfg->path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int kvm_vm_create(struct guest *g, struct pinvm_error *err)
+{
+	g->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (g->vm_fd < 0) {
+		error_set(err, "%s: KVM_CREATE_VM: %s", g->cfg->path,
+			  strerror(errno));
+		return -1;
+	}
+	if (kvm_map_ram(g, err))
+		return -1;
+	g->vcpu_fd = ioctl(g->vm_fd, KVM_CREATE_VCPU, 0);
+	if (g->vcpu_fd < 0) {
+		error_set(err, "%s: KVM_CREATE_VCPU: %s", g->cfg->path,
+			  strerror(errno));
+		return -1;
+	}
+	g->run = mmap(NULL, kvm_run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      g->vcpu_fd, 0);
+	if (g->run == MAP_FAILED) {
+		g->run = NULL;
+		error_set(err, "%s: cannot map kvm_run: %s", g->cfg->path,
+			  strerror(errno));
+		return -1;
+	}
+	if (kvm_vcpu_init(g, err))
+		return -1;
+	return kvm_create_vgic(g, err);
+}
+
+void kvm_vm_destroy(struct guest *g)
+{
+	unsigned int i;
+
+	if (g->run)
+		munmap(g->run, kvm_run_size);
+	g->run = NULL;
+	if (g->vcpu_fd >= 0)
+		close(g->vcpu_fd);
+	if (g->vm_fd >= 0)
+		close(g->vm_fd);
+	g->vcpu_fd = g->vm_fd = -1;
+	for (i = 0; i < g->mem.nr_ram; i++) {
+		if (g->mem.ram[i].host)
+			munmap(g->mem.ram[i].host, g->mem.ram[i].size);
+		g->mem.ram[i].host = NULL;
+	}
+}
+
+int kvm_inject_dabt(struct guest *g)
+{
+	struct kvm_vcpu_events ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.ext_dabt_pending = 1;
+	return ioctl(g->vcpu_fd, KVM_SET_VCPU_EVENTS, &ev);
+}

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The KVM calls pinvm makes, behind a few functions, so the run loop and the
+ * guest lifecycle read as what they do rather than as ioctls.
+ */
+#ifndef PINVM_KVM_H
+#define PINVM_KVM_H
+
+#include "guest.h"
+
+/* Open /dev/kvm and check every capability pinvm needs, with a test VM. */
+int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err);
+void kvm_exit(void);
+
+int kvm_vm_create(struct guest *g, struct pinvm_error *err);
+/* PC at the image entry, EL1h, exceptions masked, MMU off. */
+int kvm_vcpu_set_entry(struct guest *g, uint64_t entry, struct pinvm_error *err);
+void kvm_vm_destroy(struct guest *g);
+/* Make the vCPU take an external data abort on the access that exited. */
+int kvm_inject_dabt(struct guest *g);
+
+#endif

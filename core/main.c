@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pinvm: start-up and shutdown. Validate the whole partition, check KVM,
+ * create every guest, and only then start them; wait until all guests have
+ * stopped or a signal says to stop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libfdt.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "guest.h"
+#include "kvm.h"
+
+#ifndef PINVM_VERSION
+#define PINVM_VERSION "unknown"
+#endif
+
+extern const char partition_dtb[], partition_dtb_end[];
+
+struct options {
+	const char *partition;
+	const char *image_dir;
+	const char *kvm_dev;
+	bool check_only;
+};
+
+static struct partition part;
+static struct guest guests[CONFIG_MAX_GUESTS];
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: pinvm [options]\n"
+		"Run the board's guests, one per core, as the partition says.\n\n"
+		"  -p, --partition FILE  use this partition blob instead of the built-in one\n"
+		"  -i, --image-dir DIR   find relative guest images here (default %s)\n"
+		"  -k, --kvm DEV         the KVM device (default /dev/kvm)\n"
+		"  -t, --timestamps      prefix guest lines with seconds since pinvm started\n"
+		"  -c, --check           validate the partition and its images, then exit\n"
+		"  -V, --version         print the version and the board\n"
+		"  -h, --help            this text\n",
+		CONFIG_IMAGE_DIR);
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "partition", required_argument, NULL, 'p' },
+		{ "image-dir", required_argument, NULL, 'i' },
+		{ "kvm", required_argument, NULL, 'k' },
+		{ "timestamps", no_argument, NULL, 't' },
+		{ "check", no_argument, NULL, 'c' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	o->image_dir = CONFIG_IMAGE_DIR;
+	o->kvm_dev = "/dev/kvm";
+	while ((c = getopt_long(argc, argv, "p:i:k:tcVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->partition = optarg;
+			break;
+		case 'i':
+			o->image_dir = optarg;
+			break;
+		case 'k':
+			o->kvm_dev = optarg;
+			break;
+		case 't':
+			log_timestamps = true;
+			break;
+		case 'c':
+			o->check_only = true;
+			break;
+		case 'V':
+			printf("pinvm %s for %s\n", PINVM_VERSION,
+			       CONFIG_BOARD_NAME);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		pr_err("unexpected argument '%s' (see pinvm --help)",
+		       argv[optind]);
+		return -1;
+	}
+	return 0;
+}
+
+static void *read_partition_file(const char *path, struct pinvm_error *err)
+{
+	struct stat st;
+	void *blob = NULL;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		error_set(err, "%s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	blob = malloc(st.st_size ? st.st_size : 1);
+	if (!blob || read(fd, blob, st.st_size) != st.st_size) {
+		error_set(err, "%s: cannot read: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (st.st_size < (off_t)sizeof(struct fdt_header) ||
+	    fdt_totalsize(blob) > (uint64_t)st.st_size) {
+		error_set(err, "%s: truncated: the file has %lld bytes, the device tree header says %u",
+			  path, (long long)st.st_size,
+			  st.st_size < (off_t)sizeof(struct fdt_header) ?
+			  0 : fdt_totalsize(blob));
+		goto fail;
+	}
+	goto out;
+fail:
+	free(blob);
+	blob = NULL;
+out:
+	if (fd >= 0)
+		close(fd);
+	return blob;
+}
+
+/* Whether a CPU list such as "0-3,6" (sysfs format) holds cpu. */
+static bool cpu_list_has(const char *list, unsigned int cpu)
+{
+	while (*list) {
+		char *end;
+		unsigned long lo = strtoul(list, &end, 10), hi = lo;
+
+		if (end == list)
+			return false;
+		if (*end == '-')
+			hi = strtoul(end + 1, &end, 10);
+		if (cpu >= lo && cpu <= hi)
+			return true;
+		list = *end == ',' ? end + 1 : end + strlen(end);
+	}
+	return false;
+}
+
+/*
+ * A guest's core must be online before anything starts. Not our affinity:
+ * isolcpus keeps guest cores out of every default mask, which is the point.
+ */
+static int check_cores(const struct partition *p, struct pinvm_error *err)
+{
+	const char *path = "/sys/devices/system/cpu/online";
+	char online[256] = "";
+	unsigned int i;
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f || !fgets(online, sizeof(online), f)) {
+		error_set(err, "%s: cannot read: %s", path, strerror(errno));
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fclose(f);
+	for (i = 0; i < p->nr_guests; i++) {
+		const struct guest_config *g = &p->guests[i];
+
+		if (!cpu_list_has(online, g->cpu)) {
+			error_set(err, "%s: %s: cpu: core %u is not online on this host (online: %.*s)",
+				  p->source, g->path, g->cpu,
+				  (int)strcspn(online, "\n"), online);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int create_guests(struct pinvm_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < part.nr_guests; i++) {
+		if (guest_create(&guests[i], &part, &part.guests[i], err)) {
+			while (i--)
+				guest_destroy(&guests[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void stop_guests(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < part.nr_guests; i++)
+		guest_request_stop(&guests[i]);
+}
+
+static int start_guests(struct pinvm_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < part.nr_guests; i++) {
+		if (guest_start(&guests[i], pthread_self(), err)) {
+			stop_guests();
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static unsigned int guests_running(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < part.nr_guests; i++)
+		n += guest_running(&guests[i]);
+	return n;
+}
+
+/* Sleep until every guest has stopped, or SIGINT/SIGTERM says stop them. */
+static void wait_for_guests(const sigset_t *set)
+{
+	siginfo_t info;
+
+	while (guests_running()) {
+		if (sigwaitinfo(set, &info) < 0)
+			continue;
+		if (info.si_signo == SIGINT || info.si_signo == SIGTERM) {
+			pr_info("%s: stopping all guests",
+				strsignal(info.si_signo));
+			stop_guests();
+			return;
+		}
+	}
+	pr_info("all guests have stopped");
+}
+
+static int finish(void)
+{
+	unsigned int i, crashed = 0;
+
+	for (i = 0; i < part.nr_guests; i++) {
+		guest_join(&guests[i]);
+		crashed += atomic_load(&guests[i].state) == GUEST_CRASHED;
+		guest_destroy(&guests[i]);
+	}
+	partition_free(&part);
+	kvm_exit();
+	return crashed ? 1 : 0;
+}
+
+static int run(const struct options *o, struct pinvm_error *err)
+{
+	sigset_t set;
+
+	if (check_cores(&part, err) || kvm_init(o->kvm_dev, part.gic.version, err))
+		return -1;
+	/*
+	 * Every thread inherits this mask; the main thread takes the signals
+	 * with sigwaitinfo(), vCPU threads unblock only their kick, SIGUSR1.
+	 */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR2);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	sigdelset(&set, SIGUSR1);
+	vcpu_signals_init();
+	if (create_guests(err)) {
+		kvm_exit();
+		return -1;
+	}
+	if (start_guests(err)) {
+		finish();
+		return -1;
+	}
+	pr_info("%u guests started", part.nr_guests);
+	wait_for_guests(&set);
+	return finish();
+}
+
+int main(int argc, char **argv)
+{
+	struct pinvm_error err;
+	struct options o = { 0 };
+	const void *fdt = partition_dtb;
+	const char *source = "built-in partition (" CONFIG_PARTITION_DTS ")";
+	int ret;
+
+	log_start_clock();
+	if (parse_options(argc, argv, &o))
+		return 2;
+	if (o.partition) {
+		fdt = read_partition_file(o.partition, &err);
+		source = o.partition;
+		if (!fdt) {
+			pr_err("%s", err.msg);
+			return 1;
+		}
+	}
+	if (partition_parse(&part, fdt, source, o.image_dir, &err)) {
+		pr_err("%s", err.msg);
+		return 1;
+	}
+	if (o.check_only) {
+		pr_info("%s: %u guests, valid", source, part.nr_guests);
+		partition_free(&part);
+		return 0;
+	}
+	ret = run(&o, &err);
+	if (ret < 0) {
+		pr_err("%s", err.msg);
+		partition_free(&part);
+		return 1;
+	}
+	return ret;
+}

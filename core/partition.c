@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Partition parsing and validation with libfdt. Every check happens here,
+ * before any guest exists, and the first failure is reported naming the
+ * source, the node and the property, so a bad partition starts nothing.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <libfdt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "loader.h"
+#include "partition.h"
+
+#define GUEST_PAGE_SIZE		4096ull
+
+static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
+{
+	return a < b + blen && b < a + alen;
+}
+
+static bool range_contains(uint64_t base, uint64_t size, uint64_t a,
+			   uint64_t len)
+{
+	return a >= base && len <= size && a - base <= size - len;
+}
+
+uint8_t *guest_memory_ptr(const struct guest_memory *mem, uint64_t gpa,
+			  uint64_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < mem->nr_ram; i++) {
+		const struct guest_ram *r = &mem->ram[i];
+
+		if (range_contains(r->base, r->size, gpa, len))
+			return r->host ? r->host + (gpa - r->base) : NULL;
+	}
+	return NULL;
+}
+
+bool guest_memory_contains(const struct guest_memory *mem, uint64_t gpa,
+			   uint64_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < mem->nr_ram; i++)
+		if (range_contains(mem->ram[i].base, mem->ram[i].size, gpa, len))
+			return true;
+	return false;
+}
+
+static uint64_t read_cells(const fdt32_t *cell, int n)
+{
+	uint64_t v = 0;
+
+	while (n--)
+		v = (v << 32) | fdt32_to_cpu(*cell++);
+	return v;
+}
+
+/*
+ * Entry @index of a node's reg, in the cells its parent declares (the
+ * devicetree spec's rule), so board nodes are read exactly as Linux reads
+ * them.
+ */
+static int read_reg(const void *fdt, int node, int index, uint64_t *base,
+		    uint64_t *size)
+{
+	int parent = fdt_parent_offset(fdt, node);
+	int ac = fdt_address_cells(fdt, parent);
+	int sc = fdt_size_cells(fdt, parent);
+	const fdt32_t *reg;
+	int len;
+
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
+		return -1;
+	reg = fdt_getprop(fdt, node, "reg", &len);
+	if (!reg || len < (index + 1) * (ac + sc) * 4)
+		return -1;
+	reg += index * (ac + sc);
+	*base = read_cells(reg, ac);
+	*size = read_cells(reg + ac, sc);
+	return 0;
+}
+
+/* A property of exactly one address, in the node's own #address-cells. */
+static int read_address_prop(const void *fdt, int node, const char *name,
+			     bool *present, uint64_t *val)
+{
+	int ac = fdt_address_cells(fdt, node);
+	const fdt32_t *p;
+	int len;
+
+	p = fdt_getprop(fdt, node, name, &len);
+	*present = p != NULL;
+	if (!p)
+		return 0;
+	if (ac < 1 || ac > 2 || len != ac * 4)
+		return -1;
+	*val = read_cells(p, ac);
+	return 0;
+}
+
+static int count_board_cpus(struct partition *p, struct pinvm_error *err)
+{
+	int cpus = fdt_path_offset(p->fdt, "/cpus");
+	int node;
+
+	p->nr_board_cpus = 0;
+	if (cpus >= 0) {
+		fdt_for_each_subnode(node, p->fdt, cpus) {
+			const char *type = fdt_getprop(p->fdt, node,
+						       "device_type", NULL);
+
+			if (type && !strcmp(type, "cpu"))
+				p->nr_board_cpus++;
+		}
+	}
+	if (!p->nr_board_cpus) {
+		error_set(err, "%s: /cpus: the board describes no cpu nodes",
+			  p->source);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *const gic_v3_compat[] = { "arm,gic-v3", NULL };
+static const char *const gic_v2_compat[] = {
+	"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a7-gic", NULL
+};
+
+static int parse_gic(struct partition *p, struct pinvm_error *err)
+{
+	struct gic_config *gic = &p->gic;
+	const char *const *compat;
+	int node = -FDT_ERR_NOTFOUND;
+
+	gic->version = IS_ENABLED(CONFIG_VGIC_V3) ? 3 : 2;
+	compat = gic->version == 3 ? gic_v3_compat : gic_v2_compat;
+	for (; *compat && node < 0; compat++)
+		node = fdt_node_offset_by_compatible(p->fdt, -1, *compat);
+	if (node < 0) {
+		error_set(err, "%s: the board has no GICv%u node (compatible \"%s\"), but pinvm is configured for a GICv%u (CONFIG_VGIC_V%u)",
+			  p->source, gic->version,
+			  (gic->version == 3 ? gic_v3_compat : gic_v2_compat)[0],
+			  gic->version, gic->version);
+		return -1;
+	}
+	fdt_get_path(p->fdt, node, gic->path, sizeof(gic->path));
+	if (read_reg(p->fdt, node, 0, &gic->dist_base, &gic->dist_size) ||
+	    read_reg(p->fdt, node, 1, &gic->cpu_base, &gic->cpu_size)) {
+		error_set(err, "%s: %s: reg: needs the distributor and the %s regions",
+			  p->source, gic->path,
+			  gic->version == 3 ? "redistributor" : "CPU interface");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_cpu(struct partition *p, struct guest_config *g,
+		     struct pinvm_error *err)
+{
+	const fdt32_t *v;
+	unsigned int i;
+	int len;
+
+	v = fdt_getprop(p->fdt, g->node, "cpu", &len);
+	if (!v || len != 4) {
+		error_set(err, "%s: %s: cpu: %s (one cell: the core this guest runs on)",
+			  p->source, g->path, v ? "must be one cell" : "missing");
+		return -1;
+	}
+	g->cpu = fdt32_to_cpu(*v);
+	if (g->cpu >= p->nr_board_cpus) {
+		error_set(err, "%s: %s: cpu: core %u does not exist (the board's /cpus has cores 0-%u)",
+			  p->source, g->path, g->cpu, p->nr_board_cpus - 1);
+		return -1;
+	}
+	for (i = 0; i < p->nr_guests; i++) {
+		if (p->guests[i].cpu == g->cpu) {
+			error_set(err, "%s: %s: cpu: core %u is already given to %s",
+				  p->source, g->path, g->cpu,
+				  p->guests[i].path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int check_ram_range(struct partition *p, struct guest_config *g,
+			   const struct guest_ram *r, struct pinvm_error *err)
+{
+	unsigned int i;
+
+	if (r->size == 0 || r->base + r->size < r->base) {
+		error_set(err, "%s: %s: memory: range 0x%llx+0x%llx is empty or wraps",
+			  p->source, g->path, (unsigned long long)r->base,
+			  (unsigned long long)r->size);
+		return -1;
+	}
+	if ((r->base | r->size) & (GUEST_PAGE_SIZE - 1)) {
+		error_set(err, "%s: %s: memory: range 0x%llx+0x%llx is not page aligned (base and size must be multiples of 0x%llx)",
+			  p->source, g->path, (unsigned long long)r->base,
+			  (unsigned long long)r->size, GUEST_PAGE_SIZE);
+		return -1;
+	}
+	for (i = 0; i < g->mem.nr_ram; i++) {
+		const struct guest_ram *o = &g->mem.ram[i];
+
+		if (ranges_overlap(r->base, r->size, o->base, o->size)) {
+			error_set(err, "%s: %s: memory: range 0x%llx+0x%llx overlaps range 0x%llx+0x%llx",
+				  p->source, g->path,
+				  (unsigned long long)r->base,
+				  (unsigned long long)r->size,
+				  (unsigned long long)o->base,
+				  (unsigned long long)o->size);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int parse_memory(struct partition *p, struct guest_config *g,
+			struct pinvm_error *err)
+{
+	int ac = fdt_address_cells(p->fdt, g->node);
+	int sc = fdt_size_cells(p->fdt, g->node);
+	const fdt32_t *v;
+	int len, n, i;
+
+	v = fdt_getprop(p->fdt, g->node, "memory", &len);
+	if (!v) {
+		error_set(err, "%s: %s: memory: missing (guest-physical base and size of the guest's RAM)",
+			  p->source, g->path);
+		return -1;
+	}
+	n = len / ((ac + sc) * 4);
+	if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || n < 1 ||
+	    n > GUEST_MAX_RAM || len != n * (ac + sc) * 4) {
+		error_set(err, "%s: %s: memory: must be 1 to %d <base size> pairs of #address-cells=%d and #size-cells=%d cells",
+			  p->source, g->path, GUEST_MAX_RAM, ac, sc);
+		return -1;
+	}
+	for (i = 0; i < n; i++, v += ac + sc) {
+		struct guest_ram r = {
+			.base = read_cells(v, ac),
+			.size = read_cells(v + ac, sc),
+		};
+
+		if (check_ram_range(p, g, &r, err))
+			return -1;
+		g->mem.ram[g->mem.nr_ram++] = r;
+	}
+	return 0;
+}
+
+static int read_image_file(struct partition *p, struct guest_config *g,
+			   struct pinvm_error *err)
+{
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	fd = open(g->image_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		error_set(err, "%s: %s: image: cannot read %s: %s", p->source,
+			  g->path, g->image_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		error_set(err, "%s: %s: image: cannot read %s: not a regular file",
+			  p->source, g->path, g->image_path);
+		close(fd);
+		return -1;
+	}
+	g->image_size = st.st_size;
+	g->image = malloc(g->image_size ? g->image_size : 1);
+	n = g->image ? read(fd, g->image, g->image_size) : -1;
+	close(fd);
+	if (n != (ssize_t)g->image_size || g->image_size == 0) {
+		error_set(err, "%s: %s: image: cannot read %s: %s", p->source,
+			  g->path, g->image_path,
+			  g->image_size == 0 ? "file is empty" :
+			  n < 0 ? strerror(errno) : "short read");
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_image(struct partition *p, struct guest_config *g,
+		       const char *image_dir, struct pinvm_error *err)
+{
+	const char *image, *format;
+	uint64_t entry;
+	int n;
+
+	image = fdt_getprop(p->fdt, g->node, "image", NULL);
+	if (!image || !*image) {
+		error_set(err, "%s: %s: image: missing (path of the guest's image)",
+			  p->source, g->path);
+		return -1;
+	}
+	format = fdt_getprop(p->fdt, g->node, "image-format", NULL);
+	if (!format) {
+		error_set(err, "%s: %s: image-format: missing (one of: %s)",
+			  p->source, g->path, loader_formats());
+		return -1;
+	}
+	g->loader = loader_find(format);
+	if (!g->loader) {
+		error_set(err, "%s: %s: image-format: unknown format \"%s\" (known: %s)",
+			  p->source, g->path, format, loader_formats());
+		return -1;
+	}
+	n = snprintf(g->image_path, sizeof(g->image_path), "%s%s%s",
+		     image[0] == '/' ? "" : image_dir,
+		     image[0] == '/' ? "" : "/", image);
+	if (n >= (int)sizeof(g->image_path)) {
+		error_set(err, "%s: %s: image: path too long", p->source, g->path);
+		return -1;
+	}
+	if (read_address_prop(p->fdt, g->node, "load-address",
+			      &g->has_load_addr, &g->load_addr) ||
+	    read_address_prop(p->fdt, g->node, "entry", &g->has_entry,
+			      &g->entry)) {
+		error_set(err, "%s: %s: load-address/entry: must be one address of #address-cells cells",
+			  p->source, g->path);
+		return -1;
+	}
+	if (read_image_file(p, g, err))
+		return -1;
+	/* A dry run: mem has no host mappings yet, so this only checks. */
+	if (g->loader->load(g, &g->mem, &entry, err)) {
+		char msg[sizeof(err->msg) + NODE_PATH_MAX];
+
+		snprintf(msg, sizeof(msg), "%s: %s", p->source, err->msg);
+		error_set(err, "%s", msg);
+		return -1;
+	}
+	return 0;
+}
+
+static int check_device_space(struct partition *p, struct guest_config *g,
+			      const struct device_config *d,
+			      struct pinvm_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->mem.nr_ram; i++) {
+		if (ranges_overlap(d->base, d->size, g->mem.ram[i].base,
+				   g->mem.ram[i].size)) {
+			error_set(err, "%s: %s: reg: 0x%llx+0x%llx overlaps the guest's memory",
+				  p->source, d->path,
+				  (unsigned long long)d->base,
+				  (unsigned long long)d->size);
+			return -1;
+		}
+	}
+	for (i = 0; i < g->nr_devices; i++) {
+		const struct device_config *o = &g->devices[i];
+
+		if (ranges_overlap(d->base, d->size, o->base, o->size)) {
+			error_set(err, "%s: %s: reg: 0x%llx+0x%llx overlaps %s",
+				  p->source, d->path,
+				  (unsigned long long)d->base,
+				  (unsigned long long)d->size, o->path);
+			return -1;
+		}
+	}
+	if (ranges_overlap(d->base, d->size, p->gic.dist_base, p->gic.dist_size) ||
+	    ranges_overlap(d->base, d->size, p->gic.cpu_base, p->gic.cpu_size)) {
+		error_set(err, "%s: %s: reg: 0x%llx+0x%llx overlaps the guest's interrupt controller (%s)",
+			  p->source, d->path, (unsigned long long)d->base,
+			  (unsigned long long)d->size, p->gic.path);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_device(struct partition *p, struct guest_config *g, int node,
+			struct pinvm_error *err)
+{
+	struct device_config *d = &g->devices[g->nr_devices];
+	const char *compat;
+
+	memset(d, 0, sizeof(*d));
+	d->node = node;
+	fdt_get_path(p->fdt, node, d->path, sizeof(d->path));
+	if (g->nr_devices == GUEST_MAX_DEVICES) {
+		error_set(err, "%s: %s: more than %d devices in one guest",
+			  p->source, d->path, GUEST_MAX_DEVICES);
+		return -1;
+	}
+	compat = fdt_getprop(p->fdt, node, "compatible", NULL);
+	if (!compat) {
+		error_set(err, "%s: %s: compatible: missing", p->source, d->path);
+		return -1;
+	}
+	d->drv = driver_find(compat);
+	if (!d->drv) {
+		error_set(err, "%s: %s: compatible: no driver for \"%s\" (misspelled, or not enabled in Kconfig)",
+			  p->source, d->path, compat);
+		return -1;
+	}
+	if (read_reg(p->fdt, node, 0, &d->base, &d->size) || d->size == 0 ||
+	    d->base + d->size < d->base) {
+		error_set(err, "%s: %s: reg: missing or malformed (one <address size> entry)",
+			  p->source, d->path);
+		return -1;
+	}
+	if (check_device_space(p, g, d, err))
+		return -1;
+	if (d->drv->check && d->drv->check(p, g, d, err))
+		return -1;
+	g->nr_devices++;
+	return 0;
+}
+
+static int check_ram_vs_gic(struct partition *p, struct guest_config *g,
+			    struct pinvm_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->mem.nr_ram; i++) {
+		const struct guest_ram *r = &g->mem.ram[i];
+
+		if (ranges_overlap(r->base, r->size, p->gic.dist_base,
+				   p->gic.dist_size) ||
+		    ranges_overlap(r->base, r->size, p->gic.cpu_base,
+				   p->gic.cpu_size)) {
+			error_set(err, "%s: %s: memory: range 0x%llx+0x%llx overlaps the guest's interrupt controller (%s)",
+				  p->source, g->path,
+				  (unsigned long long)r->base,
+				  (unsigned long long)r->size, p->gic.path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int parse_guest_name(struct partition *p, struct guest_config *g,
+			    struct pinvm_error *err)
+{
+	const char *name = fdt_get_name(p->fdt, g->node, NULL);
+	size_t i, len = strlen(name);
+
+	if (len == 0 || len >= GUEST_NAME_MAX) {
+		error_set(err, "%s: %s: the guest's name (its node name) must be 1 to %d characters",
+			  p->source, g->path, GUEST_NAME_MAX - 1);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_')) {
+			error_set(err, "%s: %s: the guest's name may hold only a-z, 0-9, '-' and '_'",
+				  p->source, g->path);
+			return -1;
+		}
+	}
+	memcpy(g->name, name, len + 1);
+	return 0;
+}
+
+static int parse_guest(struct partition *p, int node, const char *image_dir,
+		       struct pinvm_error *err)
+{
+	struct guest_config *g = &p->guests[p->nr_guests];
+	int child;
+
+	memset(g, 0, sizeof(*g));
+	g->node = node;
+	fdt_get_path(p->fdt, node, g->path, sizeof(g->path));
+	if (parse_guest_name(p, g, err) || parse_cpu(p, g, err) ||
+	    parse_memory(p, g, err) || check_ram_vs_gic(p, g, err))
+		return -1;
+	fdt_for_each_subnode(child, p->fdt, node) {
+		if (parse_device(p, g, child, err))
+			return -1;
+	}
+	/* Count it now so partition_free() releases the image on failure. */
+	p->nr_guests++;
+	return parse_image(p, g, image_dir, err);
+}
+
+static int parse_guests(struct partition *p, const char *image_dir,
+			struct pinvm_error *err)
+{
+	int root, node;
+
+	root = fdt_path_offset(p->fdt, "/pinvm");
+	if (root < 0 || fdt_node_check_compatible(p->fdt, root,
+						  "pinvm,partition")) {
+		error_set(err, "%s: /pinvm: missing, or not compatible with \"pinvm,partition\"",
+			  p->source);
+		return -1;
+	}
+	fdt_for_each_subnode(node, p->fdt, root) {
+		if (fdt_node_check_compatible(p->fdt, node, "pinvm,guest"))
+			continue;
+		if (p->nr_guests == CONFIG_MAX_GUESTS) {
+			error_set(err, "%s: /pinvm: more than %d guests (CONFIG_MAX_GUESTS)",
+				  p->source, CONFIG_MAX_GUESTS);
+			return -1;
+		}
+		if (parse_guest(p, node, image_dir, err))
+			return -1;
+	}
+	if (!p->nr_guests) {
+		error_set(err, "%s: /pinvm: no guest nodes (compatible \"pinvm,guest\")",
+			  p->source);
+		return -1;
+	}
+	return 0;
+}
+
+int partition_parse(struct partition *p, const void *fdt, const char *source,
+		    const char *image_dir, struct pinvm_error *err)
+{
+	int ret;
+
+	memset(p, 0, sizeof(*p));
+	p->fdt = fdt;
+	p->source = source;
+	ret = fdt_check_header(fdt);
+	if (ret) {
+		error_set(err, "%s: not a valid device tree blob: %s", source,
+			  fdt_strerror(ret));
+		return -1;
+	}
+	if (count_board_cpus(p, err) || parse_gic(p, err) ||
+	    parse_guests(p, image_dir, err)) {
+		partition_free(p);
+		return -1;
+	}
+	return 0;
+}
+
+void partition_free(struct partition *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->nr_guests; i++) {
+		free(p->guests[i].image);
+		p->guests[i].image = NULL;
+	}
+	p->nr_guests = 0;
+}

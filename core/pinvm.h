@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Things every part of the monitor uses: the error record that carries one
+ * clear message up to whoever reports it, and logging.
+ */
+#ifndef PINVM_PINVM_H
+#define PINVM_PINVM_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "generated/autoconf.h"
+
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* IS_ENABLED(CONFIG_FOO): 1 or 0 in C expressions, as in Linux. */
+#define __ARG_PLACEHOLDER_1 0,
+#define __take_second_arg(__ignored, val, ...) val
+#define __is_defined(x) ___is_defined(x)
+#define ___is_defined(val) ____is_defined(__ARG_PLACEHOLDER_##val)
+#define ____is_defined(arg1_or_junk) __take_second_arg(arg1_or_junk 1, 0)
+#define IS_ENABLED(option) __is_defined(option)
+
+/*
+ * Validation and set-up stop at the first problem and say what it is; the
+ * message names the file, the node and the property at fault.
+ */
+struct pinvm_error {
+	char msg[512];
+};
+
+void error_set(struct pinvm_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void pr_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Console lines of guests go to this descriptor (stdout unless a test says). */
+extern int log_console_fd;
+/* With --timestamps, guest lines carry seconds since pinvm started. */
+extern bool log_timestamps;
+void log_start_clock(void);
+double log_elapsed(void);
+void log_console_line(const char *guest, const char *text, size_t len);
+
+#endif

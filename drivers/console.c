@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The per-guest virtual console: a UART with the ARM PL011 register layout
+ * (DDI 0183), so guest code written for a PL011 prints unchanged. Output is
+ * collected a line at a time and written as "[guest-name] text".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+
+#define UART_DR		0x000
+#define UART_FR		0x018
+#define UART_IBRD	0x024
+#define UART_FBRD	0x028
+#define UART_LCR_H	0x02c
+#define UART_CR		0x030
+#define UART_IFLS	0x034
+#define UART_IMSC	0x038
+#define UART_PERIPHID0	0xfe0
+
+#define UART_FR_RXFE	0x10
+#define UART_FR_TXFE	0x80
+
+/* PL011 r1p5 peripheral and PrimeCell identification, as the TRM lists. */
+static const uint8_t console_id[8] = {
+	0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1
+};
+
+struct console {
+	const char *guest;
+	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc;
+	unsigned int len;
+	char line[CONFIG_CONSOLE_LINE_MAX];
+};
+
+static void console_flush(struct console *c)
+{
+	if (c->len)
+		log_console_line(c->guest, c->line, c->len);
+	c->len = 0;
+}
+
+static void console_putc(struct console *c, char ch)
+{
+	if (ch == '\n') {
+		log_console_line(c->guest, c->line, c->len);
+		c->len = 0;
+		return;
+	}
+	if (ch == '\r')
+		return;
+	c->line[c->len++] = ch;
+	if (c->len == sizeof(c->line))
+		console_flush(c);
+}
+
+static uint32_t *console_reg(struct console *c, uint64_t offset)
+{
+	switch (offset) {
+	case UART_IBRD:
+		return &c->ibrd;
+	case UART_FBRD:
+		return &c->fbrd;
+	case UART_LCR_H:
+		return &c->lcr_h;
+	case UART_CR:
+		return &c->cr;
+	case UART_IFLS:
+		return &c->ifls;
+	case UART_IMSC:
+		return &c->imsc;
+	}
+	return NULL;
+}
+
+static void console_read(struct region *r, uint64_t offset, uint8_t *data,
+			 unsigned int len)
+{
+	struct console *c = r->priv;
+	uint64_t reg = offset & ~3ull;
+	uint32_t *p = console_reg(c, reg);
+	uint32_t v = 0;
+
+	if (reg == UART_FR)
+		v = UART_FR_TXFE | UART_FR_RXFE;
+	else if (reg >= UART_PERIPHID0)
+		v = console_id[(reg - UART_PERIPHID0) / 4];
+	else if (p)
+		v = *p;
+	/* Registers are 32 bits wide; a narrower read sees the low bytes. */
+	bus_put_le(data, len, v >> (8 * (offset & 3)));
+}
+
+static void console_write(struct region *r, uint64_t offset,
+			  const uint8_t *data, unsigned int len)
+{
+	struct console *c = r->priv;
+	uint64_t v = bus_get_le(data, len);
+	uint32_t *p;
+
+	if (offset == UART_DR) {
+		console_putc(c, v & 0xff);
+		return;
+	}
+	p = console_reg(c, offset);
+	if (p && !(offset & 3))
+		*p = v;
+}
+
+static void console_reset(struct region *r)
+{
+	struct console *c = r->priv;
+
+	console_flush(c);
+	memset(&c->ibrd, 0, offsetof(struct console, len) -
+			    offsetof(struct console, ibrd));
+}
+
+static void console_release(struct region *r)
+{
+	console_flush(r->priv);
+	free(r->priv);
+	r->priv = NULL;
+}
+
+static const struct region_ops console_ops = {
+	.read = console_read,
+	.write = console_write,
+	.reset = console_reset,
+	.release = console_release,
+};
+
+static int console_attach(const struct guest_config *g,
+			  const struct device_config *dev, struct bus *bus,
+			  struct pinvm_error *err)
+{
+	struct region r = {
+		.base = dev->base,
+		.size = dev->size,
+		.name = dev->path,
+		.ops = &console_ops,
+		.widths = BUS_WIDTH(1) | BUS_WIDTH(2) | BUS_WIDTH(4),
+		.dir = BUS_DIR_READ | BUS_DIR_WRITE,
+	};
+	struct console *c = calloc(1, sizeof(*c));
+
+	if (!c) {
+		error_set(err, "%s: out of memory", dev->path);
+		return -1;
+	}
+	c->guest = g->name;
+	r.priv = c;
+	if (bus_add(bus, &r, err)) {
+		free(c);
+		return -1;
+	}
+	return 0;
+}
+
+static int console_check(const struct partition *p,
+			 const struct guest_config *g,
+			 const struct device_config *dev,
+			 struct pinvm_error *err)
+{
+	if (dev->size < 0x1000) {
+		error_set(err, "%s: %s: reg: a PL011 console needs 0x1000 bytes",
+			  p->source, dev->path);
+		return -1;
+	}
+	return 0;
+}
+
+static struct driver console_driver = {
+	.compatible = "pinvm,console",
+	.check = console_check,
+	.attach = console_attach,
+};
+DRIVER_REGISTER(console_driver)

@@ -1,0 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# One file per region driver, compiled in by its Kconfig symbol.
+drivers-y :=
+drivers-$(CONFIG_DRIVER_CONSOLE) += drivers/console.o

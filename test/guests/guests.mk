@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Bare-metal aarch64 guests for the demo and the system tests.
+GUEST_CC	:= $(CROSS_COMPILE)gcc
+GUEST_OBJCOPY	:= $(CROSS_COMPILE)objcopy
+GUEST_CFLAGS	:= -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding \
+		   -fno-builtin -fno-pic -fno-stack-protector \
+		   -mgeneral-regs-only -mstrict-align -nostdlib -static \
+		   -no-pie -Wl,--build-id=none -Wl,-T,test/guests/guest.ld
+GUEST_SRCS	:= test/guests/start.S test/guests/lib.c
+GUEST_DEPS	:= $(GUEST_SRCS) test/guests/guest.h test/guests/guest.ld \
+		   test/guests/guests.mk
+
+# name := extra flags
+guest-demo	:= -DTICK_MS=1000
+guest-ticker	:= -DTICK_MS=200
+guest-resetter	:= -DTICK_MS=200 -DTICKS=3 -DEND=1
+guest-stopper	:= -DTICK_MS=200 -DTICKS=5 -DEND=2
+GUESTS		:= demo ticker resetter stopper
+
+GUEST_ELFS	:= $(GUESTS:%=$(BUILD)/guests/%.elf)
+GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)
+
+.PHONY: guests
+guests: $(GUEST_ELFS) $(GUEST_BINS)
+
+$(BUILD)/guests/%.elf: test/guests/ticker.c $(GUEST_DEPS) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(guest-$*) -o $@ $(GUEST_SRCS) $<
+
+$(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
+	$(GUEST_OBJCOPY) -O binary $< $@

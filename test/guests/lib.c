@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Console, timer and PSCI for the bare-metal guests. They sleep with WFI on
+ * the virtual timer rather than spin, so an idle guest leaves its core (and
+ * the emulator's host threads) alone.
+ */
+#include "guest.h"
+
+#define UART_DR		0x000
+#define UART_FR		0x018
+#define UART_FR_TXFF	0x20
+
+#define PSCI_SYSTEM_OFF		0x84000008u
+#define PSCI_SYSTEM_RESET	0x84000009u
+
+#define VTIMER_PPI	27
+
+void con_putc(char c)
+{
+	while (*(volatile uint32_t *)(CONSOLE_BASE + UART_FR) & UART_FR_TXFF)
+		;
+	*(volatile uint32_t *)(CONSOLE_BASE + UART_DR) = (uint8_t)c;
+}
+
+void con_puts(const char *s)
+{
+	while (*s)
+		con_putc(*s++);
+}
+
+void put_dec(uint64_t v)
+{
+	char buf[21];
+	int i = 0;
+
+	do {
+		buf[i++] = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	while (i)
+		con_putc(buf[--i]);
+}
+
+void put_hex(uint64_t v)
+{
+	int shift;
+
+	con_puts("0x");
+	for (shift = 60; shift >= 0; shift -= 4)
+		con_putc("0123456789abcdef"[(v >> shift) & 0xf]);
+}
+
+static uint64_t cntvct(void)
+{
+	uint64_t v;
+
+	asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+static uint64_t cntfrq(void)
+{
+	uint64_t v;
+
+	asm volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+/*
+ * WFI wakes on a pending interrupt even with PSTATE.I set, but KVM only
+ * counts it pending once the vGIC forwards it: distributor on, the timer's
+ * PPI enabled in this CPU's redistributor, priority mask open.
+ */
+void timer_init(void)
+{
+	mmio_write32(GICD_BASE + 0x0, 0x12);		/* ARE, EnableGrp1 */
+	mmio_write32(GICR_BASE + 0x10000 + 0x80, 1u << VTIMER_PPI);  /* group 1 */
+	mmio_write32(GICR_BASE + 0x10000 + 0x100, 1u << VTIMER_PPI); /* enable */
+	asm volatile("msr S3_0_C12_C12_5, %0" :: "r"(7ul));	/* ICC_SRE_EL1 */
+	asm volatile("isb");
+	asm volatile("msr S3_0_C4_C6_0, %0" :: "r"(0xfful));	/* ICC_PMR_EL1 */
+	asm volatile("msr S3_0_C12_C12_7, %0" :: "r"(1ul));	/* ICC_IGRPEN1 */
+	asm volatile("isb");
+}
+
+void sleep_ms(unsigned int ms)
+{
+	uint64_t end = cntvct() + cntfrq() * ms / 1000;
+
+	asm volatile("msr cntv_cval_el0, %0" :: "r"(end));
+	asm volatile("msr cntv_ctl_el0, %0; isb" :: "r"(1ul));
+	while (cntvct() < end)
+		asm volatile("wfi");
+	asm volatile("msr cntv_ctl_el0, %0; isb" :: "r"(0ul));
+}
+
+static void psci_call(uint32_t fn)
+{
+	register uint64_t x0 asm("x0") = fn;
+
+	asm volatile("hvc #0" : "+r"(x0) :: "x1", "x2", "x3", "memory");
+}
+
+void psci_system_off(void)
+{
+	psci_call(PSCI_SYSTEM_OFF);
+	for (;;)
+		asm volatile("wfi");
+}
+
+void psci_system_reset(void)
+{
+	psci_call(PSCI_SYSTEM_RESET);
+	for (;;)
+		asm volatile("wfi");
+}

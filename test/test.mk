@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# make check = make unit + make system.
+
+HOSTCC		:= gcc
+SANITIZE	:= -fsanitize=address,undefined -fno-sanitize-recover=all
+UNIT_CFLAGS	:= -O1 -g $(COMMON_CFLAGS) $(SANITIZE) -Itest/unit
+UNIT_LDLIBS	:= -l:libfdt.so.1
+UNIT_DIR	:= $(BUILD)/unit
+UNIT_SRCS	:= $(core-portable-y:.o=.c) $(drivers-y:.o=.c)
+UNIT_TESTS	:= $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))
+UNIT_DTS	:= $(wildcard test/unit/partitions/*.dts)
+UNIT_DTBS	:= $(UNIT_DTS:test/unit/partitions/%.dts=$(UNIT_DIR)/partitions/%.dtb)
+
+$(UNIT_DIR)/partitions/%.dtb: test/unit/partitions/%.dts $(wildcard dts/*.dtsi) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(DTC) -I dts -O dtb -i dts -i test/unit/partitions -o $@ $< 2> $@.log; \
+		ret=$$?; cat $@.log >&2; [ $$ret -eq 0 ] && [ ! -s $@.log ]
+
+$(UNIT_DIR)/%: test/unit/%.c test/unit/unit.h $(UNIT_SRCS) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRCS) $(UNIT_LDLIBS)
+
+unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(DTB) guests
+	@sh test/unit/run.sh $(UNIT_DIR) $(UNIT_TESTS)
+
+SYSTEM_DIR	:= $(BUILD)/system
+system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) guests
+	@sh test/system/run.sh
+
+check: unit system
