@@ -13,12 +13,15 @@ UNIT_DTBS	:= $(UNIT_DTS:test/unit/partitions/%.dts=$(UNIT_DIR)/partitions/%.dtb)
 
 $(UNIT_DIR)/partitions/%.dtb: test/unit/partitions/%.dts $(wildcard dts/*.dtsi) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(DTC) -I dts -O dtb -i dts -i test/unit/partitions -o $@ $< 2> $@.log; \
+	$(quiet) DTC $<
+	$(Q)$(DTC) -I dts -O dtb -i dts -i test/unit/partitions -o $@ $< 2> $@.log; \
 		ret=$$?; cat $@.log >&2; [ $$ret -eq 0 ] && [ ! -s $@.log ]
 
-$(UNIT_DIR)/%: test/unit/%.c test/unit/unit.h $(UNIT_SRCS) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
+$(UNIT_DIR)/%: test/unit/%.c test/unit/unit.h $(UNIT_SRCS) $(wildcard core/*.h) \
+		$(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRCS) $(UNIT_LDLIBS)
+	$(quiet) HOSTCC $@
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRCS) $(UNIT_LDLIBS)
 
 unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(DTB) guests
 	@sh test/unit/run.sh $(UNIT_DIR) $(UNIT_TESTS)

@@ -25,7 +25,9 @@ guests: $(GUEST_ELFS) $(GUEST_BINS)
 
 $(BUILD)/guests/%.elf: test/guests/ticker.c $(GUEST_DEPS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(GUEST_CC) $(GUEST_CFLAGS) $(guest-$*) -o $@ $(GUEST_SRCS) $<
+	$(quiet) GUEST $@
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(guest-$*) -o $@ $(GUEST_SRCS) $<
 
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
-	$(GUEST_OBJCOPY) -O binary $< $@
+	$(quiet) OBJCOPY $@
+	$(Q)$(GUEST_OBJCOPY) -O binary $< $@

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Partition parsing and validation. Every error case is the valid tree of
+ * partitions/good.dts with one thing changed through libfdt; each must fail
+ * with a message naming node and property, and leave no guest behind.
+ */
+#include <libfdt.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "loader.h"
+#include "partition.h"
+#include "unit.h"
+
+static const char *build_dir;
+static char image_dir[] = "/tmp/pinvm-unit-XXXXXX";
+static void *good;
+static size_t good_size;
+static struct partition part;
+
+static void write_file(const char *name, const void *data, size_t len)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", image_dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "cannot write %s\n", path);
+		exit(2);
+	}
+}
+
+static void make_images(void)
+{
+	char path[256], *big;
+	void *img;
+	size_t n;
+
+	if (!mkdtemp(image_dir))
+		exit(2);
+	snprintf(path, sizeof(path), "%s/guests/ticker.bin", build_dir);
+	img = unit_read_file(path, &n);
+	write_file("ticker.bin", img, n);
+	free(img);
+	snprintf(path, sizeof(path), "%s/guests/ticker.elf", build_dir);
+	img = unit_read_file(path, &n);
+	write_file("ticker.elf", img, n);
+	write_file("truncated.elf", img, 100);
+	free(img);
+	big = calloc(1, 0x3000);
+	write_file("big.bin", big, 0x3000);
+	free(big);
+	write_file("empty.bin", "", 0);
+	snprintf(path, sizeof(path), "%s/adir", image_dir);
+	mkdir(path, 0755);
+}
+
+static void *mutable_copy(void)
+{
+	size_t size = good_size + 4096;
+	void *fdt = malloc(size);
+
+	if (!fdt || fdt_open_into(good, fdt, size))
+		exit(2);
+	return fdt;
+}
+
+static int node(void *fdt, const char *path)
+{
+	int off = fdt_path_offset(fdt, path);
+
+	if (off < 0) {
+		fprintf(stderr, "no node %s in good.dts\n", path);
+		exit(2);
+	}
+	return off;
+}
+
+static void set_u32(void *fdt, const char *path, const char *prop, uint32_t v)
+{
+	fdt_setprop_u32(fdt, node(fdt, path), prop, v);
+}
+
+static void set_str(void *fdt, const char *path, const char *prop,
+		    const char *v)
+{
+	fdt_setprop_string(fdt, node(fdt, path), prop, v);
+}
+
+/* Set a property of 2-cell address / size pairs. */
+static void set_pairs(void *fdt, const char *path, const char *prop,
+		      const uint64_t *v, int n)
+{
+	fdt64_t cells[8];
+	int i;
+
+	for (i = 0; i < n; i++)
+		cells[i] = cpu_to_fdt64(v[i]);
+	fdt_setprop(fdt, node(fdt, path), prop, cells, n * sizeof(cells[0]));
+}
+
+/* Parse fdt (and free it); it must fail with every needle in the message. */
+static void expect_error(const char *name, void *fdt, const char *needle1,
+			 const char *needle2)
+{
+	struct pinvm_error err = { "" };
+
+	TEST(name);
+	CHECK(partition_parse(&part, fdt, "test.dtb", image_dir, &err) == -1);
+	CHECK(part.nr_guests == 0);
+	CHECK_CONTAINS(err.msg, "test.dtb: ");
+	CHECK_CONTAINS(err.msg, needle1);
+	if (needle2)
+		CHECK_CONTAINS(err.msg, needle2);
+	free(fdt);
+}
+
+static void test_good(void)
+{
+	struct pinvm_error err = { "" };
+	const struct guest_config *raw = &part.guests[0], *elf = &part.guests[1];
+	int ret;
+
+	TEST("good partition");
+	ret = partition_parse(&part, good, "good.dtb", image_dir, &err);
+	CHECK(ret == 0);
+	if (ret) {
+		fprintf(stderr, "  %s\n", err.msg);
+		return;
+	}
+	CHECK(part.nr_board_cpus == 4);
+	CHECK(part.gic.version == 3);
+	CHECK(part.gic.dist_base == 0x08000000 && part.gic.dist_size == 0x10000);
+	CHECK(part.gic.cpu_base == 0x080a0000 && part.gic.cpu_size == 0xf60000);
+	CHECK(part.nr_guests == 2);
+	CHECK(!strcmp(raw->name, "raw-guest") && !strcmp(elf->name, "elf-guest"));
+	CHECK(!strcmp(raw->path, "/pinvm/raw-guest"));
+	CHECK(raw->cpu == 1 && elf->cpu == 3);
+	CHECK(raw->mem.nr_ram == 2);
+	CHECK(raw->mem.ram[0].base == 0x40000000 && raw->mem.ram[0].size == 0x200000);
+	CHECK(raw->mem.ram[1].base == 0x100000000ull && raw->mem.ram[1].size == 0x10000);
+	CHECK(raw->loader == loader_find("raw") && elf->loader == loader_find("elf"));
+	CHECK(raw->has_load_addr && raw->load_addr == 0x40000000);
+	CHECK(raw->has_entry && raw->entry == 0x40000000 && !elf->has_entry);
+	CHECK(raw->image_size > 0 && raw->image != NULL);
+	CHECK(raw->nr_devices == 1);
+	CHECK(raw->devices[0].drv == driver_find("pinvm,console"));
+	CHECK(raw->devices[0].base == 0x09000000 && raw->devices[0].size == 0x1000);
+	CHECK(!strcmp(raw->devices[0].path, "/pinvm/raw-guest/console@9000000"));
+	partition_free(&part);
+	CHECK(part.nr_guests == 0);
+}
+
+static void test_board_partitions(void)
+{
+	struct pinvm_error err = { "" };
+	char path[256], guests[256];
+	size_t n;
+	void *fdt;
+
+	/* The board's own partition, exactly as built into build/pinvm. */
+	TEST("board partition");
+	snprintf(path, sizeof(path), "%s/partition.dtb", build_dir);
+	snprintf(guests, sizeof(guests), "%s/guests", build_dir);
+	fdt = unit_read_file(path, &n);
+	CHECK(partition_parse(&part, fdt, path, guests, &err) == 0);
+	if (err.msg[0])
+		fprintf(stderr, "  %s\n", err.msg);
+	CHECK(part.nr_guests == 3);
+	partition_free(&part);
+	free(fdt);
+}
+
+static void test_cpu_errors(void)
+{
+	void *fdt;
+
+	fdt = mutable_copy();
+	set_u32(fdt, "/pinvm/elf-guest", "cpu", 1);
+	expect_error("two guests on one core", fdt,
+		     "/pinvm/elf-guest: cpu: core 1 is already given to /pinvm/raw-guest",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_u32(fdt, "/pinvm/raw-guest", "cpu", 4);
+	expect_error("core the board lacks", fdt,
+		     "/pinvm/raw-guest: cpu: core 4 does not exist", "0-3");
+
+	fdt = mutable_copy();
+	fdt_delprop(fdt, node(fdt, "/pinvm/raw-guest"), "cpu");
+	expect_error("cpu missing", fdt, "/pinvm/raw-guest: cpu: missing", NULL);
+}
+
+static void test_memory_errors(void)
+{
+	static const uint64_t overlap[] = {
+		0x40000000, 0x200000, 0x401ff000, 0x2000
+	};
+	static const uint64_t unaligned_base[] = { 0x40000800, 0x200000 };
+	static const uint64_t unaligned_size[] = { 0x40000000, 0x1800 };
+	static const uint64_t on_gic[] = { 0x08000000, 0x10000 };
+	void *fdt;
+
+	fdt = mutable_copy();
+	set_pairs(fdt, "/pinvm/raw-guest", "memory", overlap, 4);
+	expect_error("overlapping memory", fdt,
+		     "/pinvm/raw-guest: memory: range 0x401ff000+0x2000 overlaps range 0x40000000+0x200000",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_pairs(fdt, "/pinvm/raw-guest", "memory", unaligned_base, 2);
+	expect_error("memory base not page aligned", fdt,
+		     "/pinvm/raw-guest: memory: range 0x40000800+0x200000 is not page aligned",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_pairs(fdt, "/pinvm/raw-guest", "memory", unaligned_size, 2);
+	expect_error("memory size not page aligned", fdt,
+		     "/pinvm/raw-guest: memory:", "not page aligned");
+
+	fdt = mutable_copy();
+	set_pairs(fdt, "/pinvm/raw-guest", "memory", on_gic, 2);
+	expect_error("memory over the GIC", fdt,
+		     "/pinvm/raw-guest: memory:",
+		     "overlaps the guest's interrupt controller (/interrupt-controller@8000000)");
+
+	fdt = mutable_copy();
+	fdt_delprop(fdt, node(fdt, "/pinvm/raw-guest"), "memory");
+	expect_error("memory missing", fdt, "/pinvm/raw-guest: memory: missing",
+		     NULL);
+}
+
+static void test_image_errors(void)
+{
+	static const uint64_t small[] = { 0x40000000, 0x2000 };
+	static const uint64_t elsewhere[] = { 0x80000000, 0x200000 };
+	static const uint64_t far_entry[] = { 0x50000000 };
+	void *fdt;
+
+	fdt = mutable_copy();
+	set_str(fdt, "/pinvm/raw-guest", "image", "nope.bin");
+	expect_error("image missing", fdt,
+		     "/pinvm/raw-guest: image: cannot read /tmp/pinvm-unit-",
+		     "nope.bin: No such file or directory");
+
+	fdt = mutable_copy();
+	set_str(fdt, "/pinvm/raw-guest", "image", "adir");
+	expect_error("image unreadable", fdt, "/pinvm/raw-guest: image: cannot read",
+		     "not a regular file");
+
+	fdt = mutable_copy();
+	set_str(fdt, "/pinvm/raw-guest", "image", "empty.bin");
+	expect_error("image empty", fdt, "/pinvm/raw-guest: image:",
+		     "file is empty");
+
+	fdt = mutable_copy();
+	fdt_delprop(fdt, node(fdt, "/pinvm/raw-guest"), "image");
+	expect_error("image property missing", fdt,
+		     "/pinvm/raw-guest: image: missing", NULL);
+
+	fdt = mutable_copy();
+	set_str(fdt, "/pinvm/raw-guest", "image", "big.bin");
+	set_pairs(fdt, "/pinvm/raw-guest", "memory", small, 2);
+	expect_error("image larger than memory", fdt,
+		     "/pinvm/raw-guest: image:",
+		     "(0x3000 bytes at 0x40000000) does not fit in the guest's memory");
+
+	fdt = mutable_copy();
+	set_str(fdt, "/pinvm/raw-guest", "image-format", "zip");
+	expect_error("unknown image format", fdt,
+		     "/pinvm/raw-guest: image-format: unknown format \"zip\" (known: ",
+		     "elf");
+
+	fdt = mutable_copy();
+	set_pairs(fdt, "/pinvm/raw-guest", "entry", far_entry, 1);
+	expect_error("entry outside memory", fdt,
+		     "/pinvm/raw-guest: entry: 0x50000000 is outside the guest's memory",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_pairs(fdt, "/pinvm/elf-guest", "memory", elsewhere, 2);
+	expect_error("ELF segment outside memory", fdt,
+		     "/pinvm/elf-guest: image: ELF segment", "does not fit");
+
+	fdt = mutable_copy();
+	set_str(fdt, "/pinvm/elf-guest", "image", "truncated.elf");
+	expect_error("truncated ELF", fdt, "/pinvm/elf-guest: image:",
+		     "truncated");
+
+	fdt = mutable_copy();
+	set_str(fdt, "/pinvm/elf-guest", "image", "ticker.bin");
+	expect_error("raw file as ELF", fdt, "/pinvm/elf-guest: image:",
+		     "ticker.bin is not an ELF file");
+}
+
+static void test_device_errors(void)
+{
+	static const uint64_t on_ram[] = { 0x40000000, 0x1000 };
+	static const uint64_t on_gic[] = { 0x08000000, 0x1000 };
+	static const uint64_t tiny[] = { 0x09000000, 0x100 };
+	const char *console = "/pinvm/raw-guest/console@9000000";
+	void *fdt;
+
+	fdt = mutable_copy();
+	set_str(fdt, console, "compatible", "pinvm,nope");
+	expect_error("unknown device", fdt,
+		     "/pinvm/raw-guest/console@9000000: compatible: no driver for \"pinvm,nope\"",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_pairs(fdt, console, "reg", on_ram, 2);
+	expect_error("device over memory", fdt,
+		     "/pinvm/raw-guest/console@9000000: reg: 0x40000000+0x1000 overlaps the guest's memory",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_pairs(fdt, console, "reg", on_gic, 2);
+	expect_error("device over the GIC", fdt,
+		     "/pinvm/raw-guest/console@9000000: reg:",
+		     "interrupt controller");
+
+	fdt = mutable_copy();
+	set_pairs(fdt, console, "reg", tiny, 2);
+	expect_error("console too small", fdt,
+		     "/pinvm/raw-guest/console@9000000: reg: a PL011 console needs 0x1000 bytes",
+		     NULL);
+}
+
+static void test_structure_errors(void)
+{
+	static const char junk[64] = "not a device tree";
+	void *fdt;
+
+	fdt = mutable_copy();
+	fdt_del_node(fdt, node(fdt, "/pinvm"));
+	expect_error("no partition node", fdt, "/pinvm: missing", NULL);
+
+	fdt = mutable_copy();
+	fdt_set_name(fdt, node(fdt, "/pinvm/raw-guest"), "Raw.Guest");
+	expect_error("bad guest name", fdt, "/pinvm/Raw.Guest:", "may hold only");
+
+	fdt = malloc(sizeof(junk));
+	memcpy(fdt, junk, sizeof(junk));
+	expect_error("not a device tree", fdt, "not a valid device tree blob",
+		     NULL);
+}
+
+int main(int argc, char **argv)
+{
+	char path[256];
+
+	build_dir = argc > 1 ? argv[1] : "build";
+	snprintf(path, sizeof(path), "%s/unit/partitions/good.dtb", build_dir);
+	good = unit_read_file(path, &good_size);
+	make_images();
+
+	test_good();
+	test_board_partitions();
+	test_cpu_errors();
+	test_memory_errors();
+	test_image_errors();
+	test_device_errors();
+	test_structure_errors();
+
+	free(good);
+	snprintf(path, sizeof(path), "rm -rf %s", image_dir);
+	if (system(path))
+		return 2;
+	return unit_report();
+}
