@@ -27,7 +27,17 @@ unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(DTB) guests
 	@sh test/unit/run.sh $(UNIT_DIR) $(UNIT_TESTS)
 
 SYSTEM_DIR	:= $(BUILD)/system
-system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) guests
-	@sh test/system/run.sh
+SYSTEM_DTBS	:= $(patsubst test/system/partitions/%.dts,$(SYSTEM_DIR)/partitions/%.dtb,\
+		     $(wildcard test/system/partitions/*.dts))
+
+$(SYSTEM_DIR)/partitions/%.dtb: test/system/partitions/%.dts \
+		test/system/partitions/three-guests.dtsi $(wildcard dts/*.dtsi) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) DTC $<
+	$(Q)$(DTC) -I dts -O dtb -i dts -i test/system/partitions -o $@ $< 2> $@.log; \
+		ret=$$?; cat $@.log >&2; [ $$ret -eq 0 ] && [ ! -s $@.log ]
+
+system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) $(SYSTEM_DTBS) guests
+	@CROSS_COMPILE=$(CROSS_COMPILE) sh test/system/run.sh $(BUILD)
 
 check: unit system

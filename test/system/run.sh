@@ -1,0 +1,97 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# System tests on the emulated arm64 board: boots it (QEMU, real KVM inside)
+# with the host image plus a test overlay, reads the board's console for
+# PASS/FAIL lines, and ends with "N passed, N failed".
+#   run.sh BUILD_DIR
+set -u
+build=${1:-build}
+out=$build/system
+image=$build/host/Image
+passed=0
+failed=0
+
+note_pass() { echo "PASS: $1"; passed=$((passed + 1)); }
+note_fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
+
+make_overlay() {
+	rm -rf "$out/overlay"
+	mkdir -p "$out/overlay/test/guests" "$out/overlay/test/partitions"
+	for g in ticker resetter stopper; do
+		cp "$build/guests/$g.bin" "$build/guests/$g.elf" "$out/overlay/test/guests/"
+	done
+	cp "$out"/partitions/*.dtb "$out/overlay/test/partitions/"
+	cp test/system/board-tests.sh test/system/gicv2-tests.sh "$out/overlay/test/"
+	# The kernel unpacks concatenated archives: host image, then tests.
+	(cd "$out/overlay" && find . | LC_ALL=C sort |
+		cpio -o -H newc --quiet | gzip -1) > "$out/overlay.cpio.gz"
+	cat "$build/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/system.cpio.gz"
+}
+
+# boot NAME GIC INITRD TIMEOUT CMDLINE: console to $out/NAME.log
+boot() {
+	echo "system: booting the board ($1, GICv$2)"
+	start=$(date +%s)
+	QEMU_GIC=$2 QEMU_TIMEOUT=$4 sh board/qemu-virt/run.sh "$image" "$3" \
+		"quiet $5" < /dev/null > "$out/$1.log" 2>&1
+	echo "system: $1 took $(($(date +%s) - start)) s"
+}
+
+# Fold a board's PASS/FAIL lines into the totals.
+collect() {
+	log=$out/$1.log
+	tr -d '\r' < "$log" > "$log.txt"
+	while IFS= read -r line; do
+		case "$line" in
+		"PASS: "*) note_pass "$1: ${line#PASS: }" ;;
+		"FAIL: "*) note_fail "$1: ${line#FAIL: }" ;;
+		"METRIC: "*) echo "$line" ;;
+		esac
+	done < "$log.txt"
+	if ! grep -q "^BOARD-TESTS-DONE" "$log.txt"; then
+		note_fail "$1: the board did not finish its tests (see $log)"
+		tail -n 30 "$log.txt"
+	fi
+}
+
+# The product's main job, as `make run` boots it: three demo guests.
+check_demo() {
+	log=$out/demo.log.txt
+	tr -d '\r' < "$out/demo.log" > "$log"
+	for g in alpha beta gamma; do
+		if grep -q "^\[$g\] tick 3$" "$log"; then
+			note_pass "demo: $g prints with its name in front"
+		else
+			note_fail "demo: no '[$g] tick 3' on the board's console"
+		fi
+	done
+	for core in 1 2 3; do
+		if grep -q "pinvm: [a-z]*: running on core $core " "$log"; then
+			note_pass "demo: a guest runs on core $core"
+		else
+			note_fail "demo: no guest on core $core"
+		fi
+	done
+	if grep -q "^init: pinvm exited with status 0" "$log"; then
+		note_pass "demo: ends on its own, pinvm exit status 0"
+	else
+		note_fail "demo: pinvm did not end cleanly (see $out/demo.log)"
+		tail -n 30 "$log"
+	fi
+}
+
+mkdir -p "$out"
+make_overlay
+boot demo 3 "$build/initramfs.cpio.gz" 300 "pinvm.seconds=5"
+check_demo
+boot board 3 "$out/system.cpio.gz" 900 "pinvm.test=/test/board-tests.sh"
+collect board
+boot gicv2 2 "$out/system.cpio.gz" 300 "pinvm.test=/test/gicv2-tests.sh"
+collect gicv2
+
+stripped=$out/pinvm.stripped
+${CROSS_COMPILE:-aarch64-linux-gnu-}strip -o "$stripped" "$build/pinvm"
+echo "METRIC: pinvm_stripped_bytes=$(wc -c < "$stripped")"
+echo "system: $passed passed, $failed failed"
+[ $failed -eq 0 ]
