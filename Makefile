@@ -8,6 +8,8 @@
 
 MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
+# A recipe that fails leaves no half-made target that a rerun would trust.
+.DELETE_ON_ERROR:
 
 BUILD		:= build
 KCONFIG		:= Kconfig
@@ -76,7 +78,7 @@ savedefconfig: $(DEPS_STAMP) .config
 	kconfig-conf --defconfig=configs/$(DEFAULT_DEFCONFIG) $(KCONFIG)
 
 KCONFIG_FILES := $(KCONFIG) $(wildcard board/*/Kconfig)
-$(KCONFIG_AUTOCONFIG) $(KCONFIG_AUTOHEADER) &: .config $(KCONFIG_FILES)
+$(KCONFIG_AUTOCONFIG) $(KCONFIG_AUTOHEADER) &: .config $(KCONFIG_FILES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $(KCONFIG_AUTOCONFIG)) $(dir $(KCONFIG_AUTOHEADER))
 	@# This kconfig writes include/config/ below the working directory.
 	cd $(BUILD) && srctree=$(CURDIR) KCONFIG_CONFIG=$(CURDIR)/.config \
@@ -127,7 +129,8 @@ $(BUILD)/obj/core/partition_blob.o: core/partition_blob.S $(DTB)
 # dtc warnings are errors: a partition that dtc doubts is not built.
 DTC := dtc
 DTC_FLAGS := -I dts -O dtb -i dts -i $(dir $(call unquote,$(CONFIG_PARTITION_DTS)))
-$(DTB): $(call unquote,$(CONFIG_PARTITION_DTS)) $(wildcard dts/*.dtsi) | $(DEPS_STAMP)
+$(DTB): $(call unquote,$(CONFIG_PARTITION_DTS)) $(wildcard dts/*.dtsi) \
+		$(KCONFIG_AUTOCONFIG) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) DTC $<
 	$(Q)$(DTC) $(DTC_FLAGS) -o $@ $< 2> $@.log; \

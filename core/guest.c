@@ -66,6 +66,30 @@ int guest_create(struct guest *g, const struct partition *p,
 	return 0;
 }
 
+/*
+ * vCPU threads wait here until every guest's thread exists, so a partition
+ * whose last thread cannot start runs no guest at all.
+ */
+static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t start_cond = PTHREAD_COND_INITIALIZER;
+static bool start_open;
+
+void guest_release_all(void)
+{
+	pthread_mutex_lock(&start_lock);
+	start_open = true;
+	pthread_cond_broadcast(&start_cond);
+	pthread_mutex_unlock(&start_lock);
+}
+
+static void guest_wait_for_start(void)
+{
+	pthread_mutex_lock(&start_lock);
+	while (!start_open)
+		pthread_cond_wait(&start_cond, &start_lock);
+	pthread_mutex_unlock(&start_lock);
+}
+
 static void *guest_thread(void *arg)
 {
 	struct guest *g = arg;
@@ -74,8 +98,10 @@ static void *guest_thread(void *arg)
 	g->tid = syscall(SYS_gettid);
 	snprintf(comm, sizeof(comm), "vcpu-%.10s", g->cfg->name);
 	pthread_setname_np(pthread_self(), comm);
-	pr_info("%s: running on core %u (vcpu thread %d)", g->cfg->name,
-		g->cfg->cpu, (int)g->tid);
+	guest_wait_for_start();
+	if (!atomic_load(&g->stop))
+		pr_info("%s: running on core %u (vcpu thread %d)",
+			g->cfg->name, g->cfg->cpu, (int)g->tid);
 	vcpu_run_loop(g);
 	pthread_kill(g->notify, SIGUSR2);
 	return NULL;
@@ -125,8 +151,10 @@ int guest_start(struct guest *g, pthread_t notify, struct pinvm_error *err)
 	pthread_attr_destroy(&attr);
 	if (ret) {
 		atomic_store(&g->state, GUEST_CREATED);
-		error_set(err, "%s: cannot start the vCPU thread on core %u: %s",
-			  g->cfg->path, g->cfg->cpu, strerror(ret));
+		error_set(err, "%s: cannot start the vCPU thread on core %u: %s (core outside pinvm's cpuset%s?)",
+			  g->cfg->path, g->cfg->cpu, strerror(ret),
+			  IS_ENABLED(CONFIG_VCPU_SCHED_FIFO) ?
+			  ", or SCHED_FIFO refused without CAP_SYS_NICE" : "");
 		return -1;
 	}
 	return 0;

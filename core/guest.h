@@ -52,7 +52,9 @@ struct guest {
 
 int guest_create(struct guest *g, const struct partition *p,
 		 const struct guest_config *cfg, struct pinvm_error *err);
+/* The thread is created pinned, but runs the guest only after this: */
 int guest_start(struct guest *g, pthread_t notify, struct pinvm_error *err);
+void guest_release_all(void);
 bool guest_running(const struct guest *g);
 void guest_request_stop(struct guest *g);
 void guest_join(struct guest *g);

@@ -21,9 +21,14 @@
 #define PSTATE_BOOT		(PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | \
 				 PSR_F_BIT | PSR_MODE_EL1h)
 
+/* Without KVM_CAP_ARM_VM_IPA_SIZE a VM has a 40-bit guest-physical space. */
+#define KVM_DEFAULT_IPA_BITS	40
+#define KVM_MIN_IPA_BITS	32
+
 static int kvm_fd = -1;
 static int kvm_run_size;
 static unsigned int kvm_gic_version;
+static unsigned int kvm_max_ipa_bits;
 
 static const struct {
 	int cap;
@@ -35,6 +40,7 @@ static const struct {
 	{ KVM_CAP_ARM_PSCI_0_2, "KVM_CAP_ARM_PSCI_0_2" },
 	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
 	{ KVM_CAP_ARM_INJECT_EXT_DABT, "KVM_CAP_ARM_INJECT_EXT_DABT" },
+	{ KVM_CAP_ARM_NISV_TO_USER, "KVM_CAP_ARM_NISV_TO_USER" },
 };
 
 static int gic_device_type(void)
@@ -98,6 +104,10 @@ int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err)
 		error_set(err, "%s: KVM_GET_VCPU_MMAP_SIZE failed", dev);
 		goto fail;
 	}
+	kvm_max_ipa_bits = ioctl(kvm_fd, KVM_CHECK_EXTENSION,
+				 KVM_CAP_ARM_VM_IPA_SIZE);
+	if ((int)kvm_max_ipa_bits <= 0)
+		kvm_max_ipa_bits = KVM_DEFAULT_IPA_BITS;
 	if (kvm_check_vgic(err))
 		goto fail;
 	return 0;
@@ -232,12 +242,59 @@ int kvm_vcpu_set_entry(struct guest *g, uint64_t entry, struct pinvm_error *err)
 	return 0;
 }
 
+static uint64_t guest_top_address(const struct guest *g)
+{
+	const struct gic_config *gic = &g->part->gic;
+	uint64_t top = gic->dist_base + gic->dist_size;
+	unsigned int i;
+
+	if (gic->cpu_base + gic->cpu_size > top)
+		top = gic->cpu_base + gic->cpu_size;
+	for (i = 0; i < g->mem.nr_ram; i++)
+		if (g->mem.ram[i].base + g->mem.ram[i].size > top)
+			top = g->mem.ram[i].base + g->mem.ram[i].size;
+	for (i = 0; i < g->cfg->nr_devices; i++)
+		if (g->cfg->devices[i].base + g->cfg->devices[i].size > top)
+			top = g->cfg->devices[i].base + g->cfg->devices[i].size;
+	return top;
+}
+
+/* The VM type: a guest-physical space just large enough for the guest. */
+static int kvm_vm_type(const struct guest *g, unsigned long *type,
+		       struct pinvm_error *err)
+{
+	uint64_t top = guest_top_address(g);
+	unsigned int bits = KVM_MIN_IPA_BITS;
+
+	while (bits < 64 && (top - 1) >> bits)
+		bits++;
+	if (bits > kvm_max_ipa_bits) {
+		error_set(err, "%s: memory/reg: addresses up to 0x%llx need a %u-bit guest-physical space; this host's KVM gives at most %u bits",
+			  g->cfg->path, (unsigned long long)top - 1, bits,
+			  kvm_max_ipa_bits);
+		return -1;
+	}
+	*type = bits > KVM_DEFAULT_IPA_BITS ? KVM_VM_TYPE_ARM_IPA_SIZE(bits) : 0;
+	return 0;
+}
+
 int kvm_vm_create(struct guest *g, struct pinvm_error *err)
 {
-	g->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	struct kvm_enable_cap nisv = { .cap = KVM_CAP_ARM_NISV_TO_USER };
+	unsigned long type;
+
+	if (kvm_vm_type(g, &type, err))
+		return -1;
+	g->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, type);
 	if (g->vm_fd < 0) {
 		error_set(err, "%s: KVM_CREATE_VM: %s", g->cfg->path,
 			  strerror(errno));
+		return -1;
+	}
+	/* Accesses KVM cannot decode come to pinvm, to be aborted, not fatal. */
+	if (ioctl(g->vm_fd, KVM_ENABLE_CAP, &nisv) < 0) {
+		error_set(err, "%s: KVM_ENABLE_CAP(KVM_CAP_ARM_NISV_TO_USER): %s",
+			  g->cfg->path, strerror(errno));
 		return -1;
 	}
 	if (kvm_map_ram(g, err))

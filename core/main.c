@@ -107,6 +107,7 @@ static void *read_partition_file(const char *path, struct pinvm_error *err)
 {
 	struct stat st;
 	void *blob = NULL;
+	ssize_t n;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -115,8 +116,11 @@ static void *read_partition_file(const char *path, struct pinvm_error *err)
 		goto out;
 	}
 	blob = malloc(st.st_size ? st.st_size : 1);
-	if (!blob || read(fd, blob, st.st_size) != st.st_size) {
-		error_set(err, "%s: cannot read: %s", path, strerror(errno));
+	errno = ENOMEM;
+	n = blob ? read(fd, blob, st.st_size) : -1;
+	if (n != st.st_size) {
+		error_set(err, "%s: cannot read: %s", path,
+			  n < 0 ? strerror(errno) : "file changed while read");
 		goto fail;
 	}
 	if (st.st_size < (off_t)sizeof(struct fdt_header) ||
@@ -166,6 +170,7 @@ static int check_cores(const struct partition *p, struct pinvm_error *err)
 	unsigned int i;
 	FILE *f;
 
+	errno = EIO;
 	f = fopen(path, "re");
 	if (!f || !fgets(online, sizeof(online), f)) {
 		error_set(err, "%s: cannot read: %s", path, strerror(errno));
@@ -215,10 +220,13 @@ static int start_guests(struct pinvm_error *err)
 
 	for (i = 0; i < part.nr_guests; i++) {
 		if (guest_start(&guests[i], pthread_self(), err)) {
+			/* The started threads see their stop flag and never run. */
 			stop_guests();
+			guest_release_all();
 			return -1;
 		}
 	}
+	guest_release_all();
 	return 0;
 }
 

@@ -17,7 +17,13 @@
 #include "loader.h"
 #include "partition.h"
 
-#define GUEST_PAGE_SIZE		4096ull
+/* Guest RAM is mapped in host pages: 4 KiB, or the host's if larger. */
+static uint64_t guest_page_size(void)
+{
+	long host = sysconf(_SC_PAGESIZE);
+
+	return host > 4096 ? (uint64_t)host : 4096;
+}
 
 static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
@@ -154,7 +160,10 @@ static int parse_gic(struct partition *p, struct pinvm_error *err)
 	}
 	fdt_get_path(p->fdt, node, gic->path, sizeof(gic->path));
 	if (read_reg(p->fdt, node, 0, &gic->dist_base, &gic->dist_size) ||
-	    read_reg(p->fdt, node, 1, &gic->cpu_base, &gic->cpu_size)) {
+	    read_reg(p->fdt, node, 1, &gic->cpu_base, &gic->cpu_size) ||
+	    !gic->dist_size || !gic->cpu_size ||
+	    gic->dist_base + gic->dist_size < gic->dist_base ||
+	    gic->cpu_base + gic->cpu_size < gic->cpu_base) {
 		error_set(err, "%s: %s: reg: needs the distributor and the %s regions",
 			  p->source, gic->path,
 			  gic->version == 3 ? "redistributor" : "CPU interface");
@@ -204,10 +213,11 @@ static int check_ram_range(struct partition *p, struct guest_config *g,
 			  (unsigned long long)r->size);
 		return -1;
 	}
-	if ((r->base | r->size) & (GUEST_PAGE_SIZE - 1)) {
+	if ((r->base | r->size) & (guest_page_size() - 1)) {
 		error_set(err, "%s: %s: memory: range 0x%llx+0x%llx is not page aligned (base and size must be multiples of 0x%llx)",
 			  p->source, g->path, (unsigned long long)r->base,
-			  (unsigned long long)r->size, GUEST_PAGE_SIZE);
+			  (unsigned long long)r->size,
+			  (unsigned long long)guest_page_size());
 		return -1;
 	}
 	for (i = 0; i < g->mem.nr_ram; i++) {
@@ -283,13 +293,14 @@ static int read_image_file(struct partition *p, struct guest_config *g,
 	}
 	g->image_size = st.st_size;
 	g->image = malloc(g->image_size ? g->image_size : 1);
+	errno = ENOMEM;
 	n = g->image ? read(fd, g->image, g->image_size) : -1;
 	close(fd);
 	if (n != (ssize_t)g->image_size || g->image_size == 0) {
 		error_set(err, "%s: %s: image: cannot read %s: %s", p->source,
 			  g->path, g->image_path,
 			  g->image_size == 0 ? "file is empty" :
-			  n < 0 ? strerror(errno) : "short read");
+			  n < 0 ? strerror(errno) : "file changed while read");
 		return -1;
 	}
 	return 0;
@@ -388,17 +399,18 @@ static int check_device_space(struct partition *p, struct guest_config *g,
 static int parse_device(struct partition *p, struct guest_config *g, int node,
 			struct pinvm_error *err)
 {
-	struct device_config *d = &g->devices[g->nr_devices];
+	struct device_config *d;
 	const char *compat;
 
+	if (g->nr_devices == GUEST_MAX_DEVICES) {
+		error_set(err, "%s: %s: more than %d devices in one guest",
+			  p->source, g->path, GUEST_MAX_DEVICES);
+		return -1;
+	}
+	d = &g->devices[g->nr_devices];
 	memset(d, 0, sizeof(*d));
 	d->node = node;
 	fdt_get_path(p->fdt, node, d->path, sizeof(d->path));
-	if (g->nr_devices == GUEST_MAX_DEVICES) {
-		error_set(err, "%s: %s: more than %d devices in one guest",
-			  p->source, d->path, GUEST_MAX_DEVICES);
-		return -1;
-	}
 	compat = fdt_getprop(p->fdt, node, "compatible", NULL);
 	if (!compat) {
 		error_set(err, "%s: %s: compatible: missing", p->source, d->path);
@@ -505,8 +517,15 @@ static int parse_guests(struct partition *p, const char *image_dir,
 		return -1;
 	}
 	fdt_for_each_subnode(node, p->fdt, root) {
-		if (fdt_node_check_compatible(p->fdt, node, "pinvm,guest"))
-			continue;
+		/* A misspelt guest must not quietly leave the partition. */
+		if (fdt_node_check_compatible(p->fdt, node, "pinvm,guest")) {
+			char path[NODE_PATH_MAX];
+
+			fdt_get_path(p->fdt, node, path, sizeof(path));
+			error_set(err, "%s: %s: compatible: every child of /pinvm must be a \"pinvm,guest\"",
+				  p->source, path);
+			return -1;
+		}
 		if (p->nr_guests == CONFIG_MAX_GUESTS) {
 			error_set(err, "%s: /pinvm: more than %d guests (CONFIG_MAX_GUESTS)",
 				  p->source, CONFIG_MAX_GUESTS);

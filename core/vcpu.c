@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <time.h>
@@ -56,7 +57,11 @@ static void vcpu_deny(struct guest *g, uint64_t addr, unsigned int len,
 		      bool is_write, const char *why)
 {
 	struct timespec now;
+	char what[24] = "access";
 
+	if (len)
+		snprintf(what, sizeof(what), "%u-byte %s", len,
+			 is_write ? "write" : "read");
 	g->stats.denied++;
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
 	if ((uint64_t)now.tv_sec != g->log_window) {
@@ -64,9 +69,8 @@ static void vcpu_deny(struct guest *g, uint64_t addr, unsigned int len,
 		g->log_count = 0;
 	}
 	if (g->log_count < DENY_LOG_PER_SECOND)
-		pr_warn("%s: denied %u-byte %s at 0x%llx: %s; data abort injected",
-			g->cfg->name, len, is_write ? "write" : "read",
-			(unsigned long long)addr, why);
+		pr_warn("%s: denied %s at 0x%llx: %s; data abort injected",
+			g->cfg->name, what, (unsigned long long)addr, why);
 	else if (g->log_count == DENY_LOG_PER_SECOND)
 		pr_warn("%s: more denied accesses this second, not logged (%llu so far)",
 			g->cfg->name, (unsigned long long)g->stats.denied);

@@ -84,7 +84,7 @@ static void console_read(struct region *r, uint64_t offset, uint8_t *data,
 
 	if (reg == UART_FR)
 		v = UART_FR_TXFE | UART_FR_RXFE;
-	else if (reg >= UART_PERIPHID0)
+	else if (reg >= UART_PERIPHID0 && reg < UART_PERIPHID0 + 4 * 8)
 		v = console_id[(reg - UART_PERIPHID0) / 4];
 	else if (p)
 		v = *p;

@@ -84,6 +84,15 @@ int main(void)
 	CHECK(guest_read(0xfe0, 4) == 0x11);		/* PL011 part number */
 	CHECK(guest_read(0xffc, 4) == 0xb1);		/* PrimeCell id */
 	CHECK(bus_access(&bus, BASE, wide, 8, false) == BUS_BAD_WIDTH);
+	CHECK(guest_read(0xfe0 - 4, 4) == 0);		/* reserved: zero */
+
+	TEST("a larger window reads zero past the ID registers");
+	bus_release(&bus);
+	dev.size = 0x10000;
+	CHECK(dev.drv->attach(&g, &dev, &bus, &err) == 0);
+	CHECK(guest_read(0x8000, 4) == 0);
+	CHECK(guest_read(0x1fe0, 4) == 0);
+	CHECK(guest_read(0xffc, 4) == 0xb1);
 
 	TEST("long line is cut, not buffered forever");
 	memset(line, 'x', sizeof(line) - 1);

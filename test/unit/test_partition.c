@@ -101,6 +101,25 @@ static void set_pairs(void *fdt, const char *path, const char *prop,
 	fdt_setprop(fdt, node(fdt, path), prop, cells, n * sizeof(cells[0]));
 }
 
+/* n more console nodes at 0x10000000, 0x10001000, ... */
+static void add_devices(void *fdt, const char *path, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t reg[2] = { 0x10000000 + i * 0x1000ull, 0x1000 };
+		char name[32];
+		int child;
+
+		snprintf(name, sizeof(name), "console@%llx",
+			 (unsigned long long)reg[0]);
+		child = fdt_add_subnode(fdt, node(fdt, path), name);
+		fdt_setprop_string(fdt, child, "compatible", "pinvm,console");
+		fdt_setprop_u64(fdt, child, "reg", reg[0]);
+		fdt_appendprop_u64(fdt, child, "reg", reg[1]);
+	}
+}
+
 /* Parse fdt (and free it); it must fail with every needle in the message. */
 static void expect_error(const char *name, void *fdt, const char *needle1,
 			 const char *needle2)
@@ -322,6 +341,11 @@ static void test_device_errors(void)
 		     "interrupt controller");
 
 	fdt = mutable_copy();
+	add_devices(fdt, "/pinvm/raw-guest", GUEST_MAX_DEVICES);
+	expect_error("too many devices", fdt,
+		     "/pinvm/raw-guest: more than 16 devices in one guest", NULL);
+
+	fdt = mutable_copy();
 	set_pairs(fdt, console, "reg", tiny, 2);
 	expect_error("console too small", fdt,
 		     "/pinvm/raw-guest/console@9000000: reg: a PL011 console needs 0x1000 bytes",
@@ -340,6 +364,12 @@ static void test_structure_errors(void)
 	fdt = mutable_copy();
 	fdt_set_name(fdt, node(fdt, "/pinvm/raw-guest"), "Raw.Guest");
 	expect_error("bad guest name", fdt, "/pinvm/Raw.Guest:", "may hold only");
+
+	fdt = mutable_copy();
+	set_str(fdt, "/pinvm/elf-guest", "compatible", "pinvm,gust");
+	expect_error("misspelt guest compatible", fdt,
+		     "/pinvm/elf-guest: compatible: every child of /pinvm must be a \"pinvm,guest\"",
+		     NULL);
 
 	fdt = malloc(sizeof(junk));
 	memcpy(fdt, junk, sizeof(junk));
