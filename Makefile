@@ -80,8 +80,11 @@ savedefconfig: $(DEPS_STAMP) .config
 KCONFIG_FILES := $(KCONFIG) $(wildcard board/*/Kconfig)
 $(KCONFIG_AUTOCONFIG) $(KCONFIG_AUTOHEADER) &: .config $(KCONFIG_FILES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $(KCONFIG_AUTOCONFIG)) $(dir $(KCONFIG_AUTOHEADER))
+	@# Symbols new since .config was made take their defaults, as with
+	@# olddefconfig; the build never stops to ask.
+	$(Q)kconfig-conf --olddefconfig $(KCONFIG) > /dev/null
 	@# This kconfig writes include/config/ below the working directory.
-	cd $(BUILD) && srctree=$(CURDIR) KCONFIG_CONFIG=$(CURDIR)/.config \
+	$(Q)cd $(BUILD) && srctree=$(CURDIR) KCONFIG_CONFIG=$(CURDIR)/.config \
 		KCONFIG_AUTOCONFIG=include/config/auto.conf \
 		KCONFIG_AUTOHEADER=include/generated/autoconf.h \
 		kconfig-conf --silentoldconfig $(CURDIR)/$(KCONFIG)

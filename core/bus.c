@@ -7,6 +7,10 @@
 #include <string.h>
 
 #include "bus.h"
+#include "mmio.h"
+
+__thread volatile int mmio_in_access;
+__thread volatile int mmio_fault;
 
 static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
 {
@@ -91,11 +95,13 @@ enum bus_status bus_access(struct bus *bus, uint64_t addr, uint8_t *data,
 	if (len > r->size - offset)
 		return BUS_STRADDLE;
 	if (is_write) {
-		r->writes++;
-		r->ops->write(r, offset, data, len);
+		stat_inc(&r->writes);
+		if (!r->ops->write(r, offset, data, len))
+			return BUS_DEVICE_FAULT;
 	} else {
-		r->reads++;
-		r->ops->read(r, offset, data, len);
+		stat_inc(&r->reads);
+		if (!r->ops->read(r, offset, data, len))
+			return BUS_DEVICE_FAULT;
 	}
 	return BUS_OK;
 }
@@ -109,6 +115,7 @@ const char *bus_status_str(enum bus_status status)
 		[BUS_BAD_DIRECTION] = "direction not allowed",
 		[BUS_UNALIGNED] = "unaligned",
 		[BUS_STRADDLE] = "straddles the region's end",
+		[BUS_DEVICE_FAULT] = "the device faulted",
 	};
 
 	return status < ARRAY_SIZE(names) ? names[status] : "?";

@@ -24,10 +24,11 @@ struct region;
  * data[] holds the access in bus byte order, exactly as KVM hands it in
  * kvm_run.mmio.data; a driver never swaps it.
  */
+/* read and write return false when the device itself refused the access. */
 struct region_ops {
-	void (*read)(struct region *r, uint64_t offset, uint8_t *data,
+	bool (*read)(struct region *r, uint64_t offset, uint8_t *data,
 		     unsigned int len);
-	void (*write)(struct region *r, uint64_t offset, const uint8_t *data,
+	bool (*write)(struct region *r, uint64_t offset, const uint8_t *data,
 		      unsigned int len);
 	/* Back to the power-on state, on guest reset; may be NULL. */
 	void (*reset)(struct region *r);
@@ -44,6 +45,11 @@ struct region {
 	uint8_t widths;		/* BUS_WIDTH() mask */
 	uint8_t dir;		/* BUS_DIR_* mask */
 	bool unaligned;		/* unaligned accesses allowed */
+	/*
+	 * A direct window: these host pages are mapped into the guest's
+	 * stage 2 (a KVM memory slot), so its accesses never exit.
+	 */
+	void *direct;
 	uint64_t reads;
 	uint64_t writes;
 };
@@ -61,6 +67,7 @@ enum bus_status {
 	BUS_BAD_DIRECTION,
 	BUS_UNALIGNED,
 	BUS_STRADDLE,
+	BUS_DEVICE_FAULT,
 };
 
 /*

@@ -12,9 +12,13 @@
 
 struct driver {
 	const char *compatible;
-	/* Extra validation of the node beyond its reg; may be NULL. */
+	/*
+	 * Read and validate the node's own properties into dev; may be NULL.
+	 * dev->base/size hold its reg, or 0 when it has none: the driver may
+	 * then fill them in.
+	 */
 	int (*check)(const struct partition *p, const struct guest_config *g,
-		     const struct device_config *dev, struct pinvm_error *err);
+		     struct device_config *dev, struct pinvm_error *err);
 	/* Put the device's region(s) on the guest's bus; priv is its state. */
 	int (*attach)(const struct guest_config *g,
 		      const struct device_config *dev, struct bus *bus,

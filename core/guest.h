@@ -22,13 +22,16 @@ enum guest_state {
 	GUEST_CRASHED,		/* the vCPU cannot go on; the others do */
 };
 
+/* Exits by reason, and what came of them; see core/status.c. */
 struct guest_stats {
 	uint64_t exits;
 	uint64_t mmio;
-	uint64_t denied;
 	uint64_t system_events;
-	uint64_t resets;
+	uint64_t nisv;
+	uint64_t interrupted;	/* KVM_RUN returned EINTR: a kick */
 	uint64_t other;
+	uint64_t denied;	/* accesses answered with a data abort */
+	uint64_t resets;
 };
 
 struct guest {

@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <signal.h>
+#include <ucontext.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -13,9 +15,13 @@
 #include <unistd.h>
 
 #include "kvm.h"
+#include "mmio.h"
 
 #define ARM64_CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
 				 KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
+
+#define SCTLR_EL1		ARM64_SYS_REG(3, 0, 1, 0, 0)
+#define SCTLR_EL1_EE		(1ull << 25)
 
 /* EL1h with D, A, I and F masked: the arm64 boot protocol's entry state. */
 #define PSTATE_BOOT		(PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | \
@@ -157,6 +163,35 @@ static int kvm_map_ram(struct guest *g, struct pinvm_error *err)
 	return 0;
 }
 
+/*
+ * Direct passthrough windows: the device's /dev/mem mapping as a memory
+ * slot. KVM maps such VM_PFNMAP pages as device memory in stage 2.
+ */
+static int kvm_map_direct(struct guest *g, struct pinvm_error *err)
+{
+	unsigned int i, slot = GUEST_MAX_RAM;
+
+	for (i = 0; i < g->bus.nr_regions; i++) {
+		const struct region *r = &g->bus.regions[i];
+		struct kvm_userspace_memory_region mr = {
+			.slot = slot,
+			.guest_phys_addr = r->base,
+			.memory_size = r->size,
+			.userspace_addr = (uintptr_t)r->direct,
+		};
+
+		if (!r->direct)
+			continue;
+		if (ioctl(g->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
+			error_set(err, "%s: mode: cannot map the device into the guest's stage 2: %s",
+				  r->name, strerror(errno));
+			return -1;
+		}
+		slot++;
+	}
+	return 0;
+}
+
 static int kvm_set_gic_addr(int dev_fd, uint64_t type, uint64_t addr)
 {
 	struct kvm_device_attr attr = {
@@ -212,6 +247,13 @@ static int kvm_set_reg(int vcpu_fd, uint64_t id, uint64_t val)
 	return ioctl(vcpu_fd, KVM_SET_ONE_REG, &reg);
 }
 
+static int kvm_get_reg(int vcpu_fd, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
+
+	return ioctl(vcpu_fd, KVM_GET_ONE_REG, &reg);
+}
+
 static int kvm_vcpu_init(struct guest *g, struct pinvm_error *err)
 {
 	struct kvm_vcpu_init init;
@@ -231,10 +273,21 @@ static int kvm_vcpu_init(struct guest *g, struct pinvm_error *err)
 	return 0;
 }
 
+/* SCTLR_EL1.EE: data accesses at EL1 (and table walks) are big-endian. */
+static int kvm_vcpu_set_big_endian(struct guest *g)
+{
+	uint64_t sctlr;
+
+	if (kvm_get_reg(g->vcpu_fd, SCTLR_EL1, &sctlr))
+		return -1;
+	return kvm_set_reg(g->vcpu_fd, SCTLR_EL1, sctlr | SCTLR_EL1_EE);
+}
+
 int kvm_vcpu_set_entry(struct guest *g, uint64_t entry, struct pinvm_error *err)
 {
 	if (kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.pstate), PSTATE_BOOT) ||
-	    kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.pc), entry)) {
+	    kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.pc), entry) ||
+	    (g->cfg->big_endian && kvm_vcpu_set_big_endian(g))) {
 		error_set(err, "%s: cannot set the vCPU's entry state: %s",
 			  g->cfg->path, strerror(errno));
 		return -1;
@@ -297,7 +350,7 @@ int kvm_vm_create(struct guest *g, struct pinvm_error *err)
 			  g->cfg->path, strerror(errno));
 		return -1;
 	}
-	if (kvm_map_ram(g, err))
+	if (kvm_map_ram(g, err) || kvm_map_direct(g, err))
 		return -1;
 	g->vcpu_fd = ioctl(g->vm_fd, KVM_CREATE_VCPU, 0);
 	if (g->vcpu_fd < 0) {
@@ -335,6 +388,36 @@ void kvm_vm_destroy(struct guest *g)
 			munmap(g->mem.ram[i].host, g->mem.ram[i].size);
 		g->mem.ram[i].host = NULL;
 	}
+}
+
+/*
+ * A passthrough access the hardware refused raises SIGBUS on the one
+ * load/store of mmio.h: step over it and let the access report a fault.
+ * Anywhere else SIGBUS is a real bug and ends pinvm as usual.
+ */
+static void kvm_sigbus_handler(int sig, siginfo_t *si, void *uctx)
+{
+	ucontext_t *uc = uctx;
+
+	(void)si;
+	if (!mmio_in_access) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	mmio_fault = 1;
+	uc->uc_mcontext.pc += 4;
+}
+
+void kvm_signals_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = kvm_sigbus_handler;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, NULL);
 }
 
 int kvm_inject_dabt(struct guest *g)

@@ -11,6 +11,8 @@
 /* Open /dev/kvm and check every capability pinvm needs, with a test VM. */
 int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err);
 void kvm_exit(void);
+/* Recover from a device fault during a passthrough access (SIGBUS). */
+void kvm_signals_init(void);
 
 int kvm_vm_create(struct guest *g, struct pinvm_error *err);
 /* PC at the image entry, EL1h, exceptions masked, MMU off. */

@@ -18,6 +18,7 @@
 
 #include "guest.h"
 #include "kvm.h"
+#include "status.h"
 
 #ifndef PINVM_VERSION
 #define PINVM_VERSION "unknown"
@@ -26,6 +27,7 @@
 extern const char partition_dtb[], partition_dtb_end[];
 
 struct options {
+	const char *status_file;
 	const char *partition;
 	const char *image_dir;
 	const char *kvm_dev;
@@ -39,15 +41,18 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: pinvm [options]\n"
-		"Run the board's guests, one per core, as the partition says.\n\n"
+		"       pinvm status [--status-file FILE]\n"
+		"Run the board's guests, one per core, as the partition says;\n"
+		"or show the guests' state and counters of a running pinvm.\n\n"
 		"  -p, --partition FILE  use this partition blob instead of the built-in one\n"
 		"  -i, --image-dir DIR   find relative guest images here (default %s)\n"
 		"  -k, --kvm DEV         the KVM device (default /dev/kvm)\n"
 		"  -t, --timestamps      prefix guest lines with seconds since pinvm started\n"
+		"  -s, --status-file F   keep the status file here (default %s)\n"
 		"  -c, --check           validate the partition and its images, then exit\n"
 		"  -V, --version         print the version and the board\n"
 		"  -h, --help            this text\n",
-		CONFIG_IMAGE_DIR);
+		CONFIG_IMAGE_DIR, CONFIG_STATUS_FILE);
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -57,6 +62,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "image-dir", required_argument, NULL, 'i' },
 		{ "kvm", required_argument, NULL, 'k' },
 		{ "timestamps", no_argument, NULL, 't' },
+		{ "status-file", required_argument, NULL, 's' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -66,7 +72,8 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 	o->image_dir = CONFIG_IMAGE_DIR;
 	o->kvm_dev = "/dev/kvm";
-	while ((c = getopt_long(argc, argv, "p:i:k:tcVh", longopts, NULL)) != -1) {
+	o->status_file = CONFIG_STATUS_FILE;
+	while ((c = getopt_long(argc, argv, "p:i:k:s:tcVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o->partition = optarg;
@@ -79,6 +86,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 't':
 			log_timestamps = true;
+			break;
+		case 's':
+			o->status_file = optarg;
 			break;
 		case 'c':
 			o->check_only = true;
@@ -95,6 +105,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 			return -1;
 		}
 	}
+	if (optind < argc && !strcmp(argv[optind], "status") &&
+	    optind + 1 == argc)
+		exit(status_show(o->status_file));
 	if (optind != argc) {
 		pr_err("unexpected argument '%s' (see pinvm --help)",
 		       argv[optind]);
@@ -239,14 +252,20 @@ static unsigned int guests_running(void)
 	return n;
 }
 
-/* Sleep until every guest has stopped, or SIGINT/SIGTERM says stop them. */
-static void wait_for_guests(const sigset_t *set)
+/*
+ * Sleep until every guest has stopped, or SIGINT/SIGTERM says stop them;
+ * refresh the status file on the way.
+ */
+static void wait_for_guests(const sigset_t *set, const char *status_file)
 {
+	const struct timespec interval = { .tv_sec = 1 };
 	siginfo_t info;
 
 	while (guests_running()) {
-		if (sigwaitinfo(set, &info) < 0)
+		if (sigtimedwait(set, &info, &interval) < 0) {
+			status_write(status_file, guests, part.nr_guests, true);
 			continue;
+		}
 		if (info.si_signo == SIGINT || info.si_signo == SIGTERM) {
 			pr_info("%s: stopping all guests",
 				strsignal(info.si_signo));
@@ -257,15 +276,19 @@ static void wait_for_guests(const sigset_t *set)
 	pr_info("all guests have stopped");
 }
 
-static int finish(void)
+static int finish(const char *status_file)
 {
 	unsigned int i, crashed = 0;
 
 	for (i = 0; i < part.nr_guests; i++) {
 		guest_join(&guests[i]);
 		crashed += atomic_load(&guests[i].state) == GUEST_CRASHED;
-		guest_destroy(&guests[i]);
 	}
+	/* The last counters stay readable after pinvm has gone. */
+	if (status_file)
+		status_write(status_file, guests, part.nr_guests, false);
+	for (i = 0; i < part.nr_guests; i++)
+		guest_destroy(&guests[i]);
 	partition_free(&part);
 	kvm_exit();
 	return crashed ? 1 : 0;
@@ -294,12 +317,13 @@ static int run(const struct options *o, struct pinvm_error *err)
 		return -1;
 	}
 	if (start_guests(err)) {
-		finish();
+		finish(NULL);
 		return -1;
 	}
 	pr_info("%u guests started", part.nr_guests);
-	wait_for_guests(&set);
-	return finish();
+	status_write(o->status_file, guests, part.nr_guests, true);
+	wait_for_guests(&set, o->status_file);
+	return finish(o->status_file);
 }
 
 int main(int argc, char **argv)

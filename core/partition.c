@@ -13,12 +13,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bus.h"
 #include "driver.h"
 #include "loader.h"
 #include "partition.h"
 
 /* Guest RAM is mapped in host pages: 4 KiB, or the host's if larger. */
-static uint64_t guest_page_size(void)
+uint64_t partition_page_size(void)
 {
 	long host = sysconf(_SC_PAGESIZE);
 
@@ -75,8 +76,8 @@ static uint64_t read_cells(const fdt32_t *cell, int n)
  * devicetree spec's rule), so board nodes are read exactly as Linux reads
  * them.
  */
-static int read_reg(const void *fdt, int node, int index, uint64_t *base,
-		    uint64_t *size)
+int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
+		       uint64_t *size)
 {
 	int parent = fdt_parent_offset(fdt, node);
 	int ac = fdt_address_cells(fdt, parent);
@@ -159,8 +160,8 @@ static int parse_gic(struct partition *p, struct pinvm_error *err)
 		return -1;
 	}
 	fdt_get_path(p->fdt, node, gic->path, sizeof(gic->path));
-	if (read_reg(p->fdt, node, 0, &gic->dist_base, &gic->dist_size) ||
-	    read_reg(p->fdt, node, 1, &gic->cpu_base, &gic->cpu_size) ||
+	if (partition_read_reg(p->fdt, node, 0, &gic->dist_base, &gic->dist_size) ||
+	    partition_read_reg(p->fdt, node, 1, &gic->cpu_base, &gic->cpu_size) ||
 	    !gic->dist_size || !gic->cpu_size ||
 	    gic->dist_base + gic->dist_size < gic->dist_base ||
 	    gic->cpu_base + gic->cpu_size < gic->cpu_base) {
@@ -213,11 +214,11 @@ static int check_ram_range(struct partition *p, struct guest_config *g,
 			  (unsigned long long)r->size);
 		return -1;
 	}
-	if ((r->base | r->size) & (guest_page_size() - 1)) {
+	if ((r->base | r->size) & (partition_page_size() - 1)) {
 		error_set(err, "%s: %s: memory: range 0x%llx+0x%llx is not page aligned (base and size must be multiples of 0x%llx)",
 			  p->source, g->path, (unsigned long long)r->base,
 			  (unsigned long long)r->size,
-			  (unsigned long long)guest_page_size());
+			  (unsigned long long)partition_page_size());
 		return -1;
 	}
 	for (i = 0; i < g->mem.nr_ram; i++) {
@@ -422,15 +423,23 @@ static int parse_device(struct partition *p, struct guest_config *g, int node,
 			  p->source, d->path, compat);
 		return -1;
 	}
-	if (read_reg(p->fdt, node, 0, &d->base, &d->size) || d->size == 0 ||
-	    d->base + d->size < d->base) {
-		error_set(err, "%s: %s: reg: missing or malformed (one <address size> entry)",
+	/* A driver may take the address from elsewhere when reg is absent. */
+	if (fdt_getprop(p->fdt, node, "reg", NULL) &&
+	    partition_read_reg(p->fdt, node, 0, &d->base, &d->size)) {
+		error_set(err, "%s: %s: reg: malformed (one <address size> entry)",
+			  p->source, d->path);
+		return -1;
+	}
+	d->widths = BUS_WIDTHS_ALL;
+	d->dir = BUS_DIR_READ | BUS_DIR_WRITE;
+	if (d->drv->check && d->drv->check(p, g, d, err))
+		return -1;
+	if (d->size == 0 || d->base + d->size < d->base) {
+		error_set(err, "%s: %s: reg: missing, empty or wrapping",
 			  p->source, d->path);
 		return -1;
 	}
 	if (check_device_space(p, g, d, err))
-		return -1;
-	if (d->drv->check && d->drv->check(p, g, d, err))
 		return -1;
 	g->nr_devices++;
 	return 0;
@@ -495,6 +504,7 @@ static int parse_guest(struct partition *p, int node, const char *image_dir,
 	if (parse_guest_name(p, g, err) || parse_cpu(p, g, err) ||
 	    parse_memory(p, g, err) || check_ram_vs_gic(p, g, err))
 		return -1;
+	g->big_endian = fdt_getprop(p->fdt, node, "big-endian", NULL) != NULL;
 	fdt_for_each_subnode(child, p->fdt, node) {
 		if (parse_device(p, g, child, err))
 			return -1;

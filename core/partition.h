@@ -36,8 +36,18 @@ struct device_config {
 	const struct driver *drv;
 	int node;
 	char path[NODE_PATH_MAX];
+	/* Where the guest sees it. */
 	uint64_t base;
 	uint64_t size;
+	/* The access policy of its region (bus.h: BUS_WIDTH(), BUS_DIR_*). */
+	uint8_t widths;
+	uint8_t dir;
+	bool unaligned;
+	/* Passthrough: the board's node and its registers on the host. */
+	char host_path[NODE_PATH_MAX];
+	uint64_t host_base;
+	uint64_t host_size;
+	bool direct;
 };
 
 struct guest_config {
@@ -46,6 +56,7 @@ struct guest_config {
 	int node;
 	unsigned int cpu;
 	struct guest_memory mem;
+	bool big_endian;	/* SCTLR_EL1.EE set at every boot */
 
 	char image_path[PATH_MAX];
 	const struct image_loader *loader;
@@ -89,5 +100,10 @@ uint8_t *guest_memory_ptr(const struct guest_memory *mem, uint64_t gpa,
 /* Whether [gpa, gpa + len) lies in one RAM range. */
 bool guest_memory_contains(const struct guest_memory *mem, uint64_t gpa,
 			   uint64_t len);
+
+/* For drivers: entry @index of a node's reg, in its parent's cells. */
+int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
+		       uint64_t *size);
+uint64_t partition_page_size(void);
 
 #endif

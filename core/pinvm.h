@@ -24,6 +24,13 @@
 #define IS_ENABLED(option) __is_defined(option)
 
 /*
+ * Counters: written by one vCPU thread, read while it runs by the status
+ * writer. Relaxed atomics cost what plain accesses do and make that legal.
+ */
+#define stat_inc(p)	__atomic_store_n((p), *(p) + 1, __ATOMIC_RELAXED)
+#define stat_read(p)	__atomic_load_n((p), __ATOMIC_RELAXED)
+
+/*
  * Validation and set-up stop at the first problem and say what it is; the
  * message names the file, the node and the property at fault.
  */

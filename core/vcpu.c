@@ -19,8 +19,7 @@
 #include "guest.h"
 #include "kvm.h"
 
-/* Denied accesses logged per guest per second, so a loop cannot flood. */
-#define DENY_LOG_PER_SECOND	5
+#define DENY_LOG_PER_SECOND	CONFIG_DENY_LOG_PER_SECOND
 
 static __thread struct kvm_run *vcpu_current_run;
 
@@ -46,6 +45,7 @@ void vcpu_signals_init(void)
 	sa.sa_handler = vcpu_kick_handler;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
+	kvm_signals_init();
 }
 
 void vcpu_kick(struct guest *g)
@@ -62,7 +62,7 @@ static void vcpu_deny(struct guest *g, uint64_t addr, unsigned int len,
 	if (len)
 		snprintf(what, sizeof(what), "%u-byte %s", len,
 			 is_write ? "write" : "read");
-	g->stats.denied++;
+	stat_inc(&g->stats.denied);
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
 	if ((uint64_t)now.tv_sec != g->log_window) {
 		g->log_window = now.tv_sec;
@@ -85,7 +85,7 @@ static void vcpu_mmio(struct guest *g)
 	struct kvm_run *run = g->run;
 	enum bus_status st;
 
-	g->stats.mmio++;
+	stat_inc(&g->stats.mmio);
 	st = bus_access(&g->bus, run->mmio.phys_addr, run->mmio.data,
 			run->mmio.len, run->mmio.is_write);
 	if (st != BUS_OK)
@@ -98,7 +98,7 @@ static bool vcpu_system_event(struct guest *g)
 {
 	struct pinvm_error err;
 
-	g->stats.system_events++;
+	stat_inc(&g->stats.system_events);
 	switch (g->run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
 		pr_info("%s: powered off (PSCI SYSTEM_OFF)", g->cfg->name);
@@ -107,7 +107,7 @@ static bool vcpu_system_event(struct guest *g)
 	case KVM_SYSTEM_EVENT_RESET:
 		pr_info("%s: reset (PSCI SYSTEM_RESET): reloading %s",
 			g->cfg->name, g->cfg->image_path);
-		g->stats.resets++;
+		stat_inc(&g->stats.resets);
 		/* The kick handler must not touch kvm_run while it is remapped. */
 		vcpu_current_run = NULL;
 		bus_reset(&g->bus);
@@ -138,11 +138,12 @@ static bool vcpu_handle_exit(struct guest *g)
 	case KVM_EXIT_SYSTEM_EVENT:
 		return vcpu_system_event(g);
 	case KVM_EXIT_ARM_NISV:
+		stat_inc(&g->stats.nisv);
 		vcpu_deny(g, run->arm_nisv.fault_ipa, 0, false,
 			  "no valid syndrome (e.g. a load/store pair)");
 		return false;
 	default:
-		g->stats.other++;
+		stat_inc(&g->stats.other);
 		pr_err("%s: stopped on unexpected KVM exit %u", g->cfg->name,
 		       run->exit_reason);
 		atomic_store(&g->state, GUEST_CRASHED);
@@ -161,6 +162,7 @@ void vcpu_run_loop(struct guest *g)
 	while (!atomic_load(&g->stop)) {
 		if (ioctl(g->vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
+				stat_inc(&g->stats.interrupted);
 				g->run->immediate_exit = 0;
 				continue;
 			}
@@ -168,7 +170,7 @@ void vcpu_run_loop(struct guest *g)
 			atomic_store(&g->state, GUEST_CRASHED);
 			break;
 		}
-		g->stats.exits++;
+		stat_inc(&g->stats.exits);
 		if (vcpu_handle_exit(g))
 			break;
 	}

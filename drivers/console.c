@@ -74,7 +74,7 @@ static uint32_t *console_reg(struct console *c, uint64_t offset)
 	return NULL;
 }
 
-static void console_read(struct region *r, uint64_t offset, uint8_t *data,
+static bool console_read(struct region *r, uint64_t offset, uint8_t *data,
 			 unsigned int len)
 {
 	struct console *c = r->priv;
@@ -90,9 +90,10 @@ static void console_read(struct region *r, uint64_t offset, uint8_t *data,
 		v = *p;
 	/* Registers are 32 bits wide; a narrower read sees the low bytes. */
 	bus_put_le(data, len, v >> (8 * (offset & 3)));
+	return true;
 }
 
-static void console_write(struct region *r, uint64_t offset,
+static bool console_write(struct region *r, uint64_t offset,
 			  const uint8_t *data, unsigned int len)
 {
 	struct console *c = r->priv;
@@ -101,11 +102,12 @@ static void console_write(struct region *r, uint64_t offset,
 
 	if (offset == UART_DR) {
 		console_putc(c, v & 0xff);
-		return;
+		return true;
 	}
 	p = console_reg(c, offset);
 	if (p && !(offset & 3))
 		*p = v;
+	return true;
 }
 
 static void console_reset(struct region *r)
@@ -160,7 +162,7 @@ static int console_attach(const struct guest_config *g,
 
 static int console_check(const struct partition *p,
 			 const struct guest_config *g,
-			 const struct device_config *dev,
+			 struct device_config *dev,
 			 struct pinvm_error *err)
 {
 	if (dev->size < 0x1000) {

@@ -2,3 +2,4 @@
 # One file per region driver, compiled in by its Kconfig symbol.
 drivers-y :=
 drivers-$(CONFIG_DRIVER_CONSOLE) += drivers/console.o
+drivers-$(CONFIG_DRIVER_PASSTHROUGH) += drivers/passthrough.o

@@ -15,13 +15,36 @@ void con_puts(const char *s);
 void put_dec(uint64_t v);
 void put_hex(uint64_t v);
 void timer_init(void);
+void mmu_enable(void);
 void sleep_ms(unsigned int ms);
 void psci_system_off(void) __attribute__((noreturn));
 void psci_system_reset(void) __attribute__((noreturn));
 
+/*
+ * Like Linux's writel/readl: the registers of the console and the GIC are
+ * little-endian, so a big-endian guest swaps; byte order tests do raw
+ * accesses of their own instead.
+ */
+#ifdef __AARCH64EB__
+#define cpu_to_le32(v)	__builtin_bswap32(v)
+#else
+#define cpu_to_le32(v)	(v)
+#endif
+
 static inline void mmio_write32(unsigned long addr, uint32_t v)
 {
-	*(volatile uint32_t *)addr = v;
+	*(volatile uint32_t *)addr = cpu_to_le32(v);
 }
+
+static inline uint32_t mmio_read32(unsigned long addr)
+{
+	return cpu_to_le32(*(volatile uint32_t *)addr);
+}
+
+/* Data aborts taken so far, and the last one's syndrome and address. */
+extern volatile unsigned int abort_count;
+extern volatile uint64_t abort_esr, abort_far;
+/* Print a line for each abort (default on). */
+extern volatile int abort_verbose;
 
 #endif

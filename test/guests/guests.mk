@@ -5,17 +5,23 @@ GUEST_OBJCOPY	:= $(CROSS_COMPILE)objcopy
 GUEST_CFLAGS	:= -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding \
 		   -fno-builtin -fno-pic -fno-stack-protector \
 		   -mgeneral-regs-only -mstrict-align -nostdlib -static \
-		   -no-pie -Wl,--build-id=none -Wl,-T,test/guests/guest.ld
+		   -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
+		   -Wl,-T,test/guests/guest.ld
 GUEST_SRCS	:= test/guests/start.S test/guests/lib.c
 GUEST_DEPS	:= $(GUEST_SRCS) test/guests/guest.h test/guests/guest.ld \
 		   test/guests/guests.mk
 
-# name := extra flags
-guest-demo	:= -DTICK_MS=1000
-guest-ticker	:= -DTICK_MS=200
-guest-resetter	:= -DTICK_MS=200 -DTICKS=3 -DEND=1
-guest-stopper	:= -DTICK_MS=200 -DTICKS=5 -DEND=2
-GUESTS		:= demo ticker resetter stopper
+# name := source and extra flags
+guest-demo	:= ticker.c -DTICK_MS=1000
+guest-ticker	:= ticker.c -DTICK_MS=200
+guest-resetter	:= ticker.c -DTICK_MS=200 -DTICKS=3 -DEND=1
+guest-stopper	:= ticker.c -DTICK_MS=200 -DTICKS=5 -DEND=2
+guest-mmio-le	:= mmio.c -DMODE=1
+guest-mmio-be	:= mmio.c -DMODE=1 -mbig-endian
+guest-mmio-deny	:= mmio.c -DMODE=2
+guest-mmio-hammer := mmio.c -DMODE=3
+GUESTS		:= demo ticker resetter stopper mmio-le mmio-be mmio-deny \
+		   mmio-hammer
 
 GUEST_ELFS	:= $(GUESTS:%=$(BUILD)/guests/%.elf)
 GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)
@@ -23,10 +29,11 @@ GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)
 .PHONY: guests
 guests: $(GUEST_ELFS) $(GUEST_BINS)
 
-$(BUILD)/guests/%.elf: test/guests/ticker.c $(GUEST_DEPS) | $(DEPS_STAMP)
+$(BUILD)/guests/%.elf: test/guests/ticker.c test/guests/mmio.c $(GUEST_DEPS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) GUEST $@
-	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(guest-$*) -o $@ $(GUEST_SRCS) $<
+	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(filter -%,$(guest-$*)) -o $@ $(GUEST_SRCS) \
+		$(addprefix test/guests/,$(filter %.c,$(guest-$*)))
 
 $(BUILD)/guests/%.bin: $(BUILD)/guests/%.elf
 	$(quiet) OBJCOPY $@

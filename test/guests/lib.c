@@ -15,11 +15,38 @@
 
 #define VTIMER_PPI	27
 
+volatile unsigned int abort_count;
+volatile uint64_t abort_esr, abort_far;
+volatile int abort_verbose = 1;
+
 void con_putc(char c)
 {
-	while (*(volatile uint32_t *)(CONSOLE_BASE + UART_FR) & UART_FR_TXFF)
+	while (mmio_read32(CONSOLE_BASE + UART_FR) & UART_FR_TXFF)
 		;
-	*(volatile uint32_t *)(CONSOLE_BASE + UART_DR) = (uint8_t)c;
+	/* A byte store: the same on the bus for either byte order. */
+	*(volatile uint8_t *)(CONSOLE_BASE + UART_DR) = c;
+}
+
+/*
+ * Synchronous exceptions: a data abort (EC 0x25) is counted, reported and
+ * stepped over, so a test can go on after pinvm refused an access.
+ */
+uint64_t guest_exception(uint64_t esr, uint64_t far, uint64_t elr);
+uint64_t guest_exception(uint64_t esr, uint64_t far, uint64_t elr)
+{
+	unsigned int ec = esr >> 26;
+
+	abort_count++;
+	abort_esr = esr;
+	abort_far = far;
+	if (abort_verbose || ec != 0x25) {
+		con_puts(ec == 0x25 ? "data abort at " : "exception at ");
+		put_hex(far);
+		con_puts(" esr ");
+		put_hex(esr);
+		con_puts("\n");
+	}
+	return elr + 4;
 }
 
 void con_puts(const char *s)
@@ -113,4 +140,38 @@ void psci_system_reset(void)
 	psci_call(PSCI_SYSTEM_RESET);
 	for (;;)
 		asm volatile("wfi");
+}
+
+/*
+ * An identity map with the MMU on: RAM (1-2 GiB) normal write-back, the
+ * device gigabyte below it normal non-cacheable. Normal memory lets the CPU
+ * issue an unaligned access, so it reaches pinvm as an MMIO exit; with the
+ * MMU off every access is Device memory and faults in the guest itself.
+ */
+static uint64_t page_table[512] __attribute__((aligned(4096)));
+
+#define PTE_BLOCK	0x1ul
+#define PTE_AF		(1ul << 10)
+#define PTE_SH_OUTER	(2ul << 8)
+#define PTE_SH_INNER	(3ul << 8)
+#define PTE_ATTR(i)	((uint64_t)(i) << 2)
+#define MAIR_VALUE	0xff4400ul	/* 0: device, 1: normal NC, 2: normal WB */
+#define TCR_VALUE	(32ul | (1ul << 8) | (1ul << 10) | (3ul << 12) | \
+			 (1ul << 23) | (2ul << 32))
+
+void mmu_enable(void)
+{
+	uint64_t sctlr;
+
+	page_table[0] = 0x00000000ul | PTE_BLOCK | PTE_AF | PTE_SH_OUTER | PTE_ATTR(1);
+	page_table[1] = 0x40000000ul | PTE_BLOCK | PTE_AF | PTE_SH_INNER | PTE_ATTR(2);
+	asm volatile("dsb sy");
+	asm volatile("msr mair_el1, %0" :: "r"(MAIR_VALUE));
+	asm volatile("msr tcr_el1, %0" :: "r"(TCR_VALUE));
+	asm volatile("msr ttbr0_el1, %0" :: "r"(page_table));
+	asm volatile("isb; tlbi vmalle1; dsb sy; isb");
+	asm volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
+	sctlr |= (1ul << 0) | (1ul << 2) | (1ul << 12);	/* M, C, I */
+	sctlr &= ~(1ul << 1);				/* A: no alignment check */
+	asm volatile("msr sctlr_el1, %0; isb" :: "r"(sctlr));
 }

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* Entry of the bare-metal guests: EL1, MMU off, exceptions masked. */
+/*
+ * Entry of the bare-metal guests: EL1h, MMU off, exceptions masked. Sets up
+ * a vector table so a data abort pinvm injects reaches guest_exception().
+ */
 	.section .text.start, "ax"
 	.global _start
 _start:
+	ldr	x0, =vectors
+	msr	vbar_el1, x0
+	isb
 	ldr	x0, =__stack_top
 	mov	sp, x0
 	ldr	x1, =__bss_start
@@ -14,4 +20,44 @@ _start:
 2:	bl	main
 3:	wfi
 	b	3b
+
+/* Save x0-x30, call guest_exception(esr, far, elr), eret to what it returns. */
+exception_entry:
+	sub	sp, sp, #256
+	stp	x0, x1, [sp, #0]
+	stp	x2, x3, [sp, #16]
+	stp	x4, x5, [sp, #32]
+	stp	x6, x7, [sp, #48]
+	stp	x8, x9, [sp, #64]
+	stp	x10, x11, [sp, #80]
+	stp	x12, x13, [sp, #96]
+	stp	x14, x15, [sp, #112]
+	stp	x16, x17, [sp, #128]
+	stp	x18, x19, [sp, #144]
+	stp	x29, x30, [sp, #160]
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	mrs	x2, elr_el1
+	bl	guest_exception
+	msr	elr_el1, x0
+	ldp	x0, x1, [sp, #0]
+	ldp	x2, x3, [sp, #16]
+	ldp	x4, x5, [sp, #32]
+	ldp	x6, x7, [sp, #48]
+	ldp	x8, x9, [sp, #64]
+	ldp	x10, x11, [sp, #80]
+	ldp	x12, x13, [sp, #96]
+	ldp	x14, x15, [sp, #112]
+	ldp	x16, x17, [sp, #128]
+	ldp	x18, x19, [sp, #144]
+	ldp	x29, x30, [sp, #160]
+	add	sp, sp, #256
+	eret
+
+	.balign	2048
+vectors:
+	.rept	16
+	.balign	0x80
+	b	exception_entry
+	.endr
 	.section .note.GNU-stack, "", %progbits

@@ -237,10 +237,16 @@ test_errors() {
 		grep -q "3 guests, valid" /tmp/check.out
 }
 
+. /test/passthrough-tests.sh
+
 echo "board: $(uname -r), $(nproc) cpus, $(cat /sys/devices/system/cpu/online) online"
 test_three_guests
 test_reset
 test_off
 test_all_off
 test_errors
+test_bytes_and_claim
+test_deny
+test_direct
+test_eperm
 echo "BOARD-TESTS-DONE"

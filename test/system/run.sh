@@ -18,11 +18,12 @@ note_fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
 make_overlay() {
 	rm -rf "$out/overlay"
 	mkdir -p "$out/overlay/test/guests" "$out/overlay/test/partitions"
-	for g in ticker resetter stopper; do
+	for g in ticker resetter stopper mmio-le mmio-be mmio-deny mmio-hammer; do
 		cp "$build/guests/$g.bin" "$build/guests/$g.elf" "$out/overlay/test/guests/"
 	done
 	cp "$out"/partitions/*.dtb "$out/overlay/test/partitions/"
-	cp test/system/board-tests.sh test/system/gicv2-tests.sh "$out/overlay/test/"
+	cp test/system/board-tests.sh test/system/passthrough-tests.sh \
+		test/system/gicv2-tests.sh "$out/overlay/test/"
 	# The kernel unpacks concatenated archives: host image, then tests.
 	(cd "$out/overlay" && find . | LC_ALL=C sort |
 		cpio -o -H newc --quiet | gzip -1) > "$out/overlay.cpio.gz"

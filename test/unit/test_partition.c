@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bus.h"
 #include "driver.h"
 #include "loader.h"
 #include "partition.h"
@@ -136,6 +137,24 @@ static void expect_error(const char *name, void *fdt, const char *needle1,
 	free(fdt);
 }
 
+static void test_good_passthrough(const struct device_config *rtc,
+				  const struct device_config *gpio)
+{
+	TEST("good passthrough");
+	CHECK(rtc->drv == driver_find("pinvm,passthrough"));
+	CHECK(!strcmp(rtc->host_path, "/rtc@9010000"));
+	/* No reg: the guest sees it where the board has it. */
+	CHECK(rtc->base == 0x09010000 && rtc->size == 0x1000);
+	CHECK(rtc->host_base == 0x09010000 && rtc->host_size == 0x1000);
+	CHECK(rtc->widths == BUS_WIDTH(4));
+	CHECK(rtc->dir == (BUS_DIR_READ | BUS_DIR_WRITE));
+	CHECK(!rtc->unaligned && !rtc->direct);
+	CHECK(!strcmp(gpio->host_path, "/gpio@9030000"));
+	CHECK(gpio->base == 0x0c000000 && gpio->host_base == 0x09030000);
+	CHECK(gpio->widths == BUS_WIDTHS_ALL && gpio->dir == BUS_DIR_READ);
+	CHECK(gpio->unaligned && gpio->direct);
+}
+
 static void test_good(void)
 {
 	struct pinvm_error err = { "" };
@@ -164,10 +183,12 @@ static void test_good(void)
 	CHECK(raw->has_load_addr && raw->load_addr == 0x40000000);
 	CHECK(raw->has_entry && raw->entry == 0x40000000 && !elf->has_entry);
 	CHECK(raw->image_size > 0 && raw->image != NULL);
-	CHECK(raw->nr_devices == 1);
+	CHECK(raw->nr_devices == 2 && elf->nr_devices == 2);
+	CHECK(!raw->big_endian && elf->big_endian);
 	CHECK(raw->devices[0].drv == driver_find("pinvm,console"));
 	CHECK(raw->devices[0].base == 0x09000000 && raw->devices[0].size == 0x1000);
 	CHECK(!strcmp(raw->devices[0].path, "/pinvm/raw-guest/console@9000000"));
+	test_good_passthrough(&raw->devices[1], &elf->devices[1]);
 	partition_free(&part);
 	CHECK(part.nr_guests == 0);
 }
@@ -352,6 +373,79 @@ static void test_device_errors(void)
 		     NULL);
 }
 
+static uint32_t phandle_of(void *fdt, const char *path)
+{
+	return fdt_get_phandle(fdt, node(fdt, path));
+}
+
+static void test_passthrough_errors(void)
+{
+	static const uint64_t sub_page[] = { 0x0c000000, 0x800 };
+	static const uint64_t on_console[] = { 0x09000800, 0x1000 };
+	static const uint64_t too_big[] = { 0x09010000, 0x2000 };
+	const char *rtc = "/pinvm/raw-guest/rtc";
+	const char *gpio = "/pinvm/elf-guest/gpio@c000000";
+	void *fdt;
+
+	fdt = mutable_copy();
+	set_u32(fdt, gpio, "device", phandle_of(fdt, "/rtc@9010000"));
+	expect_error("peripheral given to two guests", fdt,
+		     "/pinvm/elf-guest/gpio@c000000: device: /rtc@9010000 (0x9010000+0x1000) is already given to /pinvm/raw-guest/rtc",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_u32(fdt, rtc, "device", 0x999);
+	expect_error("peripheral that does not exist", fdt,
+		     "/pinvm/raw-guest/rtc: device: phandle 0x999 names no node",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_u32(fdt, rtc, "device", phandle_of(fdt, "/clock-24000000"));
+	expect_error("board node without reg", fdt,
+		     "/pinvm/raw-guest/rtc: device: the board node /clock-24000000 has no reg",
+		     NULL);
+
+	fdt = mutable_copy();
+	fdt_delprop(fdt, node(fdt, rtc), "device");
+	expect_error("no device", fdt, "/pinvm/raw-guest/rtc: device: missing",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_u32(fdt, rtc, "access-widths", 3);
+	expect_error("width outside 1, 2, 4, 8", fdt,
+		     "/pinvm/raw-guest/rtc: access-widths: 3 is not one of 1, 2, 4, 8",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_pairs(fdt, gpio, "reg", sub_page, 2);
+	expect_error("direct mode not page aligned", fdt,
+		     "/pinvm/elf-guest/gpio@c000000: mode: direct needs page-aligned registers",
+		     "size 0x800");
+
+	fdt = mutable_copy();
+	set_pairs(fdt, rtc, "reg", on_console, 2);
+	expect_error("overlapping regions", fdt,
+		     "/pinvm/raw-guest/rtc: reg: 0x9000800+0x1000 overlaps /pinvm/raw-guest/console@9000000",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_pairs(fdt, rtc, "reg", too_big, 2);
+	expect_error("window larger than the device", fdt,
+		     "/pinvm/raw-guest/rtc: reg: 0x2000 bytes, more than the 0x1000 of /rtc@9010000",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_str(fdt, rtc, "access", "sideways");
+	expect_error("bad access", fdt,
+		     "/pinvm/raw-guest/rtc: access: \"sideways\" is not", NULL);
+
+	fdt = mutable_copy();
+	set_str(fdt, rtc, "mode", "magic");
+	expect_error("bad mode", fdt,
+		     "/pinvm/raw-guest/rtc: mode: \"magic\" is not \"trap\" or \"direct\"",
+		     NULL);
+}
+
 static void test_structure_errors(void)
 {
 	static const char junk[64] = "not a device tree";
@@ -392,6 +486,7 @@ int main(int argc, char **argv)
 	test_memory_errors();
 	test_image_errors();
 	test_device_errors();
+	test_passthrough_errors();
 	test_structure_errors();
 
 	free(good);

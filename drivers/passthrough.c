@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Passthrough of a real peripheral, named by phandle to the board's own
+ * device-tree node. In trap mode every guest access exits to pinvm, passes
+ * the region's policy (bus.c) and is performed as one access of the same
+ * width at the same offset on the device (mmio.h). In direct mode the
+ * registers are mapped into the guest's stage 2 and never exit.
+ */
+#include <libfdt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "driver.h"
+#include "hostdev.h"
+#include "mmio.h"
+
+struct passthrough {
+	struct hostdev dev;
+};
+
+static bool passthrough_read(struct region *r, uint64_t offset, uint8_t *data,
+			     unsigned int len)
+{
+	struct passthrough *pt = r->priv;
+
+	return mmio_read(pt->dev.regs + offset, data, len);
+}
+
+static bool passthrough_write(struct region *r, uint64_t offset,
+			      const uint8_t *data, unsigned int len)
+{
+	struct passthrough *pt = r->priv;
+
+	return mmio_write(pt->dev.regs + offset, data, len);
+}
+
+static void passthrough_release(struct region *r)
+{
+	struct passthrough *pt = r->priv;
+
+	hostdev_release(&pt->dev);
+	free(pt);
+	r->priv = NULL;
+}
+
+static const struct region_ops passthrough_ops = {
+	.read = passthrough_read,
+	.write = passthrough_write,
+	.release = passthrough_release,
+};
+
+static int passthrough_attach(const struct guest_config *g,
+			      const struct device_config *d, struct bus *bus,
+			      struct pinvm_error *err)
+{
+	struct passthrough *pt = calloc(1, sizeof(*pt));
+	struct region r = {
+		.base = d->base,
+		.size = d->size,
+		.name = d->path,
+		.ops = &passthrough_ops,
+		.widths = d->widths,
+		.dir = d->dir,
+		.unaligned = d->unaligned,
+	};
+
+	if (!pt) {
+		error_set(err, "%s: out of memory", d->path);
+		return -1;
+	}
+	if (hostdev_claim(&pt->dev, d->path, d->host_base, d->size, err)) {
+		free(pt);
+		return -1;
+	}
+	r.priv = pt;
+	if (d->direct)
+		r.direct = pt->dev.regs;
+	if (bus_add(bus, &r, err)) {
+		passthrough_release(&r);
+		return -1;
+	}
+	return 0;
+}
+
+/* The board node behind `device`, and its registers. */
+static int passthrough_board_node(const struct partition *p,
+				  struct device_config *d,
+				  struct pinvm_error *err)
+{
+	const fdt32_t *ph;
+	int len, node;
+
+	ph = fdt_getprop(p->fdt, d->node, "device", &len);
+	if (!ph || len != 4) {
+		error_set(err, "%s: %s: device: %s (a phandle to the board's node of the peripheral)",
+			  p->source, d->path, ph ? "must be one phandle" : "missing");
+		return -1;
+	}
+	node = fdt_node_offset_by_phandle(p->fdt, fdt32_to_cpu(*ph));
+	if (node < 0) {
+		error_set(err, "%s: %s: device: phandle 0x%x names no node of the board",
+			  p->source, d->path, fdt32_to_cpu(*ph));
+		return -1;
+	}
+	fdt_get_path(p->fdt, node, d->host_path, sizeof(d->host_path));
+	if (partition_read_reg(p->fdt, node, 0, &d->host_base, &d->host_size) ||
+	    d->host_size == 0) {
+		error_set(err, "%s: %s: device: the board node %s has no reg",
+			  p->source, d->path, d->host_path);
+		return -1;
+	}
+	return 0;
+}
+
+static int passthrough_policy(const struct partition *p,
+			      struct device_config *d, struct pinvm_error *err)
+{
+	const char *access, *mode;
+	const fdt32_t *w;
+	int len, i;
+
+	w = fdt_getprop(p->fdt, d->node, "access-widths", &len);
+	if (w) {
+		d->widths = 0;
+		for (i = 0; i < len / 4; i++) {
+			uint32_t width = fdt32_to_cpu(w[i]);
+
+			if (width != 1 && width != 2 && width != 4 && width != 8) {
+				error_set(err, "%s: %s: access-widths: %u is not one of 1, 2, 4, 8",
+					  p->source, d->path, width);
+				return -1;
+			}
+			d->widths |= BUS_WIDTH(width);
+		}
+		if (!d->widths || len % 4) {
+			error_set(err, "%s: %s: access-widths: must list 1 to 4 of 1, 2, 4, 8",
+				  p->source, d->path);
+			return -1;
+		}
+	}
+	access = fdt_getprop(p->fdt, d->node, "access", NULL);
+	if (access && !strcmp(access, "read"))
+		d->dir = BUS_DIR_READ;
+	else if (access && !strcmp(access, "write"))
+		d->dir = BUS_DIR_WRITE;
+	else if (access && strcmp(access, "read-write")) {
+		error_set(err, "%s: %s: access: \"%s\" is not \"read\", \"write\" or \"read-write\"",
+			  p->source, d->path, access);
+		return -1;
+	}
+	d->unaligned = fdt_getprop(p->fdt, d->node, "unaligned", NULL) != NULL;
+	mode = fdt_getprop(p->fdt, d->node, "mode", NULL);
+	d->direct = mode && !strcmp(mode, "direct");
+	if (mode && !d->direct && strcmp(mode, "trap")) {
+		error_set(err, "%s: %s: mode: \"%s\" is not \"trap\" or \"direct\"",
+			  p->source, d->path, mode);
+		return -1;
+	}
+	return 0;
+}
+
+static int passthrough_check_direct(const struct partition *p,
+				    const struct device_config *d,
+				    struct pinvm_error *err)
+{
+	uint64_t page = partition_page_size();
+
+	if ((d->base | d->host_base | d->size) & (page - 1)) {
+		error_set(err, "%s: %s: mode: direct needs page-aligned registers (guest 0x%llx, host 0x%llx, size 0x%llx; page 0x%llx): use mode = \"trap\" for sub-page or shared registers",
+			  p->source, d->path, (unsigned long long)d->base,
+			  (unsigned long long)d->host_base,
+			  (unsigned long long)d->size, (unsigned long long)page);
+		return -1;
+	}
+	return 0;
+}
+
+static bool host_overlap(const struct device_config *a,
+			 const struct device_config *b)
+{
+	return a->host_size && b->host_size &&
+	       a->host_base < b->host_base + b->host_size &&
+	       b->host_base < a->host_base + a->host_size;
+}
+
+/* A peripheral belongs to one region of one guest. */
+static int passthrough_check_owner(const struct partition *p,
+				   const struct guest_config *g,
+				   const struct device_config *d,
+				   struct pinvm_error *err)
+{
+	unsigned int i, j;
+
+	for (i = 0; i <= p->nr_guests && i < ARRAY_SIZE(p->guests); i++) {
+		const struct guest_config *o = i < p->nr_guests ? &p->guests[i] : g;
+
+		for (j = 0; j < o->nr_devices; j++) {
+			if (!host_overlap(d, &o->devices[j]))
+				continue;
+			error_set(err, "%s: %s: device: %s (0x%llx+0x%llx) is already given to %s",
+				  p->source, d->path, d->host_path,
+				  (unsigned long long)d->host_base,
+				  (unsigned long long)d->size,
+				  o->devices[j].path);
+			return -1;
+		}
+		if (o == g)
+			break;
+	}
+	return 0;
+}
+
+static int passthrough_check(const struct partition *p,
+			     const struct guest_config *g,
+			     struct device_config *d, struct pinvm_error *err)
+{
+	bool has_reg = d->size != 0;
+
+	if (passthrough_board_node(p, d, err) || passthrough_policy(p, d, err))
+		return -1;
+	if (!has_reg) {
+		d->base = d->host_base;
+		d->size = d->host_size;
+	} else if (d->size > d->host_size) {
+		error_set(err, "%s: %s: reg: 0x%llx bytes, more than the 0x%llx of %s",
+			  p->source, d->path, (unsigned long long)d->size,
+			  (unsigned long long)d->host_size, d->host_path);
+		return -1;
+	}
+	if (d->direct && passthrough_check_direct(p, d, err))
+		return -1;
+	return passthrough_check_owner(p, g, d, err);
+}
+
+static struct driver passthrough_driver = {
+	.compatible = "pinvm,passthrough",
+	.check = passthrough_check,
+	.attach = passthrough_attach,
+};
+DRIVER_REGISTER(passthrough_driver)
