@@ -146,6 +146,7 @@ $(DTB): $(call unquote,$(CONFIG_PARTITION_DTS)) $(wildcard dts/*.dtsi) \
 include test/guests/guests.mk
 include board/$(or $(BOARD),qemu-virt)/board.mk
 include test/test.mk
+include test/bench/bench.mk
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/pinvm $(BUILD)/*.dtb $(BUILD)/unit \

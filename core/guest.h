@@ -69,6 +69,8 @@ void guest_halt(struct guest *g);
 
 /* The vCPU thread's body: KVM_RUN and the exit dispatch (core/vcpu.c). */
 void vcpu_run_loop(struct guest *g);
+/* One exit, by reason; true when the guest's loop must end. */
+bool vcpu_handle_exit(struct guest *g);
 /* SIGUSR1 kicks a vCPU out of KVM_RUN; install its handler once. */
 void vcpu_signals_init(void);
 void vcpu_kick(struct guest *g);

@@ -127,7 +127,7 @@ static bool vcpu_system_event(struct guest *g)
 	}
 }
 
-static bool vcpu_handle_exit(struct guest *g)
+bool vcpu_handle_exit(struct guest *g)
 {
 	struct kvm_run *run = g->run;
 

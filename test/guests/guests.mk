@@ -11,6 +11,8 @@ GUEST_SRCS	:= test/guests/start.S test/guests/lib.c
 GUEST_DEPS	:= $(GUEST_SRCS) test/guests/guest.h test/guests/guest.ld \
 		   test/guests/guests.mk
 
+BENCH_N		?= 10000
+
 # name := source and extra flags
 guest-demo	:= ticker.c -DTICK_MS=1000
 guest-ticker	:= ticker.c -DTICK_MS=200
@@ -20,8 +22,9 @@ guest-mmio-le	:= mmio.c -DMODE=1
 guest-mmio-be	:= mmio.c -DMODE=1 -mbig-endian
 guest-mmio-deny	:= mmio.c -DMODE=2
 guest-mmio-hammer := mmio.c -DMODE=3
+guest-bench	:= bench.c -DBENCH_N=$(BENCH_N)
 GUESTS		:= demo ticker resetter stopper mmio-le mmio-be mmio-deny \
-		   mmio-hammer
+		   mmio-hammer bench
 
 GUEST_ELFS	:= $(GUESTS:%=$(BUILD)/guests/%.elf)
 GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)
@@ -29,7 +32,8 @@ GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)
 .PHONY: guests
 guests: $(GUEST_ELFS) $(GUEST_BINS)
 
-$(BUILD)/guests/%.elf: test/guests/ticker.c test/guests/mmio.c $(GUEST_DEPS) | $(DEPS_STAMP)
+$(BUILD)/guests/%.elf: test/guests/ticker.c test/guests/mmio.c test/guests/bench.c \
+		$(GUEST_DEPS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) GUEST $@
 	$(Q)$(GUEST_CC) $(GUEST_CFLAGS) $(filter -%,$(guest-$*)) -o $@ $(GUEST_SRCS) \

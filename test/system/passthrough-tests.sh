@@ -164,6 +164,9 @@ test_deny() {
 	expect "deny: says what it left out" "no summary line" \
 		grep -q "g1: more denied accesses this second, not logged" $e
 	expect "deny: pinvm still running" "pinvm exited" kill -0 "$PID"
+	sleep 1.2
+	expect "deny: pinvm status while running" "$(pinvm status -s /tmp/deny.status 2>&1)" \
+		sh -c "pinvm status -s /tmp/deny.status | grep -q '^guest=g2 core=2 state=running .*mmio=[1-9]'"
 	finish_mmio deny
 	s=/tmp/deny.status
 	expect "deny: status counts the denials" "$(grep guest=g1 $s)" \

@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# make bench: the MMIO benchmark (test/bench/run.sh).
+BENCH_DIR	:= $(BUILD)/bench
+BENCH_ROUNDS	?= 5
+
+$(BENCH_DIR)/floor: test/bench/floor.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) CC $@
+	$(Q)$(CC) -O2 -static -Wall -Werror -o $@ $<
+
+$(BENCH_DIR)/dispatch: test/bench/dispatch.c core/vcpu.c core/bus.c core/log.c \
+		$(wildcard core/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) HOSTCC $@
+	$(Q)$(HOSTCC) -O2 -g $(COMMON_CFLAGS) -o $@ test/bench/dispatch.c \
+		core/vcpu.c core/bus.c core/log.c
+
+$(BENCH_DIR)/bench.dtb: test/bench/bench.dts test/system/partitions/three-guests.dtsi \
+		$(wildcard dts/*.dtsi) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) DTC $<
+	$(Q)$(DTC) -I dts -O dtb -i dts -i test/system/partitions -o $@ $<
+
+bench: $(INITRAMFS) $(HOST_IMAGE) $(BENCH_DIR)/floor $(BENCH_DIR)/dispatch \
+		$(BENCH_DIR)/bench.dtb $(BUILD)/guests/bench.bin
+	@sh test/bench/run.sh $(BUILD) $(BENCH_ROUNDS)
