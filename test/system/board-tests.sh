@@ -21,16 +21,29 @@ expect() {
 	if "$@"; then pass "$_what"; else fail "$_what" "$_why"; fi
 }
 
-# wait_for FILE PATTERN SECONDS: until a line matches (grep -E).
-wait_for() {
-	n=$(($3 * 10))
-	while [ $n -gt 0 ]; do
-		grep -qE "$2" "$1" 2>/dev/null && return 0
+# wait_until SECONDS COMMAND...: poll every 0.1 s until the command succeeds.
+wait_until() {
+	_n=$(($1 * 10))
+	shift
+	while [ $_n -gt 0 ]; do
+		"$@" && return 0
 		sleep 0.1
-		n=$((n - 1))
+		_n=$((_n - 1))
 	done
 	return 1
 }
+
+# wait_for FILE PATTERN SECONDS: until a line matches (grep -E).
+wait_for() {
+	wait_until "$3" grep -qE "$2" "$1"
+}
+
+running() { kill -0 "$PID" 2>/dev/null; }
+not_running() { ! running; }
+# ticks_reach FILE GUEST N: the guest's last tick is N or more.
+ticks_reach() { [ "$(last_tick "$1" "$2")" -ge "$3" ]; }
+# count_reaches FILE PATTERN N
+count_reaches() { [ "$(count "$1" "$2")" -ge "$3" ]; }
 
 start() {
 	pinvm -t -p "$P/$1.dtb" -i "$G" > "/tmp/$1.out" 2> "/tmp/$1.err" &
@@ -40,12 +53,7 @@ start() {
 # stop SIGNAL: stop pinvm, RC = its exit status (bounded wait).
 stop() {
 	kill -"$1" "$PID" 2>/dev/null
-	n=100
-	while kill -0 "$PID" 2>/dev/null && [ $n -gt 0 ]; do
-		sleep 0.1
-		n=$((n - 1))
-	done
-	kill -0 "$PID" 2>/dev/null && kill -KILL "$PID"
+	wait_until 10 not_running || kill -KILL "$PID"
 	wait "$PID"
 	RC=$?
 }
@@ -121,11 +129,7 @@ test_reset() {
 	t0=$(last_tick /tmp/reset.out g2)
 	u0=$(last_tick /tmp/reset.out g3)
 	# Two more resets of g1 while g2 and g3 tick on.
-	n=600
-	while [ "$(count /tmp/reset.err 'g1: reset')" -lt 3 ] && [ $n -gt 0 ]; do
-		sleep 0.1
-		n=$((n - 1))
-	done
+	wait_until 60 count_reaches /tmp/reset.err 'g1: reset' 3
 	sleep 1
 	resets=$(count /tmp/reset.err 'g1: reset')
 	boots=$(count /tmp/reset.out '\[g1\] boot 1')
@@ -157,11 +161,7 @@ test_off() {
 	tid=$(tid_of /tmp/off.err g1)
 	t0=$(last_tick /tmp/off.out g2)
 	u0=$(last_tick /tmp/off.out g3)
-	n=100
-	while [ "$(last_tick /tmp/off.out g3)" -lt $((u0 + 3)) ] && [ $n -gt 0 ]; do
-		sleep 0.1
-		n=$((n - 1))
-	done
+	wait_until 10 ticks_reach /tmp/off.out g3 $((u0 + 3))
 	t1=$(last_tick /tmp/off.out g2)
 	u1=$(last_tick /tmp/off.out g3)
 	expect "off: g1 printed its last line" "no 'powering off'" \
@@ -178,13 +178,8 @@ test_off() {
 # --- every guest powers off: pinvm exits 0 by itself ---------------------
 test_all_off() {
 	start alloff
-	n=600
-	while kill -0 "$PID" 2>/dev/null && [ $n -gt 0 ]; do
-		sleep 0.1
-		n=$((n - 1))
-	done
 	expect "alloff: pinvm exits by itself" "still running after 60 s" \
-		not kill -0 "$PID"
+		wait_until 60 not_running
 	wait "$PID"
 	RC=$?
 	expect "alloff: exit status 0" "exit status $RC" [ "$RC" -eq 0 ]
