@@ -139,6 +139,13 @@ static void write_rtc_unaligned(void)
 }
 static void write_gpio_readonly(void) { R8(GPIO_DIR) = 0x5a; }
 static void read_fwcfg_straddle(void) { (void)R64(FWCFG + 0x10); }
+/* Allowed by the partition; the host's device mapping faults it. */
+static void read_fwcfg_unaligned(void)
+{
+	uint32_t v;
+
+	asm volatile("ldr %w0, [%1]" : "=r"(v) : "r"(FWCFG + 0x2) : "memory");
+}
 
 /* A load pair gives KVM no syndrome to decode: KVM_EXIT_ARM_NISV. */
 static void read_rtc_pair(void)
@@ -165,6 +172,7 @@ static void test_deny(void)
 	expect_abort("deny-direction", GPIO_DIR, write_gpio_readonly);
 	expect_abort("deny-straddle", FWCFG + 0x10, read_fwcfg_straddle);
 	expect_abort("deny-nisv", RTC_MR, read_rtc_pair);
+	expect_abort("deny-device-fault", FWCFG + 0x2, read_fwcfg_unaligned);
 	mr = R32(RTC_MR);
 	show("deny-rtc-mr-after", &mr, 4, mr);
 	con_puts(R8(GPIO_DIR) == dir ? "deny-gpio-dir-after: unchanged\n" :

@@ -133,7 +133,8 @@ test_deny() {
 	run_mmio deny
 	secs=$(($(cut -d. -f1 /proc/uptime) - start + 1))
 	f=/tmp/deny.out
-	for c in unowned width-read width-write unaligned direction straddle nisv; do
+	for c in unowned width-read width-write unaligned direction straddle nisv \
+		 device-fault; do
 		expect "deny: $c: guest took one abort at the address" \
 			"$(grep "deny-$c:" $f)" grep -q "^\[g1\] deny-$c: aborts=1 .* ok$" $f
 	done
@@ -152,13 +153,14 @@ test_deny() {
 		 "4-byte write at 0x9010006: unaligned" \
 		 "1-byte write at 0x9030400: direction not allowed" \
 		 "8-byte read at 0x9020010: straddles the region's end" \
-		 "access at 0x9010004: no valid syndrome (e.g. a load/store pair)"; do
+		 "access at 0x9010004: no valid syndrome (e.g. a load/store pair)" \
+		 "4-byte read at 0x9020002: the device faulted"; do
 		expect "deny: logged: $l" "$(grep 'g1: denied' $e | head -n 12)" \
 			grep -q "g1: denied $l; data abort injected" $e
 	done
 	logged=$(grep -c "g1: denied" $e)
-	expect "deny: log rate-limited" "$logged lines for 1007 denials in $secs s" \
-		[ "$logged" -le $((secs * 10)) -a "$logged" -lt 1007 ]
+	expect "deny: log rate-limited" "$logged lines for 1008 denials in $secs s" \
+		[ "$logged" -le $((secs * 10)) -a "$logged" -lt 1008 ]
 	expect "deny: says what it left out" "no summary line" \
 		grep -q "g1: more denied accesses this second, not logged" $e
 	expect "deny: pinvm still running" "pinvm exited" kill -0 "$PID"
@@ -168,7 +170,7 @@ test_deny() {
 	finish_mmio deny
 	s=/tmp/deny.status
 	expect "deny: status counts the denials" "$(grep guest=g1 $s)" \
-		[ "$(stat_of $s g1 denied)" -eq 1007 -a "$(stat_of $s g1 nisv)" -eq 1 ]
+		[ "$(stat_of $s g1 denied)" -eq 1008 -a "$(stat_of $s g1 nisv)" -eq 1 ]
 	expect "deny: status counts region accesses" "$(grep 'region guest=g1' $s)" \
 		grep -q "region guest=g1 name=/pinvm/g1/rtc base=0x9010000 size=0x1000 mode=trap reads=[1-9]" $s
 }
