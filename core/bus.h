@@ -57,6 +57,9 @@ struct region {
 struct bus {
 	unsigned int nr_regions;
 	struct region regions[BUS_MAX_REGIONS];
+	/* Drive a guest interrupt line (a GIC INTID); NULL without a VM. */
+	void (*set_irq)(struct bus *bus, unsigned int intid, bool level);
+	void *irq_ctx;
 };
 
 /* Why an access was refused; BUS_OK means the region's driver served it. */

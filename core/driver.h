@@ -10,6 +10,8 @@
 #include "bus.h"
 #include "partition.h"
 
+struct guest_fdt;
+
 struct driver {
 	const char *compatible;
 	/*
@@ -23,6 +25,9 @@ struct driver {
 	int (*attach)(const struct guest_config *g,
 		      const struct device_config *dev, struct bus *bus,
 		      struct pinvm_error *err);
+	/* Write the device's node into the guest's device tree; may be NULL. */
+	void (*guest_fdt)(struct guest_fdt *b, const struct partition *p,
+			  const struct device_config *dev);
 	struct driver *next;
 };
 

@@ -33,11 +33,11 @@ static int guest_attach_devices(struct guest *g, struct pinvm_error *err)
 
 int guest_boot(struct guest *g, struct pinvm_error *err)
 {
-	uint64_t entry;
+	struct boot_info boot = { 0 };
 
 	if (kvm_vm_create(g, err) ||
-	    g->cfg->loader->load(g->cfg, &g->mem, &entry, err) ||
-	    kvm_vcpu_set_entry(g, entry, err)) {
+	    g->cfg->loader->load(g->part, g->cfg, &g->mem, &boot, err) ||
+	    kvm_vcpu_set_boot(g, &boot, err)) {
 		guest_halt(g);
 		return -1;
 	}
@@ -47,6 +47,15 @@ int guest_boot(struct guest *g, struct pinvm_error *err)
 void guest_halt(struct guest *g)
 {
 	kvm_vm_destroy(g);
+}
+
+static void guest_set_irq(struct bus *bus, unsigned int intid, bool level)
+{
+	struct guest *g = bus->irq_ctx;
+
+	if (kvm_irq_line(g, intid, level) < 0)
+		pr_warn("%s: cannot set interrupt %u to %d: %s", g->cfg->name,
+			intid, level, strerror(errno));
 }
 
 int guest_create(struct guest *g, const struct partition *p,
@@ -59,6 +68,8 @@ int guest_create(struct guest *g, const struct partition *p,
 	g->vm_fd = g->vcpu_fd = -1;
 	atomic_init(&g->stop, false);
 	atomic_init(&g->state, GUEST_CREATED);
+	g->bus.set_irq = guest_set_irq;
+	g->bus.irq_ctx = g;
 	if (guest_attach_devices(g, err) || guest_boot(g, err)) {
 		bus_release(&g->bus);
 		return -1;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "kvm.h"
+#include "loader.h"
 #include "mmio.h"
 
 #define ARM64_CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
@@ -283,10 +284,12 @@ static int kvm_vcpu_set_big_endian(struct guest *g)
 	return kvm_set_reg(g->vcpu_fd, SCTLR_EL1, sctlr | SCTLR_EL1_EE);
 }
 
-int kvm_vcpu_set_entry(struct guest *g, uint64_t entry, struct pinvm_error *err)
+int kvm_vcpu_set_boot(struct guest *g, const struct boot_info *boot,
+		      struct pinvm_error *err)
 {
 	if (kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.pstate), PSTATE_BOOT) ||
-	    kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.pc), entry) ||
+	    kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.pc), boot->entry) ||
+	    kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.regs[0]), boot->x0) ||
 	    (g->cfg->big_endian && kvm_vcpu_set_big_endian(g))) {
 		error_set(err, "%s: cannot set the vCPU's entry state: %s",
 			  g->cfg->path, strerror(errno));
@@ -418,6 +421,16 @@ void kvm_signals_init(void)
 	sa.sa_flags = SA_SIGINFO;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
+}
+
+int kvm_irq_line(struct guest *g, unsigned int intid, bool level)
+{
+	struct kvm_irq_level irq = {
+		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | intid,
+		.level = level,
+	};
+
+	return ioctl(g->vm_fd, KVM_IRQ_LINE, &irq);
 }
 
 int kvm_inject_dabt(struct guest *g)

@@ -15,9 +15,13 @@ void kvm_exit(void);
 void kvm_signals_init(void);
 
 int kvm_vm_create(struct guest *g, struct pinvm_error *err);
-/* PC at the image entry, EL1h, exceptions masked, MMU off. */
-int kvm_vcpu_set_entry(struct guest *g, uint64_t entry, struct pinvm_error *err);
+struct boot_info;
+/* PC at the image entry, x0 as it says, EL1h, exceptions masked, MMU off. */
+int kvm_vcpu_set_boot(struct guest *g, const struct boot_info *boot,
+		      struct pinvm_error *err);
 void kvm_vm_destroy(struct guest *g);
+/* Drive a shared peripheral interrupt (GIC INTID 32+) of the guest. */
+int kvm_irq_line(struct guest *g, unsigned int intid, bool level);
 /* Make the vCPU take an external data abort on the access that exited. */
 int kvm_inject_dabt(struct guest *g);
 

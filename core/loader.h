@@ -7,6 +7,12 @@
 
 #include "partition.h"
 
+/* The vCPU's registers at entry, as the image's boot protocol wants them. */
+struct boot_info {
+	uint64_t entry;
+	uint64_t x0;
+};
+
 struct image_loader {
 	const char *format;
 	/*
@@ -14,8 +20,9 @@ struct image_loader {
 	 * mem's ranges have host mappings, copy it in. Validation and loading
 	 * share one function so they can never disagree on what fits.
 	 */
-	int (*load)(const struct guest_config *g, const struct guest_memory *mem,
-		    uint64_t *entry, struct pinvm_error *err);
+	int (*load)(const struct partition *p, const struct guest_config *g,
+		    const struct guest_memory *mem, struct boot_info *boot,
+		    struct pinvm_error *err);
 	struct image_loader *next;
 };
 

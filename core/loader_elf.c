@@ -52,8 +52,9 @@ static int elf_load_segment(const struct guest_config *g,
 			   ph->p_memsz - ph->p_filesz, "ELF segment", err);
 }
 
-static int elf_load(const struct guest_config *g, const struct guest_memory *mem,
-		    uint64_t *entry, struct pinvm_error *err)
+static int elf_load(const struct partition *p, const struct guest_config *g,
+		    const struct guest_memory *mem, struct boot_info *boot,
+		    struct pinvm_error *err)
 {
 	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)g->image;
 	unsigned int i, loaded = 0;
@@ -82,7 +83,7 @@ static int elf_load(const struct guest_config *g, const struct guest_memory *mem
 			  (unsigned long long)eh->e_entry);
 		return -1;
 	}
-	*entry = eh->e_entry;
+	boot->entry = eh->e_entry;
 	return 0;
 }
 

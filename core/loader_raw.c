@@ -4,18 +4,19 @@
  */
 #include "loader.h"
 
-static int raw_load(const struct guest_config *g, const struct guest_memory *mem,
-		    uint64_t *entry, struct pinvm_error *err)
+static int raw_load(const struct partition *p, const struct guest_config *g,
+		    const struct guest_memory *mem, struct boot_info *boot,
+		    struct pinvm_error *err)
 {
 	uint64_t load = g->has_load_addr ? g->load_addr : mem->ram[0].base;
 
 	if (loader_copy(g, mem, load, g->image, g->image_size, g->image_path,
 			err))
 		return -1;
-	*entry = g->has_entry ? g->entry : load;
-	if (!guest_memory_contains(mem, *entry, 4)) {
+	boot->entry = g->has_entry ? g->entry : load;
+	if (!guest_memory_contains(mem, boot->entry, 4)) {
 		error_set(err, "%s: entry: 0x%llx is outside the guest's memory",
-			  g->path, (unsigned long long)*entry);
+			  g->path, (unsigned long long)boot->entry);
 		return -1;
 	}
 	return 0;

@@ -13,11 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "guest.h"
+#include "guest_fdt.h"
 #include "kvm.h"
+#include "loader.h"
 #include "status.h"
 
 #ifndef PINVM_VERSION
@@ -27,6 +30,9 @@
 extern const char partition_dtb[], partition_dtb_end[];
 
 struct options {
+	/* "dtb GUEST FILE": write that guest's device tree, then exit. */
+	const char *dtb_guest;
+	const char *dtb_file;
 	const char *status_file;
 	const char *partition;
 	const char *image_dir;
@@ -42,8 +48,10 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: pinvm [options]\n"
 		"       pinvm status [--status-file FILE]\n"
+		"       pinvm [-p FILE] [-i DIR] dtb GUEST FILE\n"
 		"Run the board's guests, one per core, as the partition says;\n"
-		"or show the guests' state and counters of a running pinvm.\n\n"
+		"or show the guests' state and counters of a running pinvm;\n"
+		"or write the device tree a guest boots with to FILE.\n\n"
 		"  -p, --partition FILE  use this partition blob instead of the built-in one\n"
 		"  -i, --image-dir DIR   find relative guest images here (default %s)\n"
 		"  -k, --kvm DEV         the KVM device (default /dev/kvm)\n"
@@ -108,6 +116,12 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (optind < argc && !strcmp(argv[optind], "status") &&
 	    optind + 1 == argc)
 		exit(status_show(o->status_file));
+	if (optind < argc && !strcmp(argv[optind], "dtb") &&
+	    optind + 3 == argc) {
+		o->dtb_guest = argv[optind + 1];
+		o->dtb_file = argv[optind + 2];
+		return 0;
+	}
 	if (optind != argc) {
 		pr_err("unexpected argument '%s' (see pinvm --help)",
 		       argv[optind]);
@@ -152,6 +166,71 @@ out:
 	if (fd >= 0)
 		close(fd);
 	return blob;
+}
+
+static const struct guest_config *find_guest(const char *name,
+					     struct pinvm_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < part.nr_guests; i++)
+		if (!strcmp(part.guests[i].name, name))
+			return &part.guests[i];
+	error_set(err, "%s: no guest named \"%s\"", part.source, name);
+	return NULL;
+}
+
+/*
+ * The tree a guest boots with: the loader's own, read back from a scratch
+ * copy of the guest's RAM when the image format passes one in x0 (Linux),
+ * else the tree pinvm would write for it.
+ */
+static int write_guest_dtb(const struct options *o, struct pinvm_error *err)
+{
+	const struct guest_config *g = find_guest(o->dtb_guest, err);
+	struct guest_memory mem;
+	struct boot_info boot = { 0 };
+	const void *fdt = NULL;
+	static uint8_t built[GUEST_FDT_MAX];
+	unsigned int i;
+	int ret = -1;
+	FILE *f;
+
+	if (!g)
+		return -1;
+	mem = g->mem;
+	for (i = 0; i < mem.nr_ram; i++) {
+		mem.ram[i].host = mmap(NULL, mem.ram[i].size, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+				       -1, 0);
+		if (mem.ram[i].host == MAP_FAILED) {
+			mem.ram[i].host = NULL;
+			error_set(err, "%s: cannot allocate scratch memory", g->path);
+			goto out;
+		}
+	}
+	if (g->loader->load(&part, g, &mem, &boot, err))
+		goto out;
+	if (boot.x0)
+		fdt = guest_memory_ptr(&mem, boot.x0, sizeof(struct fdt_header));
+	if (!fdt && guest_fdt_build(&part, g, 0, 0, built, sizeof(built), err))
+		goto out;
+	if (!fdt)
+		fdt = built;
+	f = fopen(o->dtb_file, "we");
+	if (!f || fwrite(fdt, 1, fdt_totalsize(fdt), f) != fdt_totalsize(fdt) ||
+	    fclose(f)) {
+		error_set(err, "%s: cannot write: %s", o->dtb_file, strerror(errno));
+		goto out;
+	}
+	pr_info("%s: wrote %s's device tree (%u bytes)", o->dtb_file, g->name,
+		fdt_totalsize(fdt));
+	ret = 0;
+out:
+	for (i = 0; i < mem.nr_ram; i++)
+		if (mem.ram[i].host)
+			munmap(mem.ram[i].host, mem.ram[i].size);
+	return ret;
 }
 
 /* Whether a CPU list such as "0-3,6" (sysfs format) holds cpu. */
@@ -349,10 +428,16 @@ int main(int argc, char **argv)
 		pr_err("%s", err.msg);
 		return 1;
 	}
-	if (o.check_only) {
-		pr_info("%s: %u guests, valid", source, part.nr_guests);
+	if (o.check_only || o.dtb_guest) {
+		ret = 0;
+		if (o.dtb_guest && write_guest_dtb(&o, &err)) {
+			pr_err("%s", err.msg);
+			ret = 1;
+		} else if (o.check_only) {
+			pr_info("%s: %u guests, valid", source, part.nr_guests);
+		}
 		partition_free(&part);
-		return 0;
+		return ret;
 	}
 	ret = run(&o, &err);
 	if (ret < 0) {

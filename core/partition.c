@@ -15,6 +15,7 @@
 
 #include "bus.h"
 #include "driver.h"
+#include "guest_fdt.h"
 #include "loader.h"
 #include "partition.h"
 
@@ -271,37 +272,109 @@ static int parse_memory(struct partition *p, struct guest_config *g,
 	return 0;
 }
 
-static int read_image_file(struct partition *p, struct guest_config *g,
-			   struct pinvm_error *err)
+/* A file the partition names: relative paths are under image_dir. */
+static int resolve_path(struct partition *p, struct guest_config *g,
+			const char *prop, const char *value,
+			const char *image_dir, char *out, size_t size,
+			struct pinvm_error *err)
+{
+	int n = snprintf(out, size, "%s%s%s", value[0] == '/' ? "" : image_dir,
+			 value[0] == '/' ? "" : "/", value);
+
+	if (n >= (int)size) {
+		error_set(err, "%s: %s: %s: path too long", p->source, g->path,
+			  prop);
+		return -1;
+	}
+	return 0;
+}
+
+/* Read a whole file once, at start; later boots use these bytes. */
+static int read_guest_file(struct partition *p, struct guest_config *g,
+			   const char *prop, const char *path, uint8_t **data,
+			   size_t *size, struct pinvm_error *err)
 {
 	struct stat st;
 	ssize_t n;
 	int fd;
 
-	fd = open(g->image_path, O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st)) {
-		error_set(err, "%s: %s: image: cannot read %s: %s", p->source,
-			  g->path, g->image_path, strerror(errno));
+		error_set(err, "%s: %s: %s: cannot read %s: %s", p->source,
+			  g->path, prop, path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		error_set(err, "%s: %s: image: cannot read %s: not a regular file",
-			  p->source, g->path, g->image_path);
+		error_set(err, "%s: %s: %s: cannot read %s: not a regular file",
+			  p->source, g->path, prop, path);
 		close(fd);
 		return -1;
 	}
-	g->image_size = st.st_size;
-	g->image = malloc(g->image_size ? g->image_size : 1);
+	*size = st.st_size;
+	*data = malloc(*size ? *size : 1);
 	errno = ENOMEM;
-	n = g->image ? read(fd, g->image, g->image_size) : -1;
+	n = *data ? read(fd, *data, *size) : -1;
 	close(fd);
-	if (n != (ssize_t)g->image_size || g->image_size == 0) {
-		error_set(err, "%s: %s: image: cannot read %s: %s", p->source,
-			  g->path, g->image_path,
-			  g->image_size == 0 ? "file is empty" :
+	if (n != (ssize_t)*size || *size == 0) {
+		error_set(err, "%s: %s: %s: cannot read %s: %s", p->source,
+			  g->path, prop, path,
+			  *size == 0 ? "file is empty" :
 			  n < 0 ? strerror(errno) : "file changed while read");
+		return -1;
+	}
+	return 0;
+}
+
+/* image, and the optional initrd and dtb: paths resolved, files read. */
+static int parse_guest_files(struct partition *p, struct guest_config *g,
+			     const char *image_dir, struct pinvm_error *err)
+{
+	const char *image, *initrd, *dtb;
+
+	image = fdt_getprop(p->fdt, g->node, "image", NULL);
+	if (!image || !*image) {
+		error_set(err, "%s: %s: image: missing (path of the guest's image)",
+			  p->source, g->path);
+		return -1;
+	}
+	if (resolve_path(p, g, "image", image, image_dir, g->image_path,
+			 sizeof(g->image_path), err) ||
+	    read_guest_file(p, g, "image", g->image_path, &g->image,
+			    &g->image_size, err))
+		return -1;
+	initrd = fdt_getprop(p->fdt, g->node, "initrd", NULL);
+	if (initrd && (resolve_path(p, g, "initrd", initrd, image_dir,
+				    g->initrd_path, sizeof(g->initrd_path), err) ||
+		       read_guest_file(p, g, "initrd", g->initrd_path,
+				       &g->initrd, &g->initrd_size, err)))
+		return -1;
+	dtb = fdt_getprop(p->fdt, g->node, "dtb", NULL);
+	if (dtb && (resolve_path(p, g, "dtb", dtb, image_dir, g->dtb_path,
+				 sizeof(g->dtb_path), err) ||
+		    read_guest_file(p, g, "dtb", g->dtb_path, &g->dtb,
+				    &g->dtb_size, err)))
+		return -1;
+	if (dtb && (g->dtb_size < sizeof(struct fdt_header) ||
+		    fdt_check_header(g->dtb) ||
+		    fdt_totalsize(g->dtb) > g->dtb_size)) {
+		error_set(err, "%s: %s: dtb: %s is not a whole device tree blob",
+			  p->source, g->path, g->dtb_path);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_bootargs(struct partition *p, struct guest_config *g,
+			  struct pinvm_error *err)
+{
+	int len;
+
+	g->bootargs = fdt_getprop(p->fdt, g->node, "bootargs", &len);
+	if (g->bootargs && len > GUEST_BOOTARGS_MAX) {
+		error_set(err, "%s: %s: bootargs: %d bytes, more than the %d an arm64 kernel takes (COMMAND_LINE_SIZE)",
+			  p->source, g->path, len - 1, GUEST_BOOTARGS_MAX);
 		return -1;
 	}
 	return 0;
@@ -310,16 +383,9 @@ static int read_image_file(struct partition *p, struct guest_config *g,
 static int parse_image(struct partition *p, struct guest_config *g,
 		       const char *image_dir, struct pinvm_error *err)
 {
-	const char *image, *format;
-	uint64_t entry;
-	int n;
+	const char *format;
+	struct boot_info boot;
 
-	image = fdt_getprop(p->fdt, g->node, "image", NULL);
-	if (!image || !*image) {
-		error_set(err, "%s: %s: image: missing (path of the guest's image)",
-			  p->source, g->path);
-		return -1;
-	}
 	format = fdt_getprop(p->fdt, g->node, "image-format", NULL);
 	if (!format) {
 		error_set(err, "%s: %s: image-format: missing (one of: %s)",
@@ -332,13 +398,6 @@ static int parse_image(struct partition *p, struct guest_config *g,
 			  p->source, g->path, format, loader_formats());
 		return -1;
 	}
-	n = snprintf(g->image_path, sizeof(g->image_path), "%s%s%s",
-		     image[0] == '/' ? "" : image_dir,
-		     image[0] == '/' ? "" : "/", image);
-	if (n >= (int)sizeof(g->image_path)) {
-		error_set(err, "%s: %s: image: path too long", p->source, g->path);
-		return -1;
-	}
 	if (read_address_prop(p->fdt, g->node, "load-address",
 			      &g->has_load_addr, &g->load_addr) ||
 	    read_address_prop(p->fdt, g->node, "entry", &g->has_entry,
@@ -347,10 +406,11 @@ static int parse_image(struct partition *p, struct guest_config *g,
 			  p->source, g->path);
 		return -1;
 	}
-	if (read_image_file(p, g, err))
+	if (parse_guest_files(p, g, image_dir, err) ||
+	    parse_bootargs(p, g, err))
 		return -1;
 	/* A dry run: mem has no host mappings yet, so this only checks. */
-	if (g->loader->load(g, &g->mem, &entry, err)) {
+	if (g->loader->load(p, g, &g->mem, &boot, err)) {
 		char msg[sizeof(err->msg) + NODE_PATH_MAX];
 
 		snprintf(msg, sizeof(msg), "%s: %s", p->source, err->msg);
@@ -580,7 +640,9 @@ void partition_free(struct partition *p)
 
 	for (i = 0; i < p->nr_guests; i++) {
 		free(p->guests[i].image);
-		p->guests[i].image = NULL;
+		free(p->guests[i].initrd);
+		free(p->guests[i].dtb);
+		p->guests[i].image = p->guests[i].initrd = p->guests[i].dtb = NULL;
 	}
 	p->nr_guests = 0;
 }

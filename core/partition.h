@@ -48,6 +48,8 @@ struct device_config {
 	uint64_t host_base;
 	uint64_t host_size;
 	bool direct;
+	/* The SPI the device raises in the guest (GIC INTID), 0 for none. */
+	uint32_t irq;
 };
 
 struct guest_config {
@@ -67,6 +69,14 @@ struct guest_config {
 	/* The image file's bytes, read once; a reset reloads from here. */
 	uint8_t *image;
 	size_t image_size;
+	/* Linux guests: initramfs, command line; any guest: its own DTB. */
+	char initrd_path[PATH_MAX];
+	uint8_t *initrd;
+	size_t initrd_size;
+	const char *bootargs;
+	char dtb_path[PATH_MAX];
+	uint8_t *dtb;
+	size_t dtb_size;
 
 	unsigned int nr_devices;
 	struct device_config devices[GUEST_MAX_DEVICES];

@@ -6,7 +6,6 @@
  * guest and per region, as key=value words; docs/usage.md lists them.
  */
 #include <errno.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -56,8 +55,12 @@ int status_write(const char *path, const struct guest *guests,
 	unsigned int i;
 	FILE *f;
 
+	/* Like mkdir -p of the file's directory: /run may be bare at boot. */
 	snprintf(dir, sizeof(dir), "%s", path);
-	mkdir(dirname(dir), 0755);
+	for (char *s = dir + 1; (s = strchr(s, '/')); *s++ = '/') {
+		*s = '\0';
+		mkdir(dir, 0755);
+	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "we");
 	if (!f)

@@ -4,10 +4,13 @@
  * (DDI 0183), so guest code written for a PL011 prints unchanged. Output is
  * collected a line at a time and written as "[guest-name] text".
  */
+#include <libfdt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "driver.h"
+#include "guest_fdt.h"
 
 #define UART_DR		0x000
 #define UART_FR		0x018
@@ -17,10 +20,14 @@
 #define UART_CR		0x030
 #define UART_IFLS	0x034
 #define UART_IMSC	0x038
+#define UART_RIS	0x03c
+#define UART_MIS	0x040
 #define UART_PERIPHID0	0xfe0
 
 #define UART_FR_RXFE	0x10
 #define UART_FR_TXFE	0x80
+/* The transmit FIFO is always empty, so its interrupt is always raised. */
+#define UART_INT_TX	0x20
 
 /* PL011 r1p5 peripheral and PrimeCell identification, as the TRM lists. */
 static const uint8_t console_id[8] = {
@@ -29,6 +36,9 @@ static const uint8_t console_id[8] = {
 
 struct console {
 	const char *guest;
+	struct bus *bus;
+	uint32_t irq;		/* GIC INTID, 0 for none */
+	bool irq_level;
 	uint32_t ibrd, fbrd, lcr_h, cr, ifls, imsc;
 	unsigned int len;
 	char line[CONFIG_CONSOLE_LINE_MAX];
@@ -53,6 +63,20 @@ static void console_putc(struct console *c, char ch)
 	c->line[c->len++] = ch;
 	if (c->len == sizeof(c->line))
 		console_flush(c);
+}
+
+/*
+ * The PL011's combined interrupt: TX (always pending here) masked by IMSC.
+ * Linux's amba-pl011 driver transmits from that interrupt.
+ */
+static void console_update_irq(struct console *c)
+{
+	bool level = c->imsc & UART_INT_TX;
+
+	if (!c->irq || level == c->irq_level || !c->bus->set_irq)
+		return;
+	c->irq_level = level;
+	c->bus->set_irq(c->bus, c->irq, level);
 }
 
 static uint32_t *console_reg(struct console *c, uint64_t offset)
@@ -84,6 +108,10 @@ static bool console_read(struct region *r, uint64_t offset, uint8_t *data,
 
 	if (reg == UART_FR)
 		v = UART_FR_TXFE | UART_FR_RXFE;
+	else if (reg == UART_RIS)
+		v = UART_INT_TX;
+	else if (reg == UART_MIS)
+		v = c->imsc & UART_INT_TX;
 	else if (reg >= UART_PERIPHID0 && reg < UART_PERIPHID0 + 4 * 8)
 		v = console_id[(reg - UART_PERIPHID0) / 4];
 	else if (p)
@@ -107,6 +135,8 @@ static bool console_write(struct region *r, uint64_t offset,
 	p = console_reg(c, offset);
 	if (p && !(offset & 3))
 		*p = v;
+	if (offset == UART_IMSC)
+		console_update_irq(c);
 	return true;
 }
 
@@ -117,6 +147,8 @@ static void console_reset(struct region *r)
 	console_flush(c);
 	memset(&c->ibrd, 0, offsetof(struct console, len) -
 			    offsetof(struct console, ibrd));
+	/* The guest's new VM starts with the line low. */
+	c->irq_level = false;
 }
 
 static void console_release(struct region *r)
@@ -152,6 +184,8 @@ static int console_attach(const struct guest_config *g,
 		return -1;
 	}
 	c->guest = g->name;
+	c->bus = bus;
+	c->irq = dev->irq;
 	r.priv = c;
 	if (bus_add(bus, &r, err)) {
 		free(c);
@@ -165,17 +199,55 @@ static int console_check(const struct partition *p,
 			 struct device_config *dev,
 			 struct pinvm_error *err)
 {
+	const fdt32_t *irq;
+	int len;
+
 	if (dev->size < 0x1000) {
 		error_set(err, "%s: %s: reg: a PL011 console needs 0x1000 bytes",
 			  p->source, dev->path);
 		return -1;
 	}
+	irq = fdt_getprop(p->fdt, dev->node, "interrupts", &len);
+	if (!irq)
+		return 0;
+	/* <GIC_SPI n flags>: a Linux guest's pl011 driver needs one. */
+	if (len != 12 || fdt32_to_cpu(irq[0]) != 0 ||
+	    fdt32_to_cpu(irq[1]) > 987) {
+		error_set(err, "%s: %s: interrupts: must be one SPI, <0 n flags> with n up to 987",
+			  p->source, dev->path);
+		return -1;
+	}
+	dev->irq = fdt32_to_cpu(irq[1]) + 32;
 	return 0;
+}
+
+static void console_guest_fdt(struct guest_fdt *b, const struct partition *p,
+			      const struct device_config *dev)
+{
+	static const char compat[] = "arm,pl011\0arm,primecell";
+	static const char clock_names[] = "uartclk\0apb_pclk";
+	uint32_t clk = guest_fdt_clock(b);
+	fdt32_t clocks[2] = { cpu_to_fdt32(clk), cpu_to_fdt32(clk) };
+	const void *irq;
+	int node, len;
+
+	node = guest_fdt_node(b, 0, "serial@%llx", dev->base);
+	guest_fdt_prop(b, node, "compatible", compat, sizeof(compat));
+	guest_fdt_reg(b, node, dev->base, dev->size);
+	irq = fdt_getprop(p->fdt, dev->node, "interrupts", &len);
+	if (irq)
+		guest_fdt_prop(b, node, "interrupts", irq, len);
+	guest_fdt_prop(b, node, "clocks", clocks, sizeof(clocks));
+	guest_fdt_prop(b, node, "clock-names", clock_names, sizeof(clock_names));
+	if (!b->stdout_path[0])
+		snprintf(b->stdout_path, sizeof(b->stdout_path), "/serial@%llx",
+			 (unsigned long long)dev->base);
 }
 
 static struct driver console_driver = {
 	.compatible = "pinvm,console",
 	.check = console_check,
 	.attach = console_attach,
+	.guest_fdt = console_guest_fdt,
 };
 DRIVER_REGISTER(console_driver)

@@ -7,10 +7,12 @@
  * registers are mapped into the guest's stage 2 and never exit.
  */
 #include <libfdt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "driver.h"
+#include "guest_fdt.h"
 #include "hostdev.h"
 #include "mmio.h"
 
@@ -210,6 +212,134 @@ static int passthrough_check_owner(const struct partition *p,
 	return 0;
 }
 
+/*
+ * Properties of the board node that name other board nodes by phandle (or
+ * only make sense on the host), left out of the guest's copy. clocks is
+ * rewritten instead; interrupts stay, since the guest's GIC numbers them as
+ * the board's does.
+ */
+static bool passthrough_fdt_skip(const char *name)
+{
+	static const char *const skip[] = {
+		"reg", "phandle", "linux,phandle", "interrupt-parent", "status",
+		"clocks", "resets", "reset-names", "dmas", "dma-names",
+		"power-domains", "iommus", "phys", "phy-names",
+		"interrupts-extended", "gpios",
+	};
+	size_t len = strlen(name);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(skip); i++)
+		if (!strcmp(name, skip[i]))
+			return true;
+	return !strncmp(name, "pinctrl-", 8) ||
+	       (len > 7 && !strcmp(name + len - 7, "-supply")) ||
+	       (len > 6 && !strcmp(name + len - 6, "-gpios"));
+}
+
+/* Each clock specifier: a provider's phandle and its #clock-cells cells. */
+static int passthrough_for_each_clock(const void *fdt, int node,
+				      int (*fn)(const void *fdt, int provider,
+						const fdt32_t *spec, int cells,
+						void *ctx),
+				      void *ctx)
+{
+	const fdt32_t *c;
+	int len, i, ret;
+
+	c = fdt_getprop(fdt, node, "clocks", &len);
+	for (i = 0; c && i < len / 4;) {
+		int provider = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(c[i]));
+		const fdt32_t *cells = provider >= 0 ?
+			fdt_getprop(fdt, provider, "#clock-cells", NULL) : NULL;
+		int n = cells ? fdt32_to_cpu(*cells) : 0;
+
+		if (i + 1 + n > len / 4)
+			return -1;
+		ret = fn(fdt, provider, &c[i + 1], n, ctx);
+		if (ret)
+			return ret;
+		i += 1 + n;
+	}
+	return 0;
+}
+
+static int clock_is_fixed(const void *fdt, int provider, const fdt32_t *spec,
+			  int cells, void *ctx)
+{
+	if (provider < 0 || fdt_node_check_compatible(fdt, provider, "fixed-clock")) {
+		if (provider >= 0)
+			fdt_get_path(fdt, provider, ctx, NODE_PATH_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+struct clock_copy {
+	struct guest_fdt *b;
+	fdt32_t cells[16];
+	int n;
+};
+
+static int clock_copy(const void *fdt, int provider, const fdt32_t *spec,
+		      int cells, void *ctx)
+{
+	struct clock_copy *cc = ctx;
+
+	if (cc->n + 1 + cells > (int)ARRAY_SIZE(cc->cells))
+		return -1;
+	cc->cells[cc->n++] = cpu_to_fdt32(guest_fdt_copy_clock(cc->b, fdt,
+								 provider));
+	memcpy(&cc->cells[cc->n], spec, cells * 4);
+	cc->n += cells;
+	return 0;
+}
+
+/* The board node, at the guest's address, for the guest's own driver. */
+static void passthrough_guest_fdt(struct guest_fdt *b,
+				  const struct partition *p,
+				  const struct device_config *d)
+{
+	int board = fdt_path_offset(p->fdt, d->host_path);
+	const char *name = fdt_get_name(p->fdt, board, NULL);
+	struct clock_copy cc = { .b = b };
+	char base[64];
+	int node, prop;
+
+	/* The clock nodes first: making a node moves the ones after it. */
+	if (passthrough_for_each_clock(p->fdt, board, clock_copy, &cc))
+		cc.n = 0;
+	snprintf(base, sizeof(base), "%.*s@%%llx", (int)strcspn(name, "@"), name);
+	node = guest_fdt_node(b, 0, base, d->base);
+	fdt_for_each_property_offset(prop, p->fdt, board) {
+		const char *pname;
+		const void *v;
+		int len;
+
+		v = fdt_getprop_by_offset(p->fdt, prop, &pname, &len);
+		if (v && !passthrough_fdt_skip(pname))
+			guest_fdt_prop(b, node, pname, v, len);
+	}
+	guest_fdt_reg(b, node, d->base, d->size);
+	if (cc.n)
+		guest_fdt_prop(b, node, "clocks", cc.cells, cc.n * 4);
+}
+
+static int passthrough_check_clocks(const struct partition *p,
+				    const struct device_config *d,
+				    struct pinvm_error *err)
+{
+	char provider[NODE_PATH_MAX] = "?";
+	int board = fdt_path_offset(p->fdt, d->host_path);
+
+	if (passthrough_for_each_clock(p->fdt, board, clock_is_fixed, provider)) {
+		error_set(err, "%s: %s: device: %s's clock %s is not a fixed-clock, which is all pinvm can give a guest",
+			  p->source, d->path, d->host_path, provider);
+		return -1;
+	}
+	return 0;
+}
+
 static int passthrough_check(const struct partition *p,
 			     const struct guest_config *g,
 			     struct device_config *d, struct pinvm_error *err)
@@ -229,6 +359,8 @@ static int passthrough_check(const struct partition *p,
 	}
 	if (d->direct && passthrough_check_direct(p, d, err))
 		return -1;
+	if (passthrough_check_clocks(p, d, err))
+		return -1;
 	return passthrough_check_owner(p, g, d, err);
 }
 
@@ -236,5 +368,6 @@ static struct driver passthrough_driver = {
 	.compatible = "pinvm,passthrough",
 	.check = passthrough_check,
 	.attach = passthrough_attach,
+	.guest_fdt = passthrough_guest_fdt,
 };
 DRIVER_REGISTER(passthrough_driver)

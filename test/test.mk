@@ -27,6 +27,17 @@ unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(BUILD)/pinvm guests
 	@sh test/unit/build-checks.sh $(BUILD)
 	@sh test/unit/run.sh $(UNIT_DIR) $(UNIT_TESTS)
 
+# The Linux test guest's initramfs: busybox and test/guests/linux/init.
+LINUX_INITRD	:= $(BUILD)/guests/linux-initrd.cpio.gz
+$(LINUX_INITRD): test/guests/linux/init $(HOST_BUSYBOX)
+	@mkdir -p $(BUILD)/guests/linux-root/bin
+	$(quiet) CPIO $@
+	$(Q)cp $(HOST_BUSYBOX) $(BUILD)/guests/linux-root/bin/busybox
+	$(Q)ln -sf busybox $(BUILD)/guests/linux-root/bin/sh
+	$(Q)install -m 0755 test/guests/linux/init $(BUILD)/guests/linux-root/init
+	$(Q)cd $(BUILD)/guests/linux-root && find . | LC_ALL=C sort | \
+		cpio -o -H newc --quiet | gzip -9 > $(CURDIR)/$@
+
 SYSTEM_DIR	:= $(BUILD)/system
 SYSTEM_DTBS	:= $(patsubst test/system/partitions/%.dts,$(SYSTEM_DIR)/partitions/%.dtb,\
 		     $(wildcard test/system/partitions/*.dts))
@@ -38,7 +49,7 @@ $(SYSTEM_DIR)/partitions/%.dtb: test/system/partitions/%.dts \
 	$(Q)$(DTC) -I dts -O dtb -i dts -i test/system/partitions -o $@ $< 2> $@.log; \
 		ret=$$?; cat $@.log >&2; [ $$ret -eq 0 ] && [ ! -s $@.log ]
 
-system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) $(SYSTEM_DTBS) guests
+system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) $(SYSTEM_DTBS) guests $(LINUX_INITRD)
 	@CROSS_COMPILE=$(CROSS_COMPILE) sh test/system/run.sh $(BUILD)
 
 check: unit system

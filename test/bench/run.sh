@@ -20,7 +20,7 @@ cat "$build/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/bench.cpio.gz"
 
 echo "bench: booting the board, $rounds alternating rounds"
 QEMU_TIMEOUT=1200 sh board/qemu-virt/run.sh "$build/host/Image" "$out/bench.cpio.gz" \
-	"quiet pinvm.test=/test/board-bench.sh pinvm.bench=$rounds" < /dev/null |
+	"quiet pinvm.test=/test/board-bench.sh pinvm.arg=$rounds" < /dev/null |
 	tr -d '\r' > "$out/board.log"
 grep -q "^BOARD-TESTS-DONE" "$out/board.log" ||
 	{ tail -n 30 "$out/board.log"; echo "bench: the board did not finish"; exit 1; }

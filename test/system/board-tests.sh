@@ -233,8 +233,16 @@ test_errors() {
 }
 
 . /test/passthrough-tests.sh
+. /test/linux-tests.sh
 
 echo "board: $(uname -r), $(nproc) cpus, $(cat /sys/devices/system/cpu/online) online"
+if [ "$1" = linux ]; then
+	test_linux_dtb
+	test_linux_rtc
+	test_linux_reboot
+	echo "BOARD-TESTS-DONE"
+	exit 0
+fi
 test_three_guests
 test_reset
 test_off

@@ -22,7 +22,10 @@ make_overlay() {
 		cp "$build/guests/$g.bin" "$build/guests/$g.elf" "$out/overlay/test/guests/"
 	done
 	cp "$out"/partitions/*.dtb "$out/overlay/test/partitions/"
+	# The Linux guest: the board's own kernel and a busybox initramfs.
+	cp "$image" "$build/guests/linux-initrd.cpio.gz" "$out/overlay/test/guests/"
 	cp test/system/board-tests.sh test/system/passthrough-tests.sh \
+		test/system/linux-tests.sh \
 		test/system/gicv2-tests.sh "$out/overlay/test/"
 	# The kernel unpacks concatenated archives: host image, then tests.
 	(cd "$out/overlay" && find . | LC_ALL=C sort |
@@ -82,14 +85,28 @@ check_demo() {
 	fi
 }
 
+# SYSTEM_ONLY=NAME runs one of the boots: demo, board, linux, gicv2.
+wanted() { [ -z "${SYSTEM_ONLY:-}" ] || [ "$SYSTEM_ONLY" = "$1" ]; }
+
 mkdir -p "$out"
 make_overlay
-boot demo 3 "$build/initramfs.cpio.gz" 300 "pinvm.seconds=5"
-check_demo
-boot board 3 "$out/system.cpio.gz" 900 "pinvm.test=/test/board-tests.sh"
-collect board
-boot gicv2 2 "$out/system.cpio.gz" 300 "pinvm.test=/test/gicv2-tests.sh"
-collect gicv2
+if wanted demo; then
+	boot demo 3 "$build/initramfs.cpio.gz" 300 "pinvm.seconds=5"
+	check_demo
+fi
+if wanted board; then
+	boot board 3 "$out/system.cpio.gz" 900 "pinvm.test=/test/board-tests.sh"
+	collect board
+fi
+if wanted linux; then
+	boot linux 3 "$out/system.cpio.gz" 1200 \
+		"pinvm.test=/test/board-tests.sh pinvm.arg=linux"
+	collect linux
+fi
+if wanted gicv2; then
+	boot gicv2 2 "$out/system.cpio.gz" 300 "pinvm.test=/test/gicv2-tests.sh"
+	collect gicv2
+fi
 
 stripped=$out/pinvm.stripped
 ${CROSS_COMPILE:-aarch64-linux-gnu-}strip -o "$stripped" "$build/pinvm"

@@ -35,14 +35,14 @@ static void test_elf_matches_raw(void)
 	struct guest_memory mem_elf, mem_raw;
 	struct pinvm_error err = { "" };
 	uint8_t *ram_elf = malloc(RAM_SIZE), *ram_raw = malloc(RAM_SIZE);
-	uint64_t entry_elf = 0, entry_raw = 0;
+	struct boot_info entry_elf = { 0 }, entry_raw = { 0 };
 
 	TEST("ELF and raw load the same bytes");
 	setup(&elf, &mem_elf, ram_elf, "ticker.elf");
 	setup(&raw, &mem_raw, ram_raw, "ticker.bin");
-	CHECK(loader_find("elf")->load(&elf, &mem_elf, &entry_elf, &err) == 0);
-	CHECK(loader_find("raw")->load(&raw, &mem_raw, &entry_raw, &err) == 0);
-	CHECK(entry_elf == RAM_BASE && entry_raw == RAM_BASE);
+	CHECK(loader_find("elf")->load(NULL, &elf, &mem_elf, &entry_elf, &err) == 0);
+	CHECK(loader_find("raw")->load(NULL, &raw, &mem_raw, &entry_raw, &err) == 0);
+	CHECK(entry_elf.entry == RAM_BASE && entry_raw.entry == RAM_BASE);
 	CHECK(memcmp(ram_elf, ram_raw, raw.image_size) == 0);
 	/* Raw copies only the file; the rest of RAM is untouched. */
 	CHECK(ram_raw[raw.image_size] == 0xa5);
@@ -58,7 +58,7 @@ static void test_raw_placement(void)
 	struct guest_memory mem;
 	struct pinvm_error err = { "" };
 	uint8_t *ram = malloc(RAM_SIZE);
-	uint64_t entry = 0;
+	struct boot_info entry = { 0 };
 
 	TEST("raw load-address and entry");
 	setup(&g, &mem, ram, "ticker.bin");
@@ -66,15 +66,15 @@ static void test_raw_placement(void)
 	g.load_addr = RAM_BASE + 0x80000;
 	g.has_entry = true;
 	g.entry = RAM_BASE + 0x80000;
-	CHECK(loader_find("raw")->load(&g, &mem, &entry, &err) == 0);
-	CHECK(entry == RAM_BASE + 0x80000);
+	CHECK(loader_find("raw")->load(NULL, &g, &mem, &entry, &err) == 0);
+	CHECK(entry.entry == RAM_BASE + 0x80000);
 	CHECK(memcmp(ram + 0x80000, g.image, g.image_size) == 0);
 	CHECK(ram[0] == 0xa5 && ram[0x7ffff] == 0xa5);
 
 	/* A load address that leaves the image hanging past RAM's end. */
 	g.load_addr = RAM_BASE + RAM_SIZE - 16;
 	memset(ram, 0xa5, RAM_SIZE);
-	CHECK(loader_find("raw")->load(&g, &mem, &entry, &err) == -1);
+	CHECK(loader_find("raw")->load(NULL, &g, &mem, &entry, &err) == -1);
 	CHECK_CONTAINS(err.msg, "/pinvm/test: image:");
 	CHECK_CONTAINS(err.msg, "does not fit in the guest's memory");
 	/* Nothing was written on the way to that refusal. */
@@ -89,16 +89,16 @@ static void test_elf_refusals(void)
 	struct guest_memory mem;
 	struct pinvm_error err = { "" };
 	uint8_t *ram = malloc(RAM_SIZE);
-	uint64_t entry;
+	struct boot_info entry;
 
 	TEST("ELF refusals");
 	setup(&g, &mem, ram, "ticker.elf");
 	g.image[18] = 0x3e;	/* e_machine = EM_X86_64 */
-	CHECK(loader_find("elf")->load(&g, &mem, &entry, &err) == -1);
+	CHECK(loader_find("elf")->load(NULL, &g, &mem, &entry, &err) == -1);
 	CHECK_CONTAINS(err.msg, "is not a little-endian ELF64 AArch64 file");
 	g.image[18] = 0xb7;	/* back to EM_AARCH64 */
 	g.image_size = 200;	/* header intact, program headers cut */
-	CHECK(loader_find("elf")->load(&g, &mem, &entry, &err) == -1);
+	CHECK(loader_find("elf")->load(NULL, &g, &mem, &entry, &err) == -1);
 	CHECK_CONTAINS(err.msg, "truncated");
 	free(g.image);
 	free(ram);

@@ -1,0 +1,75 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# A stock Linux kernel as a guest (the board's own Debian Image), sourced by
+# board-tests.sh for its helpers.
+
+# guest_value FILE KEY: the number after KEY= in the Linux guest's lines.
+guest_value() {
+	sed -n "s/.*\[g1\] linux-guest: .*$2=\([0-9]*\).*/\1/p" "$1" | tail -n 1
+}
+
+test_linux_rtc() {
+	pinvm -t -p "$P/linux-rtc.dtb" -i "$G" -s /tmp/linux.status \
+		> /tmp/linux.out 2> /tmp/linux.err &
+	PID=$!
+	expect "linux: the guest kernel reaches its /init" \
+		"$(tail -n 5 /tmp/linux.out /tmp/linux.err)" \
+		wait_for /tmp/linux.out "linux-guest: init reached" 300
+	boot=$(sed -n 's/^ *\([0-9.]*\) \[g1\] linux-guest: init reached.*/\1/p' /tmp/linux.out)
+	echo "METRIC: linux_guest_boot_s=$boot"
+	expect "linux: the guest prints through its virtual console" "no [g1] lines" \
+		grep -q "^ *[0-9.]* \[g1\] linux-guest: init reached" /tmp/linux.out
+	expect "linux: rtc-pl031 ran on the passed-through PL031" \
+		"$(grep 'linux-guest: rtc' /tmp/linux.out)" \
+		wait_for /tmp/linux.out "linux-guest: rtc rtc-pl031 .* since_epoch=[0-9]+$" 60
+	wait_for /tmp/linux.out "linux-guest: wakealarm set" 60
+	host=$(($(devmem 0x09010000 32)))
+	guest=$(guest_value /tmp/linux.out since_epoch)
+	expect "linux: the guest's RTC time is the board's" \
+		"guest ${guest:-none}, board RTC $host" \
+		[ $((host - ${guest:-0})) -ge 0 -a $((host - ${guest:-0})) -lt 30 ]
+	alarm=$(guest_value /tmp/linux.out set)
+	mr=$(($(devmem 0x09010004 32)))
+	expect "linux: the guest's alarm reached the device (MR)" \
+		"guest set ${alarm:-none}, MR holds $mr" [ "$mr" = "${alarm:-x}" ]
+	expect "linux: poweroff -f stops the Linux guest alone" "no power-off" \
+		wait_for /tmp/linux.err "g1: powered off" 60
+	T0=$(last_tick /tmp/linux.out g2)
+	expect "linux: the ticker kept running" "ticks $(last_tick /tmp/linux.out g2)" \
+		wait_until 10 ticks_reach /tmp/linux.out g2 $((T0 + 3))
+	expect "linux: the ticker ticked all along" "ticks not 1, 2, 3, ..." \
+		ticks_contiguous /tmp/linux.out g2
+	stop TERM
+	expect "linux: pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
+}
+
+# pinvm dtb: the blob the Linux guest boots with, written to a file.
+test_linux_dtb() {
+	pinvm -p "$P/linux-rtc.dtb" -i "$G" dtb g1 /tmp/g1.dtb 2> /tmp/dtb.err
+	rc=$?
+	magic=$(od -A n -t x1 -N 4 /tmp/g1.dtb 2>/dev/null | tr -d ' ')
+	expect "pinvm dtb: writes a device tree blob" \
+		"exit $rc, magic '$magic': $(cat /tmp/dtb.err)" \
+		[ $rc -eq 0 -a "$magic" = d00dfeed ]
+	expect "pinvm dtb: with the guest's bootargs and initramfs" "not in it" \
+		sh -c "grep -q 'pinvm.mode=rtc' /tmp/g1.dtb && grep -q 'linux,initrd-start' /tmp/g1.dtb"
+	pinvm -p "$P/linux-rtc.dtb" -i "$G" dtb nobody /tmp/x.dtb 2> /tmp/dtb.err
+	expect "pinvm dtb: an unknown guest is an error" "$(cat /tmp/dtb.err)" \
+		grep -q 'no guest named "nobody"' /tmp/dtb.err
+}
+
+test_linux_reboot() {
+	pinvm -p "$P/linux-reboot.dtb" -i "$G" > /tmp/reboot.out 2> /tmp/reboot.err &
+	PID=$!
+	expect "linux reboot: the guest restarts" "$(tail -n 3 /tmp/reboot.err)" \
+		wait_until 400 count_reaches /tmp/reboot.out "linux-guest: init reached" 2
+	expect "linux reboot: by PSCI SYSTEM_RESET, reloaded by pinvm" "no reset" \
+		grep -q "g1: reset (PSCI SYSTEM_RESET)" /tmp/reboot.err
+	expect "linux reboot: the ticker never restarted" "boots or gaps" \
+		[ "$(count /tmp/reboot.out '\[g2\] boot')" -eq 1 ]
+	expect "linux reboot: the ticker ticked all along" "ticks not 1, 2, 3, ..." \
+		ticks_contiguous /tmp/reboot.out g2
+	stop TERM
+	expect "linux reboot: pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
+}
