@@ -40,7 +40,7 @@ endif
 # --- dependencies: Debian packages, installed when missing ---------------
 DEPS_BUILD := make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	      binutils-aarch64-linux-gnu device-tree-compiler libfdt1 \
-	      kconfig-frontends-nox libfdt-dev:arm64
+	      kconfig-frontends-nox libfdt-dev:arm64 libgpiod-dev:arm64 libgpiod2
 DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu
 DEPS_STAMP := $(BUILD)/.deps-ok
 
@@ -108,7 +108,7 @@ COMMON_CFLAGS	:= -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Icore -I$(BUILD)/include 
 CFLAGS		:= -O2 $(COMMON_CFLAGS) -DPINVM_VERSION='"$(VERSION)"' \
 		   $(call unquote,$(CONFIG_EXTRA_CFLAGS))
 LDFLAGS		:= -static
-LDLIBS		:= -lfdt -lpthread
+LDLIBS		:= -lfdt -lgpiod -lpthread
 
 include core/objects.mk drivers/objects.mk
 

@@ -22,7 +22,7 @@ struct driver {
 	int (*check)(const struct partition *p, const struct guest_config *g,
 		     struct device_config *dev, struct pinvm_error *err);
 	/* Put the device's region(s) on the guest's bus; priv is its state. */
-	int (*attach)(const struct guest_config *g,
+	int (*attach)(const struct partition *p, const struct guest_config *g,
 		      const struct device_config *dev, struct bus *bus,
 		      struct pinvm_error *err);
 	/* Write the device's node into the guest's device tree; may be NULL. */

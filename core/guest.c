@@ -25,7 +25,7 @@ static int guest_attach_devices(struct guest *g, struct pinvm_error *err)
 	for (i = 0; i < cfg->nr_devices; i++) {
 		const struct device_config *d = &cfg->devices[i];
 
-		if (d->drv->attach(cfg, d, &g->bus, err))
+		if (d->drv->attach(g->part, cfg, d, &g->bus, err))
 			return -1;
 	}
 	return 0;

@@ -165,7 +165,8 @@ static const struct region_ops console_ops = {
 	.release = console_release,
 };
 
-static int console_attach(const struct guest_config *g,
+static int console_attach(const struct partition *p,
+			  const struct guest_config *g,
 			  const struct device_config *dev, struct bus *bus,
 			  struct pinvm_error *err)
 {

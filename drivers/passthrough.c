@@ -51,7 +51,8 @@ static const struct region_ops passthrough_ops = {
 	.release = passthrough_release,
 };
 
-static int passthrough_attach(const struct guest_config *g,
+static int passthrough_attach(const struct partition *p,
+			      const struct guest_config *g,
 			      const struct device_config *d, struct bus *bus,
 			      struct pinvm_error *err)
 {

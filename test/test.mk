@@ -3,8 +3,8 @@
 
 HOSTCC		:= gcc
 SANITIZE	:= -fsanitize=address,undefined -fno-sanitize-recover=all
-UNIT_CFLAGS	:= -O1 -g $(COMMON_CFLAGS) $(SANITIZE) -Itest/unit
-UNIT_LDLIBS	:= -l:libfdt.so.1
+UNIT_CFLAGS	:= -O1 -g $(COMMON_CFLAGS) $(SANITIZE) -Itest/unit -Idrivers
+UNIT_LDLIBS	:= -l:libfdt.so.1 -l:libgpiod.so.2 -lpthread
 UNIT_DIR	:= $(BUILD)/unit
 UNIT_SRCS	:= $(core-portable-y:.o=.c) $(drivers-y:.o=.c)
 UNIT_TESTS	:= $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))

@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The PL061 model of drivers/gpio.c, exposed for its unit test, which runs
+ * it against a fake line backend instead of libgpiod.
+ */
+#ifndef PINVM_GPIO_H
+#define PINVM_GPIO_H
+
+#include <pthread.h>
+
+#include "bus.h"
+
+#define GPIO_LINES	8
+
+enum gpio_mode {
+	GPIO_NONE,
+	GPIO_IN,
+	GPIO_OUT,
+	GPIO_EVENTS,	/* input, with edge events */
+};
+
+struct gpiod_chip;
+struct gpiod_line;
+
+/* One guest line, and the host line behind it. */
+struct gpio_line {
+	bool mapped;
+	char path[128];		
+	char chip_name[64];
+	unsigned int offset;
+	char consumer[32];
+	int flags;		/* GPIOD_LINE_REQUEST_FLAG_* */
+	uint8_t init_out;	/* the partition's initial direction and value */
+	uint8_t init_value;
+	enum gpio_mode mode;
+	struct gpiod_chip *chip;
+	struct gpiod_line *line;
+	int fake_value;		/* unit tests' backend */
+};
+
+struct pl061 {
+	pthread_mutex_t lock;
+	const char *guest;
+	struct bus *bus;
+	uint32_t irq;		/* GIC INTID, 0 for none */
+	bool irq_level;
+	bool irq_ready;		/* the guest's VM is up: it has touched us */
+	uint8_t dir, is, ibe, iev, ie, ris, afsel, out;
+	struct gpio_line lines[GPIO_LINES];
+	struct pl061 *next;
+};
+
+struct gpio_backend {
+	int (*request)(struct gpio_line *l, enum gpio_mode mode, int value,
+		       struct pinvm_error *err);
+	void (*release)(struct gpio_line *l);
+	int (*get)(struct gpio_line *l);
+	int (*set)(struct gpio_line *l, int value);
+	int (*event_fd)(struct gpio_line *l);
+	/* 1 rising, 0 falling, -1 nothing to read. */
+	int (*event)(struct gpio_line *l);
+};
+
+void gpio_set_backend(const struct gpio_backend *b);
+void gpio_events_changed(void);
+
+uint32_t pl061_read(struct pl061 *c, uint64_t offset);
+void pl061_write(struct pl061 *c, uint64_t offset, uint32_t v);
+void pl061_edge(struct pl061 *c, unsigned int line, bool rising);
+int pl061_reset(struct pl061 *c, struct pinvm_error *err);
+void pl061_release(struct pl061 *c);
+
+#endif
