@@ -130,12 +130,20 @@ void bus_reset(struct bus *bus)
 			bus->regions[i].ops->reset(&bus->regions[i]);
 }
 
+/*
+ * Give back what every driver took. The table stays, with its counters, for
+ * the status file; a released region has no priv, so a second call is a
+ * no-op.
+ */
 void bus_release(struct bus *bus)
 {
 	unsigned int i;
 
-	for (i = 0; i < bus->nr_regions; i++)
-		if (bus->regions[i].ops->release)
-			bus->regions[i].ops->release(&bus->regions[i]);
-	bus->nr_regions = 0;
+	for (i = 0; i < bus->nr_regions; i++) {
+		struct region *r = &bus->regions[i];
+
+		if (r->ops->release && r->priv)
+			r->ops->release(r);
+		r->priv = NULL;
+	}
 }

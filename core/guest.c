@@ -53,6 +53,9 @@ static void guest_set_irq(struct bus *bus, unsigned int intid, bool level)
 {
 	struct guest *g = bus->irq_ctx;
 
+	/* A GPIO edge may come in while a stopped guest's VM is gone. */
+	if (g->vm_fd < 0)
+		return;
 	if (kvm_irq_line(g, intid, level) < 0)
 		pr_warn("%s: cannot set interrupt %u to %d: %s", g->cfg->name,
 			intid, level, strerror(errno));
@@ -114,6 +117,9 @@ static void *guest_thread(void *arg)
 		pr_info("%s: running on core %u (vcpu thread %d)",
 			g->cfg->name, g->cfg->cpu, (int)g->tid);
 	vcpu_run_loop(g);
+	/* A stopped guest gives its lines and devices back at once. */
+	guest_halt(g);
+	bus_release(&g->bus);
 	pthread_kill(g->notify, SIGUSR2);
 	return NULL;
 }
@@ -191,6 +197,7 @@ void guest_join(struct guest *g)
 
 void guest_destroy(struct guest *g)
 {
-	bus_release(&g->bus);
+	/* The VM first: its direct slots map the devices bus_release frees. */
 	guest_halt(g);
+	bus_release(&g->bus);
 }

@@ -36,6 +36,12 @@ void guest_fdt_prop(struct guest_fdt *b, int node, const char *name,
 
 	if (b->err || node < 0)
 		return;
+	if (len < 0 || (!val && len)) {
+		/* A property the board lacks: its getprop said why in len. */
+		b->err = len < 0 ? len : -FDT_ERR_BADVALUE;
+		b->what = name;
+		return;
+	}
 	ret = fdt_setprop(b->fdt, node, name, val, len);
 	if (ret) {
 		b->err = ret;
@@ -110,9 +116,13 @@ uint32_t guest_fdt_copy_clock(struct guest_fdt *b, const void *board,
 	for (i = 0; i < b->nr_clocks; i++)
 		if (b->clock_board[i] == board_node)
 			return b->clock_guest[i];
-	if (fdt_node_check_compatible(board, board_node, "fixed-clock") ||
-	    b->nr_clocks == GUEST_FDT_MAX_CLOCKS)
+	if (fdt_node_check_compatible(board, board_node, "fixed-clock"))
 		return 0;
+	if (b->nr_clocks == GUEST_FDT_MAX_CLOCKS) {
+		b->err = -FDT_ERR_NOSPACE;
+		b->what = "clocks (more than 8 board clocks)";
+		return 0;
+	}
 	node = guest_fdt_node(b, 0, "clock-%llu", b->nr_clocks);
 	for (i = 0; i < ARRAY_SIZE(props); i++) {
 		const void *v;

@@ -36,6 +36,7 @@ static int kvm_fd = -1;
 static int kvm_run_size;
 static unsigned int kvm_gic_version;
 static unsigned int kvm_max_ipa_bits;
+static bool kvm_ipa_cap;
 
 static const struct {
 	int cap;
@@ -113,7 +114,8 @@ int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err)
 	}
 	kvm_max_ipa_bits = ioctl(kvm_fd, KVM_CHECK_EXTENSION,
 				 KVM_CAP_ARM_VM_IPA_SIZE);
-	if ((int)kvm_max_ipa_bits <= 0)
+	kvm_ipa_cap = (int)kvm_max_ipa_bits > 0;
+	if (!kvm_ipa_cap)
 		kvm_max_ipa_bits = KVM_DEFAULT_IPA_BITS;
 	if (kvm_check_vgic(err))
 		goto fail;
@@ -330,7 +332,8 @@ static int kvm_vm_type(const struct guest *g, unsigned long *type,
 			  kvm_max_ipa_bits);
 		return -1;
 	}
-	*type = bits > KVM_DEFAULT_IPA_BITS ? KVM_VM_TYPE_ARM_IPA_SIZE(bits) : 0;
+	/* Type 0 means 40 bits, which a host with a smaller limit refuses. */
+	*type = kvm_ipa_cap ? KVM_VM_TYPE_ARM_IPA_SIZE(bits) : 0;
 	return 0;
 }
 
@@ -402,8 +405,8 @@ static void kvm_sigbus_handler(int sig, siginfo_t *si, void *uctx)
 {
 	ucontext_t *uc = uctx;
 
-	(void)si;
-	if (!mmio_in_access) {
+	/* Only the kernel's fault, not a SIGBUS someone sent with kill. */
+	if (!mmio_in_access || si->si_code <= 0) {
 		signal(sig, SIG_DFL);
 		raise(sig);
 		return;

@@ -85,6 +85,12 @@ static int linux_layout(const struct guest_config *g,
 			  g->path, (unsigned long long)ram->base);
 		return -1;
 	}
+	if (text_offset >= ram->size || image_size > ram->size - text_offset) {
+		error_set(err, "%s: image: the kernel (0x%llx bytes at offset 0x%llx) does not fit in the guest's memory",
+			  g->path, (unsigned long long)image_size,
+			  (unsigned long long)text_offset);
+		return -1;
+	}
 	l->kernel = ram->base + text_offset;
 	l->kernel_end = l->kernel + image_size;
 	/* The device tree in the top 2 MiB, where the kernel never reaches. */

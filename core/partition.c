@@ -97,6 +97,55 @@ int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
 	return 0;
 }
 
+/*
+ * A bus address of node's children, as the CPU sees it: through every
+ * ancestor's ranges, as Linux's of_translate_address() does. A board's
+ * /soc often maps bus 0x7e000000 to CPU 0xfe000000 (Raspberry Pi), and
+ * /dev/mem and sysfs speak CPU addresses.
+ */
+static int partition_translate(const void *fdt, int node, uint64_t *addr)
+{
+	int bus = fdt_parent_offset(fdt, node);
+
+	while (bus > 0) {
+		int up = fdt_parent_offset(fdt, bus);
+		int cac = fdt_address_cells(fdt, bus);
+		int pac = fdt_address_cells(fdt, up);
+		int sc = fdt_size_cells(fdt, bus);
+		const fdt32_t *r;
+		int len, i, n;
+
+		r = fdt_getprop(fdt, bus, "ranges", &len);
+		if (!r)
+			return -1;	/* no ranges: not visible to the CPU */
+		if (cac < 1 || cac > 2 || pac < 1 || pac > 2 || sc < 1 || sc > 2)
+			return -1;
+		n = len / ((cac + pac + sc) * 4);
+		for (i = 0; i < n; i++, r += cac + pac + sc) {
+			uint64_t child = read_cells(r, cac);
+			uint64_t parent = read_cells(r + cac, pac);
+			uint64_t size = read_cells(r + cac + pac, sc);
+
+			if (*addr >= child && *addr - child < size) {
+				*addr = parent + (*addr - child);
+				break;
+			}
+		}
+		if (len && i == n)
+			return -1;
+		bus = up;
+	}
+	return 0;
+}
+
+int partition_read_reg_cpu(const void *fdt, int node, int index,
+			   uint64_t *base, uint64_t *size)
+{
+	if (partition_read_reg(fdt, node, index, base, size))
+		return -1;
+	return partition_translate(fdt, node, base);
+}
+
 /* A property of exactly one address, in the node's own #address-cells. */
 static int read_address_prop(const void *fdt, int node, const char *name,
 			     bool *present, uint64_t *val)
@@ -161,8 +210,8 @@ static int parse_gic(struct partition *p, struct pinvm_error *err)
 		return -1;
 	}
 	fdt_get_path(p->fdt, node, gic->path, sizeof(gic->path));
-	if (partition_read_reg(p->fdt, node, 0, &gic->dist_base, &gic->dist_size) ||
-	    partition_read_reg(p->fdt, node, 1, &gic->cpu_base, &gic->cpu_size) ||
+	if (partition_read_reg_cpu(p->fdt, node, 0, &gic->dist_base, &gic->dist_size) ||
+	    partition_read_reg_cpu(p->fdt, node, 1, &gic->cpu_base, &gic->cpu_size) ||
 	    !gic->dist_size || !gic->cpu_size ||
 	    gic->dist_base + gic->dist_size < gic->dist_base ||
 	    gic->cpu_base + gic->cpu_size < gic->cpu_base) {

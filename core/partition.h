@@ -15,6 +15,8 @@
 #define GUEST_MAX_RAM		4
 #define GUEST_MAX_DEVICES	16
 #define NODE_PATH_MAX		128
+/* KVM's vGIC has 256 interrupt lines unless told: SPIs 0-223. */
+#define GUEST_MAX_SPI		223
 
 struct driver;
 struct image_loader;
@@ -114,6 +116,9 @@ bool guest_memory_contains(const struct guest_memory *mem, uint64_t gpa,
 /* For drivers: entry @index of a node's reg, in its parent's cells. */
 int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
 		       uint64_t *size);
+/* The same, translated through the ancestors' ranges to a CPU address. */
+int partition_read_reg_cpu(const void *fdt, int node, int index,
+			   uint64_t *base, uint64_t *size);
 uint64_t partition_page_size(void);
 
 #endif

@@ -213,8 +213,8 @@ static int console_check(const struct partition *p,
 		return 0;
 	/* <GIC_SPI n flags>: a Linux guest's pl011 driver needs one. */
 	if (len != 12 || fdt32_to_cpu(irq[0]) != 0 ||
-	    fdt32_to_cpu(irq[1]) > 987) {
-		error_set(err, "%s: %s: interrupts: must be one SPI, <0 n flags> with n up to 987",
+	    fdt32_to_cpu(irq[1]) > GUEST_MAX_SPI) {
+		error_set(err, "%s: %s: interrupts: must be one SPI, <0 n flags> with n up to 223 (the vGIC's 256 lines)",
 			  p->source, dev->path);
 		return -1;
 	}

@@ -664,8 +664,9 @@ static int gpio_check(const struct partition *p, const struct guest_config *g,
 		return -1;
 	}
 	irq = fdt_getprop(p->fdt, d->node, "interrupts", &len);
-	if (irq && (len != 12 || fdt32_to_cpu(irq[0]) != 0)) {
-		error_set(err, "%s: %s: interrupts: must be one SPI, <0 n flags>",
+	if (irq && (len != 12 || fdt32_to_cpu(irq[0]) != 0 ||
+		    fdt32_to_cpu(irq[1]) > GUEST_MAX_SPI)) {
+		error_set(err, "%s: %s: interrupts: must be one SPI, <0 n flags> with n up to 223 (the vGIC's 256 lines)",
 			  p->source, d->path);
 		return -1;
 	}

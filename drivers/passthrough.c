@@ -105,10 +105,20 @@ static int passthrough_board_node(const struct partition *p,
 			  p->source, d->path, fdt32_to_cpu(*ph));
 		return -1;
 	}
-	fdt_get_path(p->fdt, node, d->host_path, sizeof(d->host_path));
-	if (partition_read_reg(p->fdt, node, 0, &d->host_base, &d->host_size) ||
-	    d->host_size == 0) {
-		error_set(err, "%s: %s: device: the board node %s has no reg",
+	if (fdt_get_path(p->fdt, node, d->host_path, sizeof(d->host_path))) {
+		error_set(err, "%s: %s: device: the board node's path is too long",
+			  p->source, d->path);
+		return -1;
+	}
+	if (partition_read_reg_cpu(p->fdt, node, 0, &d->host_base,
+				   &d->host_size) || d->host_size == 0) {
+		error_set(err, "%s: %s: device: the board node %s has no reg the CPU can reach (missing, or not translatable through its buses' ranges)",
+			  p->source, d->path, d->host_path);
+		return -1;
+	}
+	if (fdt_getprop(p->fdt, node, "power-domains", NULL) ||
+	    fdt_getprop(p->fdt, node, "resets", NULL)) {
+		error_set(err, "%s: %s: device: %s has power-domains or resets, which pinvm cannot keep on for the guest",
 			  p->source, d->path, d->host_path);
 		return -1;
 	}
@@ -203,7 +213,7 @@ static int passthrough_check_owner(const struct partition *p,
 			error_set(err, "%s: %s: device: %s (0x%llx+0x%llx) is already given to %s",
 				  p->source, d->path, d->host_path,
 				  (unsigned long long)d->host_base,
-				  (unsigned long long)d->size,
+				  (unsigned long long)d->host_size,
 				  o->devices[j].path);
 			return -1;
 		}
@@ -225,7 +235,10 @@ static bool passthrough_fdt_skip(const char *name)
 		"reg", "phandle", "linux,phandle", "interrupt-parent", "status",
 		"clocks", "resets", "reset-names", "dmas", "dma-names",
 		"power-domains", "iommus", "phys", "phy-names",
-		"interrupts-extended", "gpios",
+		"interrupts-extended", "gpios", "assigned-clocks",
+		"assigned-clock-parents", "assigned-clock-rates",
+		"memory-region", "nvmem-cells", "nvmem-cell-names", "mboxes",
+		"interconnects", "syscon",
 	};
 	size_t len = strlen(name);
 	unsigned int i;
@@ -235,7 +248,8 @@ static bool passthrough_fdt_skip(const char *name)
 			return true;
 	return !strncmp(name, "pinctrl-", 8) ||
 	       (len > 7 && !strcmp(name + len - 7, "-supply")) ||
-	       (len > 6 && !strcmp(name + len - 6, "-gpios"));
+	       (len > 6 && !strcmp(name + len - 6, "-gpios")) ||
+	       (len > 5 && !strcmp(name + len - 5, "-gpio"));
 }
 
 /* Each clock specifier: a provider's phandle and its #clock-cells cells. */
@@ -253,9 +267,9 @@ static int passthrough_for_each_clock(const void *fdt, int node,
 		int provider = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(c[i]));
 		const fdt32_t *cells = provider >= 0 ?
 			fdt_getprop(fdt, provider, "#clock-cells", NULL) : NULL;
-		int n = cells ? fdt32_to_cpu(*cells) : 0;
+		uint32_t n = cells ? fdt32_to_cpu(*cells) : 0;
 
-		if (i + 1 + n > len / 4)
+		if (n > 8 || i + 1 + (int)n > len / 4)
 			return -1;
 		ret = fn(fdt, provider, &c[i + 1], n, ctx);
 		if (ret)
@@ -307,6 +321,11 @@ static void passthrough_guest_fdt(struct guest_fdt *b,
 	char base[64];
 	int node, prop;
 
+	if (!name) {
+		b->err = board;
+		b->what = d->host_path;
+		return;
+	}
 	/* The clock nodes first: making a node moves the ones after it. */
 	if (passthrough_for_each_clock(p->fdt, board, clock_copy, &cc))
 		cc.n = 0;
@@ -360,6 +379,13 @@ static int passthrough_check(const struct partition *p,
 	}
 	if (d->direct && passthrough_check_direct(p, d, err))
 		return -1;
+	/* Stage 2 maps pages read-write: no policy could be enforced. */
+	if (d->direct && (d->widths != BUS_WIDTHS_ALL || d->unaligned ||
+			  d->dir != (BUS_DIR_READ | BUS_DIR_WRITE))) {
+		error_set(err, "%s: %s: mode: direct cannot enforce access, access-widths or unaligned: use mode = \"trap\"",
+			  p->source, d->path);
+		return -1;
+	}
 	if (passthrough_check_clocks(p, d, err))
 		return -1;
 	return passthrough_check_owner(p, g, d, err);

@@ -23,8 +23,10 @@ guest-mmio-be	:= mmio.c -DMODE=1 -mbig-endian
 guest-mmio-deny	:= mmio.c -DMODE=2
 guest-mmio-hammer := mmio.c -DMODE=3
 guest-bench	:= bench.c -DBENCH_N=$(BENCH_N)
+guest-gpio-out	:= gpio.c -DMODE=1
+guest-gpio-hog	:= gpio.c -DMODE=2
 GUESTS		:= demo ticker resetter stopper mmio-le mmio-be mmio-deny \
-		   mmio-hammer bench
+		   mmio-hammer bench gpio-out gpio-hog
 
 GUEST_ELFS	:= $(GUESTS:%=$(BUILD)/guests/%.elf)
 GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)
@@ -33,6 +35,7 @@ GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)
 guests: $(GUEST_ELFS) $(GUEST_BINS)
 
 $(BUILD)/guests/%.elf: test/guests/ticker.c test/guests/mmio.c test/guests/bench.c \
+		test/guests/gpio.c \
 		$(GUEST_DEPS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) GUEST $@

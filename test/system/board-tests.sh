@@ -234,12 +234,19 @@ test_errors() {
 
 . /test/passthrough-tests.sh
 . /test/linux-tests.sh
+. /test/gpio-tests.sh
 
 echo "board: $(uname -r), $(nproc) cpus, $(cat /sys/devices/system/cpu/online) online"
 if [ "$1" = linux ]; then
 	test_linux_dtb
 	test_linux_rtc
 	test_linux_reboot
+	test_linux_gpio
+	echo "BOARD-TESTS-DONE"
+	exit 0
+fi
+if [ "$1" = gpio ]; then
+	test_gpio
 	echo "BOARD-TESTS-DONE"
 	exit 0
 fi

@@ -18,14 +18,15 @@ note_fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
 make_overlay() {
 	rm -rf "$out/overlay"
 	mkdir -p "$out/overlay/test/guests" "$out/overlay/test/partitions"
-	for g in ticker resetter stopper mmio-le mmio-be mmio-deny mmio-hammer; do
+	for g in ticker resetter stopper mmio-le mmio-be mmio-deny mmio-hammer \
+		 gpio-out gpio-hog; do
 		cp "$build/guests/$g.bin" "$build/guests/$g.elf" "$out/overlay/test/guests/"
 	done
 	cp "$out"/partitions/*.dtb "$out/overlay/test/partitions/"
 	# The Linux guest: the board's own kernel and a busybox initramfs.
 	cp "$image" "$build/guests/linux-initrd.cpio.gz" "$out/overlay/test/guests/"
 	cp test/system/board-tests.sh test/system/passthrough-tests.sh \
-		test/system/linux-tests.sh \
+		test/system/linux-tests.sh test/system/gpio-tests.sh \
 		test/system/gicv2-tests.sh "$out/overlay/test/"
 	# The kernel unpacks concatenated archives: host image, then tests.
 	(cd "$out/overlay" && find . | LC_ALL=C sort |
@@ -39,6 +40,32 @@ boot() {
 	start=$(date +%s)
 	QEMU_GIC=$2 QEMU_TIMEOUT=$4 sh board/qemu-virt/run.sh "$image" "$3" \
 		"quiet $5" < /dev/null > "$out/$1.log" 2>&1
+	echo "system: $1 took $(($(date +%s) - start)) s"
+}
+
+# boot_with_monitor NAME INITRD TIMEOUT CMDLINE: like boot, but QEMU reads
+# a FIFO, so when the board prints NEED-POWERDOWN we can press its power
+# button: Ctrl-A c switches -serial mon:stdio to the monitor and back.
+boot_with_monitor() {
+	echo "system: booting the board ($1, GICv3, with its monitor)"
+	start=$(date +%s)
+	rm -f "$out/$1.in"
+	mkfifo "$out/$1.in"
+	QEMU_TIMEOUT=$3 sh board/qemu-virt/run.sh "$image" "$2" "quiet $4" \
+		< "$out/$1.in" > "$out/$1.log" 2>&1 &
+	qemu=$!
+	exec 3> "$out/$1.in"
+	pressed=
+	while kill -0 $qemu 2>/dev/null; do
+		if [ -z "$pressed" ] && grep -q "^NEED-POWERDOWN" "$out/$1.log"; then
+			printf '\001csystem_powerdown\n\001c' >&3
+			pressed=1
+		fi
+		sleep 0.5
+	done
+	exec 3>&-
+	wait $qemu
+	rm -f "$out/$1.in"
 	echo "system: $1 took $(($(date +%s) - start)) s"
 }
 
@@ -85,7 +112,7 @@ check_demo() {
 	fi
 }
 
-# SYSTEM_ONLY=NAME runs one of the boots: demo, board, linux, gicv2.
+# SYSTEM_ONLY=NAME runs one of the boots: demo, board, linux, gpio, gicv2.
 wanted() { [ -z "${SYSTEM_ONLY:-}" ] || [ "$SYSTEM_ONLY" = "$1" ]; }
 
 mkdir -p "$out"
@@ -102,6 +129,11 @@ if wanted linux; then
 	boot linux 3 "$out/system.cpio.gz" 1200 \
 		"pinvm.test=/test/board-tests.sh pinvm.arg=linux"
 	collect linux
+fi
+if wanted gpio; then
+	boot_with_monitor gpio "$out/system.cpio.gz" 600 \
+		"pinvm.test=/test/board-tests.sh pinvm.arg=gpio"
+	collect gpio
 fi
 if wanted gicv2; then
 	boot gicv2 2 "$out/system.cpio.gz" 300 "pinvm.test=/test/gicv2-tests.sh"

@@ -147,12 +147,13 @@ static void test_good_passthrough(const struct device_config *rtc,
 	CHECK(rtc->base == 0x09010000 && rtc->size == 0x1000);
 	CHECK(rtc->host_base == 0x09010000 && rtc->host_size == 0x1000);
 	CHECK(rtc->widths == BUS_WIDTH(4));
-	CHECK(rtc->dir == (BUS_DIR_READ | BUS_DIR_WRITE));
-	CHECK(!rtc->unaligned && !rtc->direct);
+	CHECK(rtc->dir == BUS_DIR_READ);
+	CHECK(rtc->unaligned && !rtc->direct);
 	CHECK(!strcmp(gpio->host_path, "/gpio@9030000"));
 	CHECK(gpio->base == 0x0c000000 && gpio->host_base == 0x09030000);
-	CHECK(gpio->widths == BUS_WIDTHS_ALL && gpio->dir == BUS_DIR_READ);
-	CHECK(gpio->unaligned && gpio->direct);
+	CHECK(gpio->widths == BUS_WIDTHS_ALL);
+	CHECK(gpio->dir == (BUS_DIR_READ | BUS_DIR_WRITE));
+	CHECK(!gpio->unaligned && gpio->direct);
 }
 
 static void test_good(void)
@@ -183,7 +184,10 @@ static void test_good(void)
 	CHECK(raw->has_load_addr && raw->load_addr == 0x40000000);
 	CHECK(raw->has_entry && raw->entry == 0x40000000 && !elf->has_entry);
 	CHECK(raw->image_size > 0 && raw->image != NULL);
-	CHECK(raw->nr_devices == 2 && elf->nr_devices == 2);
+	CHECK(raw->nr_devices == 3 && elf->nr_devices == 2);
+	/* Translated through /soc's ranges to the CPU's address. */
+	CHECK(raw->devices[2].host_base == 0x0a001000);
+	CHECK(raw->devices[2].base == 0x0a001000);
 	CHECK(!raw->big_endian && elf->big_endian);
 	CHECK(raw->devices[0].drv == driver_find("pinvm,console"));
 	CHECK(raw->devices[0].base == 0x09000000 && raw->devices[0].size == 0x1000);
@@ -421,6 +425,18 @@ static void test_passthrough_errors(void)
 	expect_error("direct mode not page aligned", fdt,
 		     "/pinvm/elf-guest/gpio@c000000: mode: direct needs page-aligned registers",
 		     "size 0x800");
+
+	fdt = mutable_copy();
+	set_str(fdt, gpio, "access", "read");
+	expect_error("direct mode with a policy", fdt,
+		     "/pinvm/elf-guest/gpio@c000000: mode: direct cannot enforce access",
+		     NULL);
+
+	fdt = mutable_copy();
+	fdt_setprop_u32(fdt, node(fdt, "/rtc@9010000"), "resets", 1);
+	expect_error("peripheral with resets", fdt,
+		     "/pinvm/raw-guest/rtc: device: /rtc@9010000 has power-domains or resets",
+		     NULL);
 
 	fdt = mutable_copy();
 	set_pairs(fdt, rtc, "reg", on_console, 2);
