@@ -77,6 +77,24 @@ void guest_fdt_reg(struct guest_fdt *b, int node, uint64_t base, uint64_t size)
 	}
 }
 
+int guest_fdt_device(struct guest_fdt *b, const struct device_config *d,
+		     const char *name, const char *compat, size_t compat_len)
+{
+	int node = guest_fdt_node(b, 0, name, d->base);
+
+	guest_fdt_prop(b, node, "compatible", compat, compat_len);
+	guest_fdt_reg(b, node, d->base, d->size);
+	if (d->irq) {
+		/* Level-high: pinvm holds the line while the device asserts. */
+		fdt32_t spec[3] = {
+			0, cpu_to_fdt32(d->irq - 32), cpu_to_fdt32(4),
+		};
+
+		guest_fdt_prop(b, node, "interrupts", spec, sizeof(spec));
+	}
+	return node;
+}
+
 static uint32_t guest_fdt_phandle(struct guest_fdt *b, int node)
 {
 	uint32_t ph = 0;

@@ -54,6 +54,9 @@ void guest_fdt_prop_str(struct guest_fdt *b, int node, const char *name,
 			const char *s);
 void guest_fdt_reg(struct guest_fdt *b, int node, uint64_t base,
 		   uint64_t size);
+/* A device pinvm models: "<name>@<base>", compatible, reg, its SPI. */
+int guest_fdt_device(struct guest_fdt *b, const struct device_config *d,
+		     const char *name, const char *compat, size_t compat_len);
 /* pinvm's 24 MHz fixed clock, made on first use. */
 uint32_t guest_fdt_clock(struct guest_fdt *b);
 /* A copy of the board's fixed-clock node, made once; 0 if it is not one. */

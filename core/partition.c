@@ -469,6 +469,25 @@ static int parse_image(struct partition *p, struct guest_config *g,
 	return 0;
 }
 
+int partition_read_spi(const struct partition *p, struct device_config *d,
+		       struct pinvm_error *err)
+{
+	const fdt32_t *irq;
+	int len;
+
+	irq = fdt_getprop(p->fdt, d->node, "interrupts", &len);
+	if (!irq)
+		return 0;
+	if (len != 12 || fdt32_to_cpu(irq[0]) != 0 ||
+	    fdt32_to_cpu(irq[1]) > GUEST_MAX_SPI) {
+		error_set(err, "%s: %s: interrupts: must be one SPI, <0 n flags> with n up to %d (the vGIC's 256 lines)",
+			  p->source, d->path, GUEST_MAX_SPI);
+		return -1;
+	}
+	d->irq = fdt32_to_cpu(irq[1]) + 32;
+	return 0;
+}
+
 static int check_device_space(struct partition *p, struct guest_config *g,
 			      const struct device_config *d,
 			      struct pinvm_error *err)

@@ -116,6 +116,9 @@ bool guest_memory_contains(const struct guest_memory *mem, uint64_t gpa,
 /* For drivers: entry @index of a node's reg, in its parent's cells. */
 int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
 		       uint64_t *size);
+/* A device node's optional interrupts = <0 n flags>: its SPI into d->irq. */
+int partition_read_spi(const struct partition *p, struct device_config *d,
+		       struct pinvm_error *err);
 /* The same, translated through the ancestors' ranges to a CPU address. */
 int partition_read_reg_cpu(const void *fdt, int node, int index,
 			   uint64_t *base, uint64_t *size);

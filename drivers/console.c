@@ -200,26 +200,13 @@ static int console_check(const struct partition *p,
 			 struct device_config *dev,
 			 struct pinvm_error *err)
 {
-	const fdt32_t *irq;
-	int len;
-
 	if (dev->size < 0x1000) {
 		error_set(err, "%s: %s: reg: a PL011 console needs 0x1000 bytes",
 			  p->source, dev->path);
 		return -1;
 	}
-	irq = fdt_getprop(p->fdt, dev->node, "interrupts", &len);
-	if (!irq)
-		return 0;
-	/* <GIC_SPI n flags>: a Linux guest's pl011 driver needs one. */
-	if (len != 12 || fdt32_to_cpu(irq[0]) != 0 ||
-	    fdt32_to_cpu(irq[1]) > GUEST_MAX_SPI) {
-		error_set(err, "%s: %s: interrupts: must be one SPI, <0 n flags> with n up to 223 (the vGIC's 256 lines)",
-			  p->source, dev->path);
-		return -1;
-	}
-	dev->irq = fdt32_to_cpu(irq[1]) + 32;
-	return 0;
+	/* A Linux guest's amba-pl011 driver needs the interrupt. */
+	return partition_read_spi(p, dev, err);
 }
 
 static void console_guest_fdt(struct guest_fdt *b, const struct partition *p,
@@ -229,15 +216,9 @@ static void console_guest_fdt(struct guest_fdt *b, const struct partition *p,
 	static const char clock_names[] = "uartclk\0apb_pclk";
 	uint32_t clk = guest_fdt_clock(b);
 	fdt32_t clocks[2] = { cpu_to_fdt32(clk), cpu_to_fdt32(clk) };
-	const void *irq;
-	int node, len;
+	int node;
 
-	node = guest_fdt_node(b, 0, "serial@%llx", dev->base);
-	guest_fdt_prop(b, node, "compatible", compat, sizeof(compat));
-	guest_fdt_reg(b, node, dev->base, dev->size);
-	irq = fdt_getprop(p->fdt, dev->node, "interrupts", &len);
-	if (irq)
-		guest_fdt_prop(b, node, "interrupts", irq, len);
+	node = guest_fdt_device(b, dev, "serial@%llx", compat, sizeof(compat));
 	guest_fdt_prop(b, node, "clocks", clocks, sizeof(clocks));
 	guest_fdt_prop(b, node, "clock-names", clock_names, sizeof(clock_names));
 	if (!b->stdout_path[0])

@@ -655,22 +655,14 @@ static int gpio_check(const struct partition *p, const struct guest_config *g,
 		      struct device_config *d, struct pinvm_error *err)
 {
 	struct gpio_line lines[GPIO_LINES];
-	const fdt32_t *irq;
-	int len;
 
 	if (d->size < 0x1000) {
 		error_set(err, "%s: %s: reg: a PL061 needs 0x1000 bytes",
 			  p->source, d->path);
 		return -1;
 	}
-	irq = fdt_getprop(p->fdt, d->node, "interrupts", &len);
-	if (irq && (len != 12 || fdt32_to_cpu(irq[0]) != 0 ||
-		    fdt32_to_cpu(irq[1]) > GUEST_MAX_SPI)) {
-		error_set(err, "%s: %s: interrupts: must be one SPI, <0 n flags> with n up to 223 (the vGIC's 256 lines)",
-			  p->source, d->path);
+	if (partition_read_spi(p, d, err))
 		return -1;
-	}
-	d->irq = irq ? fdt32_to_cpu(irq[1]) + 32 : 0;
 	d->widths = BUS_WIDTH(1) | BUS_WIDTH(2) | BUS_WIDTH(4);
 	if (gpio_parse_lines(p, g->name, d, lines, err))
 		return -1;
@@ -714,15 +706,10 @@ static void gpio_guest_fdt(struct guest_fdt *b, const struct partition *p,
 {
 	static const char compat[] = "arm,pl061\0arm,primecell";
 	uint32_t clk = guest_fdt_clock(b);
-	const void *irq;
-	int node, len;
+	int node;
 
-	node = guest_fdt_node(b, 0, "gpio@%llx", d->base);
-	guest_fdt_prop(b, node, "compatible", compat, sizeof(compat));
-	guest_fdt_reg(b, node, d->base, d->size);
-	irq = fdt_getprop(p->fdt, d->node, "interrupts", &len);
-	if (irq) {
-		guest_fdt_prop(b, node, "interrupts", irq, len);
+	node = guest_fdt_device(b, d, "gpio@%llx", compat, sizeof(compat));
+	if (d->irq) {
 		guest_fdt_prop(b, node, "interrupt-controller", NULL, 0);
 		guest_fdt_prop_u32(b, node, "#interrupt-cells", 2);
 	}

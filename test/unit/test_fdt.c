@@ -22,13 +22,7 @@ static struct partition part;
 
 static void write_file(const char *name, const void *data, size_t len)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, len, f) != len || fclose(f))
-		exit(2);
+	unit_write_file(dir, name, data, len);
 }
 
 /* A kernel Image: the 64-byte header, then some bytes of "code". */

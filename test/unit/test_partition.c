@@ -22,15 +22,7 @@ static struct partition part;
 
 static void write_file(const char *name, const void *data, size_t len)
 {
-	char path[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", image_dir, name);
-	f = fopen(path, "wb");
-	if (!f || fwrite(data, 1, len, f) != len || fclose(f)) {
-		fprintf(stderr, "cannot write %s\n", path);
-		exit(2);
-	}
+	unit_write_file(image_dir, name, data, len);
 }
 
 static void make_images(void)

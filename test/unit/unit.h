@@ -67,4 +67,19 @@ static inline void *unit_read_file(const char *path, size_t *size)
 	return buf;
 }
 
+/* Write a fixture file dir/name, or exit. */
+static inline void unit_write_file(const char *dir, const char *name,
+				   const void *data, size_t len)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "cannot write fixture %s\n", path);
+		exit(2);
+	}
+}
+
 #endif
