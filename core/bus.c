@@ -50,13 +50,17 @@ int bus_add(struct bus *bus, const struct region *r, struct pinvm_error *err)
 		(bus->nr_regions - pos) * sizeof(*r));
 	bus->regions[pos] = *r;
 	bus->nr_regions++;
+	bus->last = NULL;
 	return 0;
 }
 
 struct region *bus_find(struct bus *bus, uint64_t addr)
 {
 	unsigned int lo = 0, hi = bus->nr_regions;
+	struct region *last = bus->last;
 
+	if (last && addr - last->base < last->size)
+		return last;
 	while (lo < hi) {
 		unsigned int mid = (lo + hi) / 2;
 		struct region *r = &bus->regions[mid];
@@ -66,7 +70,7 @@ struct region *bus_find(struct bus *bus, uint64_t addr)
 		else if (addr - r->base >= r->size)
 			lo = mid + 1;
 		else
-			return r;
+			return bus->last = r;
 	}
 	return NULL;
 }

@@ -57,6 +57,8 @@ struct region {
 struct bus {
 	unsigned int nr_regions;
 	struct region regions[BUS_MAX_REGIONS];
+	/* The region the last access hit: guests poll one device in a loop. */
+	struct region *last;
 	/* Drive a guest interrupt line (a GIC INTID); NULL without a VM. */
 	void (*set_irq)(struct bus *bus, unsigned int intid, bool level);
 	void *irq_ctx;

@@ -145,7 +145,10 @@ int hostdev_claim(struct hostdev *h, const char *what, uint64_t base,
 {
 	memset(h, 0, sizeof(*h));
 	h->what = what;
-	if (hostdev_find(h, base) && hostdev_unbind(h, err)) {
+	if (!hostdev_find(h, base))
+		pr_warn("%s: no device at 0x%llx in /sys/bus/{amba,platform}: mapping it without unbinding a host driver",
+			what, (unsigned long long)base);
+	else if (hostdev_unbind(h, err)) {
 		hostdev_release(h);
 		return -1;
 	}

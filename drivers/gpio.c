@@ -561,11 +561,10 @@ static int gpio_parse_line(const struct partition *p, const char *guest,
 	snprintf(l->chip_name, sizeof(l->chip_name), "%s", chip);
 	l->offset = fdt32_to_cpu(*line);
 	consumer = fdt_getprop(p->fdt, node, "consumer", NULL);
-	snprintf(l->consumer, sizeof(l->consumer), "%s%s%u",
-		 consumer ? consumer : guest, consumer ? "" : "-",
-		 consumer ? 0 : *index);
 	if (consumer)
 		snprintf(l->consumer, sizeof(l->consumer), "%s", consumer);
+	else
+		snprintf(l->consumer, sizeof(l->consumer), "%s-%u", guest, *index);
 	dir = fdt_getprop(p->fdt, node, "direction", NULL);
 	if (dir && strcmp(dir, "in") && strcmp(dir, "out")) {
 		error_set(err, "%s: %s: direction: \"%s\" is not \"in\" or \"out\"",
