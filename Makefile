@@ -38,9 +38,13 @@ quiet = @printf '  %-7s %s\n'
 endif
 
 # --- dependencies: Debian packages, installed when missing ---------------
+# The unit tests link the host's own libfdt and libgpiod: name their
+# architecture, or the arm64 copies the -dev packages pull in would do.
+HOST_ARCH  := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEPS_BUILD := make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
-	      binutils-aarch64-linux-gnu device-tree-compiler libfdt1 \
-	      kconfig-frontends-nox libfdt-dev:arm64 libgpiod-dev:arm64 libgpiod2
+	      binutils-aarch64-linux-gnu device-tree-compiler \
+	      libfdt1:$(HOST_ARCH) libgpiod2:$(HOST_ARCH) \
+	      kconfig-frontends-nox libfdt-dev:arm64 libgpiod-dev:arm64
 DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu
 DEPS_STAMP := $(BUILD)/.deps-ok
 
