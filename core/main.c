@@ -27,7 +27,7 @@
 #define PINVM_VERSION "unknown"
 #endif
 
-extern const char partition_dtb[], partition_dtb_end[];
+extern const char partition_dtb[];
 
 struct options {
 	/* "dtb GUEST FILE": write that guest's device tree, then exit. */

@@ -3,8 +3,6 @@
 	.section .rodata.partition, "a"
 	.balign 8
 	.global partition_dtb
-	.global partition_dtb_end
 partition_dtb:
 	.incbin PARTITION_DTB
-partition_dtb_end:
 	.section .note.GNU-stack, "", %progbits

@@ -19,7 +19,6 @@
 #include "guest.h"
 #include "kvm.h"
 
-#define DENY_LOG_PER_SECOND	CONFIG_DENY_LOG_PER_SECOND
 
 static __thread struct kvm_run *vcpu_current_run;
 
@@ -59,21 +58,23 @@ static void vcpu_deny(struct guest *g, uint64_t addr, unsigned int len,
 	struct timespec now;
 	char what[24] = "access";
 
-	if (len)
-		snprintf(what, sizeof(what), "%u-byte %s", len,
-			 is_write ? "write" : "read");
 	stat_inc(&g->stats.denied);
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
 	if ((uint64_t)now.tv_sec != g->log_window) {
 		g->log_window = now.tv_sec;
 		g->log_count = 0;
 	}
-	if (g->log_count < DENY_LOG_PER_SECOND)
+	if (g->log_count < CONFIG_DENY_LOG_PER_SECOND) {
+		/* Formatted only when logged: a guest in a loop pays nothing. */
+		if (len)
+			snprintf(what, sizeof(what), "%u-byte %s", len,
+				 is_write ? "write" : "read");
 		pr_warn("%s: denied %s at 0x%llx: %s; data abort injected",
 			g->cfg->name, what, (unsigned long long)addr, why);
-	else if (g->log_count == DENY_LOG_PER_SECOND)
+	} else if (g->log_count == CONFIG_DENY_LOG_PER_SECOND) {
 		pr_warn("%s: more denied accesses this second, not logged (%llu so far)",
 			g->cfg->name, (unsigned long long)g->stats.denied);
+	}
 	g->log_count++;
 	if (kvm_inject_dabt(g) < 0)
 		pr_err("%s: cannot inject a data abort: %s", g->cfg->name,
