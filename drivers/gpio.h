@@ -35,7 +35,6 @@ struct gpio_line {
 	enum gpio_mode mode;
 	struct gpiod_chip *chip;
 	struct gpiod_line *line;
-	int fake_value;		/* unit tests' backend */
 };
 
 struct pl061 {

@@ -216,14 +216,10 @@ static void expect_linux_error(const char *what, const char *prop,
 {
 	struct pinvm_error err = { "" };
 	char path[256];
-	size_t n, size;
-	void *blob, *fdt;
+	void *fdt;
 
 	snprintf(path, sizeof(path), "%s/unit/partitions/linux.dtb", build_dir);
-	blob = unit_read_file(path, &n);
-	size = n + 8192;
-	fdt = malloc(size);
-	fdt_open_into(blob, fdt, size);
+	fdt = unit_read_fdt(path);
 	fdt_setprop(fdt, fdt_path_offset(fdt, "/pinvm/linux"), prop, val, len);
 	TEST(what);
 	CHECK(partition_parse(&part, fdt, "linux.dtb", dir, &err) == -1);
@@ -231,7 +227,6 @@ static void expect_linux_error(const char *what, const char *prop,
 	CHECK_CONTAINS(err.msg, "linux.dtb: /pinvm/linux: ");
 	CHECK_CONTAINS(err.msg, needle);
 	free(fdt);
-	free(blob);
 }
 
 static void test_linux_errors(void)

@@ -6,6 +6,7 @@
 #ifndef PINVM_UNIT_H
 #define PINVM_UNIT_H
 
+#include <libfdt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,30 @@ static inline void *unit_read_file(const char *path, size_t *size)
 	fclose(f);
 	*size = n;
 	return buf;
+}
+
+/* A writable copy of a device tree blob, with room to change it. */
+static inline void *unit_fdt_copy(const void *blob)
+{
+	size_t size = fdt_totalsize(blob) + 8192;
+	void *fdt = malloc(size);
+
+	if (!fdt || fdt_open_into(blob, fdt, size)) {
+		fprintf(stderr, "cannot copy a device tree fixture\n");
+		exit(2);
+	}
+	return fdt;
+}
+
+/* The same, of a blob file. */
+static inline void *unit_read_fdt(const char *path)
+{
+	size_t n;
+	void *blob = unit_read_file(path, &n);
+	void *fdt = unit_fdt_copy(blob);
+
+	free(blob);
+	return fdt;
 }
 
 /* Write a fixture file dir/name, or exit. */
