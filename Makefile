@@ -44,14 +44,16 @@ HOST_ARCH  := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
 DEPS_BUILD := make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	      binutils-aarch64-linux-gnu device-tree-compiler \
 	      libfdt1:$(HOST_ARCH) libgpiod2:$(HOST_ARCH) \
-	      kconfig-frontends-nox libfdt-dev:arm64 libgpiod-dev:arm64
+	      libsodium-dev:$(HOST_ARCH) kconfig-frontends-nox \
+	      libfdt-dev:arm64 libgpiod-dev:arm64 libsodium-dev:arm64
 DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu
+DEPS_TEST  := clang libclang-rt-14-dev
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 deps: $(DEPS_STAMP)
 $(DEPS_STAMP): Makefile board/common/install-deps.sh
 	@mkdir -p $(BUILD)
-	@sh board/common/install-deps.sh $(DEPS_BUILD) $(DEPS_BOARD)
+	@sh board/common/install-deps.sh $(DEPS_BUILD) $(DEPS_BOARD) $(DEPS_TEST)
 	@touch $@
 
 # --- configuration ------------------------------------------------------
@@ -112,7 +114,8 @@ COMMON_CFLAGS	:= -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Icore -I$(BUILD)/include 
 CFLAGS		:= -O2 $(COMMON_CFLAGS) -DPINVM_VERSION='"$(VERSION)"' \
 		   $(call unquote,$(CONFIG_EXTRA_CFLAGS))
 LDFLAGS		:= -static
-LDLIBS		:= -lfdt -lgpiod -lpthread
+LDLIBS		:= -lfdt -lgpiod -lsodium -lpthread
+HOSTCC		:= gcc
 
 include core/objects.mk drivers/objects.mk
 
@@ -147,10 +150,41 @@ $(DTB): $(call unquote,$(CONFIG_PARTITION_DTS)) $(wildcard dts/*.dtsi) \
 
 -include $(OBJS:.o=.d)
 
+# --- field update: pinvm-sign (build machine) and the board's key -------
+PINVM_SIGN	:= $(BUILD)/tools/pinvm-sign
+SIGN_SRCS	:= core/pinvm_sign.c core/bundle.c core/log.c
+
+$(PINVM_SIGN): $(SIGN_SRCS) core/bundle.h core/pinvm.h $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) HOSTCC $@
+	$(Q)$(HOSTCC) -O2 $(COMMON_CFLAGS) -o $@ $(SIGN_SRCS) -lsodium
+
+DEV_KEY		:= $(BUILD)/keys/development
+UPDATE_KEY	:= $(or $(call unquote,$(CONFIG_UPDATE_PUBLIC_KEY)),$(DEV_KEY).pub)
+UPDATE_KEY_H	:= $(BUILD)/include/generated/update_key.h
+
+# A board without its own key gets a development key, made once per tree.
+$(DEV_KEY).pub $(DEV_KEY).sec &: | $(PINVM_SIGN)
+	@mkdir -p $(dir $@)
+	$(quiet) KEYGEN $(DEV_KEY).sec
+	$(Q)$(PINVM_SIGN) keygen $(DEV_KEY).sec $(DEV_KEY).pub > /dev/null
+
+$(UPDATE_KEY_H): $(UPDATE_KEY) $(KCONFIG_AUTOCONFIG)
+	@test -f "$<" || { echo "CONFIG_UPDATE_PUBLIC_KEY: $< does not exist" >&2; exit 1; }
+	$(if $(call unquote,$(CONFIG_UPDATE_PUBLIC_KEY)),,@echo "warning: pinvm trusts the development update key $(DEV_KEY).pub (set CONFIG_UPDATE_PUBLIC_KEY for the field)" >&2)
+	$(quiet) GEN $@
+	$(Q)key=$$(grep -v '^#' $< | tr -d ' \n'); \
+		echo "$$key" | grep -Eqx '[0-9a-f]{64}' || \
+		{ echo "$<: not a pinvm update public key (pinvm-sign keygen)" >&2; exit 1; }; \
+		printf '#define UPDATE_PUBLIC_KEY_HEX "%s"\n' "$$key" > $@
+
+$(BUILD)/obj/core/update.o: $(UPDATE_KEY_H)
+
 include test/guests/guests.mk
 include board/$(or $(BOARD),qemu-virt)/board.mk
 include test/test.mk
 include test/bench/bench.mk
+include test/fuzz/fuzz.mk
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/pinvm $(BUILD)/*.dtb $(BUILD)/unit \
@@ -168,5 +202,6 @@ help:
 	@echo "  make menuconfig / nconfig / oldconfig / olddefconfig / savedefconfig"
 	@echo "  make                      build build/pinvm"
 	@echo "  make unit / make system   one layer of the tests"
+	@echo "  make fuzz                 the libFuzzer targets, FUZZ_SECONDS (600) each"
 	@echo "  make deps                 install the Debian packages the build needs"
 	@echo "  make clean / distclean"

@@ -61,6 +61,14 @@ static void guest_set_irq(struct bus *bus, unsigned int intid, bool level)
 			intid, level, strerror(errno));
 }
 
+static void guest_health(struct bus *bus)
+{
+	struct guest *g = bus->irq_ctx;
+
+	atomic_store(&g->healthy, true);
+	pthread_kill(g->notify, SIGUSR2);
+}
+
 int guest_create(struct guest *g, const struct partition *p,
 		 const struct guest_config *cfg, struct pinvm_error *err)
 {
@@ -73,6 +81,8 @@ int guest_create(struct guest *g, const struct partition *p,
 	atomic_init(&g->state, GUEST_CREATED);
 	g->bus.set_irq = guest_set_irq;
 	g->bus.irq_ctx = g;
+	g->bus.health = guest_health;
+	g->bus.boot_slot = BUS_SLOT_NONE;
 	if (guest_attach_devices(g, err) || guest_boot(g, err)) {
 		bus_release(&g->bus);
 		return -1;
@@ -200,4 +210,11 @@ void guest_destroy(struct guest *g)
 	/* The VM first: its direct slots map the devices bus_release frees. */
 	guest_halt(g);
 	bus_release(&g->bus);
+}
+
+void guest_shutdown(struct guest *g)
+{
+	guest_request_stop(g);
+	guest_join(g);
+	guest_destroy(g);
 }

@@ -48,6 +48,14 @@ struct guest {
 	atomic_bool stop;
 	_Atomic enum guest_state state;
 	struct guest_stats stats;
+	/*
+	 * Field update: a guest on trial leaves its loop on SYSTEM_RESET so
+	 * the monitor counts the boot (reset_requested); healthy is set when
+	 * it writes its health register. core/update.c reads both.
+	 */
+	atomic_bool on_trial;
+	atomic_bool healthy;
+	bool reset_requested;
 	/* Denied-access log rate limit: one window a second. */
 	uint64_t log_window;
 	unsigned int log_count;
@@ -62,6 +70,8 @@ bool guest_running(const struct guest *g);
 void guest_request_stop(struct guest *g);
 void guest_join(struct guest *g);
 void guest_destroy(struct guest *g);
+/* Stop a guest's thread, wait for it, and tear its VM and devices down. */
+void guest_shutdown(struct guest *g);
 
 /* Fresh VM and vCPU from the guest's image: at start and on SYSTEM_RESET. */
 int guest_boot(struct guest *g, struct pinvm_error *err);

@@ -23,6 +23,25 @@ void error_set(struct pinvm_error *err, const char *fmt, ...)
 	va_end(ap);
 }
 
+void error_prefix(struct pinvm_error *err, const char *fmt, ...)
+{
+	char old[sizeof(err->msg)];
+	size_t n, len;
+	va_list ap;
+
+	memcpy(old, err->msg, sizeof(old));
+	va_start(ap, fmt);
+	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	if (n >= sizeof(err->msg) - 1)
+		return;
+	len = strnlen(old, sizeof(old) - 1);
+	if (len > sizeof(err->msg) - 1 - n)
+		len = sizeof(err->msg) - 1 - n;
+	memcpy(err->msg + n, old, len);
+	err->msg[n + len] = '\0';
+}
+
 static void pr_level(const char *level, const char *fmt, va_list ap)
 {
 	char buf[640];

@@ -13,15 +13,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "guest.h"
 #include "guest_fdt.h"
 #include "kvm.h"
 #include "loader.h"
 #include "status.h"
+#include "update.h"
 
 #ifndef PINVM_VERSION
 #define PINVM_VERSION "unknown"
@@ -37,7 +41,10 @@ struct options {
 	const char *partition;
 	const char *image_dir;
 	const char *kvm_dev;
+	const char *update_dir;
+	const char *control;
 	bool check_only;
+	bool allow_downgrade;
 };
 
 static struct partition part;
@@ -48,19 +55,25 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: pinvm [options]\n"
 		"       pinvm status [--status-file FILE]\n"
+		"       pinvm update [--allow-downgrade] GUEST BUNDLE\n"
 		"       pinvm [-p FILE] [-i DIR] dtb GUEST FILE\n"
 		"Run the board's guests, one per core, as the partition says;\n"
 		"or show the guests' state and counters of a running pinvm;\n"
+		"or install new firmware in one guest of a running pinvm;\n"
 		"or write the device tree a guest boots with to FILE.\n\n"
 		"  -p, --partition FILE  use this partition blob instead of the built-in one\n"
 		"  -i, --image-dir DIR   find relative guest images here (default %s)\n"
 		"  -k, --kvm DEV         the KVM device (default /dev/kvm)\n"
 		"  -t, --timestamps      prefix guest lines with seconds since pinvm started\n"
 		"  -s, --status-file F   keep the status file here (default %s)\n"
+		"  -u, --update-dir DIR  keep guests' firmware slots here (default %s)\n"
+		"  -C, --control SOCKET  the control socket (default %s)\n"
+		"      --allow-downgrade update: install a version older than the running one\n"
 		"  -c, --check           validate the partition and its images, then exit\n"
 		"  -V, --version         print the version and the board\n"
 		"  -h, --help            this text\n",
-		CONFIG_IMAGE_DIR, CONFIG_STATUS_FILE);
+		CONFIG_IMAGE_DIR, CONFIG_STATUS_FILE, CONFIG_UPDATE_DIR,
+		CONFIG_CONTROL_SOCKET);
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -71,6 +84,9 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "kvm", required_argument, NULL, 'k' },
 		{ "timestamps", no_argument, NULL, 't' },
 		{ "status-file", required_argument, NULL, 's' },
+		{ "update-dir", required_argument, NULL, 'u' },
+		{ "control", required_argument, NULL, 'C' },
+		{ "allow-downgrade", no_argument, NULL, 'D' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -81,7 +97,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	o->image_dir = CONFIG_IMAGE_DIR;
 	o->kvm_dev = "/dev/kvm";
 	o->status_file = CONFIG_STATUS_FILE;
-	while ((c = getopt_long(argc, argv, "p:i:k:s:tcVh", longopts, NULL)) != -1) {
+	o->update_dir = CONFIG_UPDATE_DIR;
+	o->control = CONFIG_CONTROL_SOCKET;
+	while ((c = getopt_long(argc, argv, "p:i:k:s:u:C:tcVh", longopts,
+				NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o->partition = optarg;
@@ -97,6 +116,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 's':
 			o->status_file = optarg;
+			break;
+		case 'u':
+			o->update_dir = optarg;
+			break;
+		case 'C':
+			o->control = optarg;
+			break;
+		case 'D':
+			o->allow_downgrade = true;
 			break;
 		case 'c':
 			o->check_only = true;
@@ -116,6 +144,10 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (optind < argc && !strcmp(argv[optind], "status") &&
 	    optind + 1 == argc)
 		exit(status_show(o->status_file));
+	if (optind < argc && !strcmp(argv[optind], "update") &&
+	    optind + 3 == argc)
+		exit(control_update(o->control, argv[optind + 1],
+				    argv[optind + 2], o->allow_downgrade));
 	if (optind < argc && !strcmp(argv[optind], "dtb") &&
 	    optind + 3 == argc) {
 		o->dtb_guest = argv[optind + 1];
@@ -294,6 +326,7 @@ static int create_guests(struct pinvm_error *err)
 				guest_destroy(&guests[i]);
 			return -1;
 		}
+		update_prepare(&guests[i]);
 	}
 	return 0;
 }
@@ -333,25 +366,50 @@ static unsigned int guests_running(void)
 
 /*
  * Sleep until every guest has stopped, or SIGINT/SIGTERM says stop them;
- * refresh the status file on the way.
+ * meanwhile take `pinvm update` requests, watch trials (SIGUSR2 says a
+ * guest ended or reported health) and refresh the status file.
  */
-static void wait_for_guests(const sigset_t *set, const char *status_file)
+static void wait_for_guests(const sigset_t *set, const struct options *o,
+			    int control)
 {
-	const struct timespec interval = { .tv_sec = 1 };
-	siginfo_t info;
+	struct pollfd fds[2] = {
+		{ .fd = signalfd(-1, set, SFD_CLOEXEC), .events = POLLIN },
+		{ .fd = control, .events = POLLIN },
+	};
+	struct timespec last = { 0 }, now;
+	struct signalfd_siginfo info;
 
-	while (guests_running()) {
-		if (sigtimedwait(set, &info, &interval) < 0) {
-			status_write(status_file, guests, part.nr_guests, true);
-			continue;
-		}
-		if (info.si_signo == SIGINT || info.si_signo == SIGTERM) {
+	for (;;) {
+		/* A trial that ended may restart its guest: ask before leaving. */
+		bool any = guests_running();
+		int timeout;
+
+		update_poll();
+		if (!any && !guests_running())
+			break;
+		timeout = update_timeout_ms();
+
+		if (timeout < 0 || timeout > 1000)
+			timeout = 1000;
+		if (poll(fds, control >= 0 ? 2 : 1, timeout) > 0 &&
+		    (fds[1].revents & POLLIN))
+			control_accept(control);
+		if ((fds[0].revents & POLLIN) &&
+		    read(fds[0].fd, &info, sizeof(info)) == sizeof(info) &&
+		    (info.ssi_signo == SIGINT || info.ssi_signo == SIGTERM)) {
 			pr_info("%s: stopping all guests",
-				strsignal(info.si_signo));
+				strsignal(info.ssi_signo));
 			stop_guests();
+			close(fds[0].fd);
 			return;
 		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec != last.tv_sec) {
+			status_write(o->status_file, guests, part.nr_guests, true);
+			last = now;
+		}
 	}
+	close(fds[0].fd);
 	pr_info("all guests have stopped");
 }
 
@@ -376,12 +434,13 @@ static int finish(const char *status_file)
 static int run(const struct options *o, struct pinvm_error *err)
 {
 	sigset_t set;
+	int control;
 
 	if (check_cores(&part, err) || kvm_init(o->kvm_dev, part.gic.version, err))
 		return -1;
 	/*
 	 * Every thread inherits this mask; the main thread takes the signals
-	 * with sigwaitinfo(), vCPU threads unblock only their kick, SIGUSR1.
+	 * through a signalfd, vCPU threads unblock only their kick, SIGUSR1.
 	 */
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -391,17 +450,26 @@ static int run(const struct options *o, struct pinvm_error *err)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	sigdelset(&set, SIGUSR1);
 	vcpu_signals_init();
-	if (create_guests(err)) {
+	if (update_init(&part, guests, o->update_dir, err)) {
+		kvm_exit();
+		return -1;
+	}
+	control = control_listen(o->control, err);
+	if (control < 0 || create_guests(err)) {
+		control_close(control, o->control);
 		kvm_exit();
 		return -1;
 	}
 	if (start_guests(err)) {
+		control_close(control, o->control);
 		finish(NULL);
 		return -1;
 	}
 	pr_info("%u guests started", part.nr_guests);
 	status_write(o->status_file, guests, part.nr_guests, true);
-	wait_for_guests(&set, o->status_file);
+	wait_for_guests(&set, o, control);
+	control_close(control, o->control);
+	update_exit();
 	return finish(o->status_file);
 }
 

@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The monitor. Files shared with the host unit tests are in core-portable-y.
 core-portable-y := core/log.o core/bus.o core/partition.o core/loader.o \
-		   core/driver.o core/hostdev.o core/guest_fdt.o
+		   core/driver.o core/hostdev.o core/guest_fdt.o core/bundle.o \
+		   core/update_state.o
 core-portable-$(CONFIG_LOADER_RAW) += core/loader_raw.o
 core-portable-$(CONFIG_LOADER_ELF) += core/loader_elf.o
 core-portable-$(CONFIG_LOADER_LINUX) += core/loader_linux.o
 core-y := $(core-portable-y) core/main.o core/guest.o core/vcpu.o core/kvm.o \
-	  core/status.o core/partition_blob.o
+	  core/status.o core/update.o core/control.o core/partition_blob.o

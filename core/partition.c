@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle.h"
 #include "bus.h"
 #include "driver.h"
 #include "guest_fdt.h"
@@ -599,24 +600,58 @@ static int parse_guest_name(struct partition *p, struct guest_config *g,
 			    struct pinvm_error *err)
 {
 	const char *name = fdt_get_name(p->fdt, g->node, NULL);
-	size_t i, len = strlen(name);
 
-	if (len == 0 || len >= GUEST_NAME_MAX) {
-		error_set(err, "%s: %s: the guest's name (its node name) must be 1 to %d characters",
+	if (!guest_name_valid(name)) {
+		error_set(err, "%s: %s: the guest's name (its node name) must be 1 to %d characters of a-z, 0-9, '-' and '_'",
 			  p->source, g->path, GUEST_NAME_MAX - 1);
 		return -1;
 	}
-	for (i = 0; i < len; i++) {
-		char c = name[i];
+	strcpy(g->name, name);
+	return 0;
+}
 
-		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '_')) {
-			error_set(err, "%s: %s: the guest's name may hold only a-z, 0-9, '-' and '_'",
+/* Field update: the version of the partition's image, and the trial's tries. */
+static int parse_update(struct partition *p, struct guest_config *g,
+			struct pinvm_error *err)
+{
+	const fdt32_t *attempts;
+	const char *version;
+	int len;
+
+	version = fdt_getprop(p->fdt, g->node, "firmware-version", &len);
+	g->firmware_version = version ? version : "0";
+	if (version && (len < 2 || version[len - 1] || !version_valid(version))) {
+		error_set(err, "%s: %s: firmware-version: 1 to 4 dot-separated numbers, e.g. \"1.4.2\"",
+			  p->source, g->path);
+		return -1;
+	}
+	g->update_attempts = CONFIG_UPDATE_MAX_ATTEMPTS;
+	attempts = fdt_getprop(p->fdt, g->node, "update-attempts", &len);
+	if (attempts) {
+		g->update_attempts = len == 4 ? fdt32_to_cpu(*attempts) : 0;
+		if (g->update_attempts < 1 || g->update_attempts > 100) {
+			error_set(err, "%s: %s: update-attempts: one cell, 1 to 100",
 				  p->source, g->path);
 			return -1;
 		}
 	}
-	memcpy(g->name, name, len + 1);
+	return 0;
+}
+
+/* The last device parsed, when it is the guest's (only) health register. */
+static int find_health(struct partition *p, struct guest_config *g,
+		       struct pinvm_error *err)
+{
+	const struct device_config *d = &g->devices[g->nr_devices - 1];
+
+	if (strcmp(d->drv->compatible, "pinvm,health"))
+		return 0;
+	if (g->health) {
+		error_set(err, "%s: %s: a guest has one pinvm,health device at most",
+			  p->source, d->path);
+		return -1;
+	}
+	g->health = d;
 	return 0;
 }
 
@@ -630,11 +665,12 @@ static int parse_guest(struct partition *p, int node, const char *image_dir,
 	g->node = node;
 	fdt_get_path(p->fdt, node, g->path, sizeof(g->path));
 	if (parse_guest_name(p, g, err) || parse_cpu(p, g, err) ||
-	    parse_memory(p, g, err) || check_ram_vs_gic(p, g, err))
+	    parse_memory(p, g, err) || check_ram_vs_gic(p, g, err) ||
+	    parse_update(p, g, err))
 		return -1;
 	g->big_endian = fdt_getprop(p->fdt, node, "big-endian", NULL) != NULL;
 	fdt_for_each_subnode(child, p->fdt, node) {
-		if (parse_device(p, g, child, err))
+		if (parse_device(p, g, child, err) || find_health(p, g, err))
 			return -1;
 	}
 	/* Count it now so partition_free() releases the image on failure. */

@@ -52,6 +52,8 @@ struct device_config {
 	bool direct;
 	/* The SPI the device raises in the guest (GIC INTID), 0 for none. */
 	uint32_t irq;
+	/* pinvm,health: how long a trial boot has to report that it is up. */
+	uint32_t timeout_ms;
 };
 
 struct guest_config {
@@ -82,6 +84,15 @@ struct guest_config {
 
 	unsigned int nr_devices;
 	struct device_config devices[GUEST_MAX_DEVICES];
+
+	/*
+	 * Field update (core/update.c), for guests with a pinvm,health
+	 * device: the version of the partition's image, which seeds slot a,
+	 * and how many boots a new firmware gets to report health.
+	 */
+	const char *firmware_version;
+	unsigned int update_attempts;
+	const struct device_config *health;
 };
 
 /* The board's interrupt controller, which each guest sees at the same place. */

@@ -40,6 +40,9 @@ struct pinvm_error {
 
 void error_set(struct pinvm_error *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Put fmt's text in front of the message err already holds. */
+void error_prefix(struct pinvm_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 void pr_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void pr_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "status.h"
+#include "update.h"
 
 static const char *const state_names[] = {
 	[GUEST_CREATED] = "created",
@@ -67,8 +68,10 @@ int status_write(const char *path, const struct guest *guests,
 		return -1;
 	fprintf(f, "pinvm pid=%d state=%s uptime=%.3f\n", (int)getpid(),
 		running ? "running" : "exited", log_elapsed());
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
 		status_guest(f, &guests[i]);
+		update_status(f, &guests[i]);
+	}
 	if (fclose(f) || rename(tmp, path)) {
 		unlink(tmp);
 		return -1;

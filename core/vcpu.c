@@ -106,9 +106,17 @@ static bool vcpu_system_event(struct guest *g)
 		atomic_store(&g->state, GUEST_STOPPED);
 		return true;
 	case KVM_SYSTEM_EVENT_RESET:
+		stat_inc(&g->stats.resets);
+		if (atomic_load(&g->on_trial)) {
+			/* Each boot of new firmware counts: the monitor restarts it. */
+			pr_info("%s: reset (PSCI SYSTEM_RESET) during its trial",
+				g->cfg->name);
+			g->reset_requested = true;
+			atomic_store(&g->state, GUEST_STOPPED);
+			return true;
+		}
 		pr_info("%s: reset (PSCI SYSTEM_RESET): reloading %s",
 			g->cfg->name, g->cfg->image_path);
-		stat_inc(&g->stats.resets);
 		/* The kick handler must not touch kvm_run while it is remapped. */
 		vcpu_current_run = NULL;
 		bus_reset(&g->bus);

@@ -4,3 +4,4 @@ drivers-y :=
 drivers-$(CONFIG_DRIVER_CONSOLE) += drivers/console.o
 drivers-$(CONFIG_DRIVER_PASSTHROUGH) += drivers/passthrough.o
 drivers-$(CONFIG_DRIVER_GPIO) += drivers/gpio.o
+drivers-$(CONFIG_DRIVER_HEALTH) += drivers/health.o

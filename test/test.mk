@@ -1,10 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # make check = make unit + make system.
 
-HOSTCC		:= gcc
 SANITIZE	:= -fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_CFLAGS	:= -O1 -g $(COMMON_CFLAGS) $(SANITIZE) -Itest/unit -Idrivers
-UNIT_LDLIBS	:= -l:libfdt.so.1 -l:libgpiod.so.2 -lpthread
+UNIT_LDLIBS	:= -l:libfdt.so.1 -l:libgpiod.so.2 -lsodium -lpthread
 UNIT_DIR	:= $(BUILD)/unit
 UNIT_SRCS	:= $(core-portable-y:.o=.c) $(drivers-y:.o=.c)
 UNIT_TESTS	:= $(patsubst test/unit/%.c,%,$(wildcard test/unit/test_*.c))
@@ -49,7 +48,12 @@ $(SYSTEM_DIR)/partitions/%.dtb: test/system/partitions/%.dts \
 	$(Q)$(DTC) -I dts -O dtb -i dts -i test/system/partitions -o $@ $< 2> $@.log; \
 		ret=$$?; cat $@.log >&2; [ $$ret -eq 0 ] && [ ! -s $@.log ]
 
-system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) $(SYSTEM_DTBS) guests $(LINUX_INITRD)
-	@CROSS_COMPILE=$(CROSS_COMPILE) sh test/system/run.sh $(BUILD)
+# The update tests sign their bundles with the development key, or with
+# UPDATE_SECRET_KEY when the board has a key of its own.
+SIGN_KEY	?= $(or $(UPDATE_SECRET_KEY),$(DEV_KEY).sec)
 
-check: unit system
+system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) $(SYSTEM_DTBS) guests $(LINUX_INITRD) \
+		$(PINVM_SIGN) $(SIGN_KEY)
+	@CROSS_COMPILE=$(CROSS_COMPILE) SIGN_KEY=$(SIGN_KEY) sh test/system/run.sh $(BUILD)
+
+check: unit fuzz-ci system

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The control socket (CONFIG_CONTROL_SOCKET, --control): how `pinvm update`
+ * hands a bundle to the running monitor. A Unix seqpacket socket, mode
+ * 0600, answering only root and pinvm's own user; the bundle travels as an
+ * open file descriptor, so it is read with the client's permissions.
+ */
+#ifndef PINVM_CONTROL_H
+#define PINVM_CONTROL_H
+
+#include "pinvm.h"
+
+/* The listening socket, or -1 with err set. */
+int control_listen(const char *path, struct pinvm_error *err);
+/* Take one request from the listening socket. */
+void control_accept(int listen_fd);
+void control_close(int listen_fd, const char *path);
+
+/* The client side: pinvm update GUEST BUNDLE; returns the exit status. */
+int control_update(const char *path, const char *guest, const char *bundle,
+		   bool allow_downgrade);
+
+#endif

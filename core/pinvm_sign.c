@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * pinvm-sign: the build machine's half of field updates. Makes the board's
+ * update key pair, signs a guest image into a bundle, and checks a bundle
+ * the way the board will. Built for the build machine, not the board.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "bundle.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: pinvm-sign keygen SECRET_KEY PUBLIC_KEY\n"
+		"       pinvm-sign sign -k SECRET_KEY -g GUEST -v VERSION -o BUNDLE IMAGE\n"
+		"       pinvm-sign verify -p PUBLIC_KEY BUNDLE\n"
+		"Make the board's update keys (Ed25519), sign a guest image into an\n"
+		"update bundle for `pinvm update`, or check a bundle as a board would.\n");
+}
+
+static int read_all(const char *path, uint8_t **data, size_t *len)
+{
+	struct stat st;
+	ssize_t n = -1;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		fprintf(stderr, "pinvm-sign: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*data = malloc(st.st_size ? st.st_size : 1);
+	if (*data)
+		n = read(fd, *data, st.st_size);
+	close(fd);
+	if (n != st.st_size) {
+		fprintf(stderr, "pinvm-sign: %s: cannot read\n", path);
+		free(*data);
+		return -1;
+	}
+	*len = n;
+	return 0;
+}
+
+static int write_all(const char *path, const void *data, size_t len,
+		     mode_t mode)
+{
+	FILE *f;
+	int fd;
+
+	unlink(path);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	if (!f || fwrite(data, 1, len, f) != len || fclose(f)) {
+		fprintf(stderr, "pinvm-sign: %s: cannot write: %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int read_key(const char *path, uint8_t *key, size_t size)
+{
+	struct pinvm_error err;
+	uint8_t *text;
+	size_t len;
+	int ret;
+
+	if (read_all(path, &text, &len))
+		return -1;
+	ret = bundle_parse_key((char *)text, len, key, size, path, &err);
+	free(text);
+	if (ret)
+		fprintf(stderr, "pinvm-sign: %s\n", err.msg);
+	return ret;
+}
+
+static int keygen(const char *secret_path, const char *public_path)
+{
+	uint8_t pk[BUNDLE_KEY_SIZE], sk[BUNDLE_SECRET_KEY_SIZE];
+	char text[BUNDLE_SECRET_KEY_SIZE * 2 + 128], hex[BUNDLE_SECRET_KEY_SIZE * 2 + 1];
+	char id[BUNDLE_KEY_ID_LEN + 1];
+	int n;
+
+	crypto_sign_keypair(pk, sk);
+	bundle_key_id(pk, id);
+	bundle_hex(sk, sizeof(sk), hex);
+	n = snprintf(text, sizeof(text),
+		     "# pinvm update signing key (Ed25519 secret key), key-id %s\n%s\n",
+		     id, hex);
+	sodium_memzero(sk, sizeof(sk));
+	if (write_all(secret_path, text, n, 0600))
+		return 1;
+	sodium_memzero(text, sizeof(text));
+	bundle_hex(pk, sizeof(pk), hex);
+	n = snprintf(text, sizeof(text),
+		     "# pinvm update key (Ed25519 public key), key-id %s\n%s\n",
+		     id, hex);
+	if (write_all(public_path, text, n, 0644))
+		return 1;
+	printf("key-id %s: secret key %s, public key %s\n", id, secret_path,
+	       public_path);
+	return 0;
+}
+
+static int sign(int argc, char **argv)
+{
+	const char *secret = NULL, *guest = NULL, *version = NULL, *out = NULL;
+	uint8_t sk[BUNDLE_SECRET_KEY_SIZE], *image, *bundle;
+	struct pinvm_error err;
+	size_t image_len, len;
+	int c, ret = 1;
+
+	while ((c = getopt(argc, argv, "k:g:v:o:")) != -1) {
+		switch (c) {
+		case 'k': secret = optarg; break;
+		case 'g': guest = optarg; break;
+		case 'v': version = optarg; break;
+		case 'o': out = optarg; break;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!secret || !guest || !version || !out || optind + 1 != argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (read_key(secret, sk, sizeof(sk)) ||
+	    read_all(argv[optind], &image, &image_len))
+		return 1;
+	if (bundle_create(image, image_len, guest, version, sk, &bundle, &len,
+			  &err)) {
+		fprintf(stderr, "pinvm-sign: %s\n", err.msg);
+	} else {
+		ret = write_all(out, bundle, len, 0644) ? 1 : 0;
+		if (!ret)
+			printf("%s: guest %s, version %s, %zu image bytes\n",
+			       out, guest, version, image_len);
+		free(bundle);
+	}
+	sodium_memzero(sk, sizeof(sk));
+	free(image);
+	return ret;
+}
+
+static int verify(int argc, char **argv)
+{
+	uint8_t pk[BUNDLE_KEY_SIZE], *data, hash[BUNDLE_SHA256_SIZE];
+	char hex[BUNDLE_SHA256_SIZE * 2 + 1];
+	struct pinvm_error err;
+	struct bundle b;
+	size_t len;
+	int ret;
+
+	if (argc != 4 || strcmp(argv[1], "-p")) {
+		usage(stderr);
+		return 2;
+	}
+	if (read_key(argv[2], pk, sizeof(pk)) ||
+	    read_all(argv[3], &data, &len))
+		return 1;
+	ret = bundle_open(data, len, pk, argv[3], &b, &err);
+	if (ret) {
+		fprintf(stderr, "pinvm-sign: %s\n", err.msg);
+	} else {
+		bundle_sha256(b.image, b.image_size, hash);
+		bundle_hex(hash, sizeof(hash), hex);
+		printf("%s: good signature (key-id %s)\nguest=%s\nversion=%s\nsize=%llu\nsha256=%s\n",
+		       argv[3], b.manifest.key_id, b.manifest.guest,
+		       b.manifest.version, (unsigned long long)b.image_size, hex);
+	}
+	free(data);
+	return ret ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct pinvm_error err;
+
+	if (bundle_crypto_init(&err)) {
+		fprintf(stderr, "pinvm-sign: %s\n", err.msg);
+		return 1;
+	}
+	if (argc == 4 && !strcmp(argv[1], "keygen"))
+		return keygen(argv[2], argv[3]);
+	if (argc > 1 && !strcmp(argv[1], "sign"))
+		return sign(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "verify"))
+		return verify(argc - 1, argv + 1);
+	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+		usage(stdout);
+		return 0;
+	}
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The health register (compatible "pinvm,health"): how a guest on trial
+ * with new firmware tells pinvm it is up, so the update is committed
+ * instead of rolled back (core/update.c). One 4 KiB page of 32-bit
+ * registers, little-endian like every pinvm device model:
+ *
+ *   0x00 STATUS   write HEALTH_OK: "up and well"; reads 1 once written
+ *   0x04 SLOT     the firmware slot this boot runs: 0 = a, 1 = b,
+ *                 0xffffffff when the guest has no slots
+ *   0x08 ATTEMPT  the trial's boot attempt (1, 2, ...), 0 when committed
+ *
+ * A guest reports once per boot; later writes are counted and ignored.
+ */
+#include <libfdt.h>
+#include <stdlib.h>
+
+#include "driver.h"
+#include "guest_fdt.h"
+
+#define HEALTH_STATUS		0x00
+#define HEALTH_SLOT		0x04
+#define HEALTH_ATTEMPT		0x08
+/* "OK\0\0" in ASCII: a stray write of 0 or 1 is not a health report. */
+#define HEALTH_OK		0x4b4f
+
+#define HEALTH_TIMEOUT_MS_MIN	100
+#define HEALTH_TIMEOUT_MS_MAX	3600000
+
+struct health {
+	struct bus *bus;
+	bool reported;
+};
+
+static bool health_read(struct region *r, uint64_t offset, uint8_t *data,
+			unsigned int len)
+{
+	struct health *h = r->priv;
+	uint32_t v = 0;
+
+	if (offset == HEALTH_STATUS)
+		v = h->reported;
+	else if (offset == HEALTH_SLOT)
+		v = h->bus->boot_slot;
+	else if (offset == HEALTH_ATTEMPT)
+		v = h->bus->boot_attempt;
+	bus_put_le(data, len, v);
+	return true;
+}
+
+static bool health_write(struct region *r, uint64_t offset,
+			 const uint8_t *data, unsigned int len)
+{
+	struct health *h = r->priv;
+
+	if (offset != HEALTH_STATUS || bus_get_le(data, len) != HEALTH_OK ||
+	    h->reported)
+		return true;
+	h->reported = true;
+	if (h->bus->health)
+		h->bus->health(h->bus);
+	return true;
+}
+
+/* A reset is a new boot: it has to report again. */
+static void health_reset(struct region *r)
+{
+	struct health *h = r->priv;
+
+	h->reported = false;
+}
+
+static void health_release(struct region *r)
+{
+	free(r->priv);
+	r->priv = NULL;
+}
+
+static const struct region_ops health_ops = {
+	.read = health_read,
+	.write = health_write,
+	.reset = health_reset,
+	.release = health_release,
+};
+
+static int health_attach(const struct partition *p,
+			 const struct guest_config *g,
+			 const struct device_config *dev, struct bus *bus,
+			 struct pinvm_error *err)
+{
+	struct region r = {
+		.base = dev->base,
+		.size = dev->size,
+		.name = dev->path,
+		.ops = &health_ops,
+		.widths = BUS_WIDTH(4),
+		.dir = BUS_DIR_READ | BUS_DIR_WRITE,
+	};
+	struct health *h = calloc(1, sizeof(*h));
+
+	if (!h) {
+		error_set(err, "%s: out of memory", dev->path);
+		return -1;
+	}
+	h->bus = bus;
+	r.priv = h;
+	if (bus_add(bus, &r, err)) {
+		free(h);
+		return -1;
+	}
+	return 0;
+}
+
+static int health_check(const struct partition *p,
+			const struct guest_config *g,
+			struct device_config *dev, struct pinvm_error *err)
+{
+	const fdt32_t *timeout;
+	int len;
+
+	if (dev->size < 0x1000) {
+		error_set(err, "%s: %s: reg: the health register needs 0x1000 bytes",
+			  p->source, dev->path);
+		return -1;
+	}
+	timeout = fdt_getprop(p->fdt, dev->node, "timeout-ms", &len);
+	dev->timeout_ms = timeout && len == 4 ? fdt32_to_cpu(*timeout) : 0;
+	if (dev->timeout_ms < HEALTH_TIMEOUT_MS_MIN ||
+	    dev->timeout_ms > HEALTH_TIMEOUT_MS_MAX) {
+		error_set(err, "%s: %s: timeout-ms: %s (one cell, %u to %u: how long new firmware has to report health)",
+			  p->source, dev->path, timeout ? "out of range" : "missing",
+			  HEALTH_TIMEOUT_MS_MIN, HEALTH_TIMEOUT_MS_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+static void health_guest_fdt(struct guest_fdt *b, const struct partition *p,
+			     const struct device_config *dev)
+{
+	static const char compat[] = "pinvm,health";
+
+	guest_fdt_device(b, dev, "health@%llx", compat, sizeof(compat));
+}
+
+static struct driver health_driver = {
+	.compatible = "pinvm,health",
+	.check = health_check,
+	.attach = health_attach,
+	.guest_fdt = health_guest_fdt,
+};
+DRIVER_REGISTER(health_driver)
