@@ -9,6 +9,8 @@
 #define CONSOLE_BASE	0x09000000ul
 #define GICD_BASE	0x08000000ul
 #define GICR_BASE	0x080a0000ul
+/* The pinvm,health register of guests that can be updated. */
+#define HEALTH_BASE	0x0a000000ul
 
 void con_putc(char c);
 void con_puts(const char *s);

@@ -25,8 +25,13 @@ guest-mmio-hammer := mmio.c -DMODE=3
 guest-bench	:= bench.c -DBENCH_N=$(BENCH_N)
 guest-gpio-out	:= gpio.c -DMODE=1
 guest-gpio-hog	:= gpio.c -DMODE=2
+guest-fw-1	:= firmware.c -DMODE=1 -DFW_VERSION=\"1.0\"
+guest-fw-2	:= firmware.c -DMODE=1 -DFW_VERSION=\"2.0\"
+guest-fw-silent	:= firmware.c -DMODE=2 -DFW_VERSION=\"3.0\"
+guest-fw-resetloop := firmware.c -DMODE=3 -DFW_VERSION=\"4.0\"
 GUESTS		:= demo ticker resetter stopper mmio-le mmio-be mmio-deny \
-		   mmio-hammer bench gpio-out gpio-hog
+		   mmio-hammer bench gpio-out gpio-hog fw-1 fw-2 fw-silent \
+		   fw-resetloop
 
 GUEST_ELFS	:= $(GUESTS:%=$(BUILD)/guests/%.elf)
 GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)
@@ -35,7 +40,7 @@ GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)
 guests: $(GUEST_ELFS) $(GUEST_BINS)
 
 $(BUILD)/guests/%.elf: test/guests/ticker.c test/guests/mmio.c test/guests/bench.c \
-		test/guests/gpio.c \
+		test/guests/gpio.c test/guests/firmware.c \
 		$(GUEST_DEPS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) GUEST $@

@@ -235,6 +235,7 @@ test_errors() {
 . /test/passthrough-tests.sh
 . /test/linux-tests.sh
 . /test/gpio-tests.sh
+. /test/update-tests.sh
 
 echo "board: $(uname -r), $(nproc) cpus, $(cat /sys/devices/system/cpu/online) online"
 if [ "$1" = linux ]; then
@@ -247,6 +248,11 @@ if [ "$1" = linux ]; then
 fi
 if [ "$1" = gpio ]; then
 	test_gpio
+	echo "BOARD-TESTS-DONE"
+	exit 0
+fi
+if [ "$1" = update ]; then
+	test_updates
 	echo "BOARD-TESTS-DONE"
 	exit 0
 fi

@@ -23,7 +23,7 @@ expect_line() {
 
 # A second pinvm wants the lines the running one holds: busy.
 test_gpio_busy() {
-	pinvm -p "$P/gpio.dtb" -i "$G" -s /tmp/busy.status > /tmp/busy.out 2> /tmp/busy.err
+	pinvm -p "$P/gpio.dtb" -i "$G" -s /tmp/busy.status -C /tmp/busy.control > /tmp/busy.out 2> /tmp/busy.err
 	rc=$?
 	expect "gpio busy line: refused, naming chip and line" "exit $rc: $(cat /tmp/busy.err)" \
 		grep -q 'line: chip "9030000.pl061" line 0: Device or resource busy (requested by another consumer)' /tmp/busy.err

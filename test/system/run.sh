@@ -23,11 +23,15 @@ make_overlay() {
 		cp "$build/guests/$g.bin" "$build/guests/$g.elf" "$out/overlay/test/guests/"
 	done
 	cp "$out"/partitions/*.dtb "$out/overlay/test/partitions/"
+	for g in fw-1 fw-2; do
+		cp "$build/guests/$g.bin" "$out/overlay/test/guests/"
+	done
+	sh test/system/make-bundles.sh "$build" "$SIGN_KEY" "$out/overlay/test/bundles"
 	# The Linux guest: the board's own kernel and a busybox initramfs.
 	cp "$image" "$build/guests/linux-initrd.cpio.gz" "$out/overlay/test/guests/"
 	cp test/system/board-tests.sh test/system/passthrough-tests.sh \
 		test/system/linux-tests.sh test/system/gpio-tests.sh \
-		test/system/gicv2-tests.sh "$out/overlay/test/"
+		test/system/gicv2-tests.sh test/system/update-tests.sh "$out/overlay/test/"
 	# The kernel unpacks concatenated archives: host image, then tests.
 	(cd "$out/overlay" && find . | LC_ALL=C sort |
 		cpio -o -H newc --quiet | gzip -1) > "$out/overlay.cpio.gz"
@@ -112,7 +116,8 @@ check_demo() {
 	fi
 }
 
-# SYSTEM_ONLY=NAME runs one of the boots: demo, board, linux, gpio, gicv2.
+# SYSTEM_ONLY=NAME runs one of the boots: demo, board, linux, gpio, update,
+# gicv2.
 wanted() { [ -z "${SYSTEM_ONLY:-}" ] || [ "$SYSTEM_ONLY" = "$1" ]; }
 
 mkdir -p "$out"
@@ -134,6 +139,11 @@ if wanted gpio; then
 	boot_with_monitor gpio "$out/system.cpio.gz" 600 \
 		"pinvm.test=/test/board-tests.sh pinvm.arg=gpio"
 	collect gpio
+fi
+if wanted update; then
+	boot update 3 "$out/system.cpio.gz" 900 \
+		"pinvm.test=/test/board-tests.sh pinvm.arg=update"
+	collect update
 fi
 if wanted gicv2; then
 	boot gicv2 2 "$out/system.cpio.gz" 300 "pinvm.test=/test/gicv2-tests.sh"

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Guest firmware for the field-update tests. Every boot prints
+ * "firmware <VERSION> slot <a|b|-> attempt <n>" from its health register,
+ * then, by MODE:
+ *   healthy:   reports health, then ticks
+ *   silent:    ticks, never reports health
+ *   resetloop: resets after two ticks, never reports health
+ */
+#include "guest.h"
+
+#define MODE_HEALTHY	1
+#define MODE_SILENT	2
+#define MODE_RESETLOOP	3
+
+#define HEALTH_STATUS	(HEALTH_BASE + 0x0)
+#define HEALTH_SLOT	(HEALTH_BASE + 0x4)
+#define HEALTH_ATTEMPT	(HEALTH_BASE + 0x8)
+#define HEALTH_OK	0x4b4f
+
+int main(void)
+{
+	uint32_t slot = mmio_read32(HEALTH_SLOT);
+	uint64_t n;
+
+	timer_init();
+	con_puts("firmware " FW_VERSION " slot ");
+	con_putc(slot == 0 ? 'a' : slot == 1 ? 'b' : '-');
+	con_puts(" attempt ");
+	put_dec(mmio_read32(HEALTH_ATTEMPT));
+	con_puts("\n");
+	if (MODE == MODE_HEALTHY) {
+		/* Up after a little work, as real firmware would be. */
+		sleep_ms(100);
+		mmio_write32(HEALTH_STATUS, HEALTH_OK);
+		con_puts("healthy\n");
+	}
+	for (n = 1;; n++) {
+		con_puts("tick ");
+		put_dec(n);
+		con_puts("\n");
+		if (MODE == MODE_RESETLOOP && n == 2)
+			psci_system_reset();
+		sleep_ms(200);
+	}
+}

@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The update bundles the board's update tests install, good and bad, made
+# on the build machine with pinvm-sign as a release would be.
+#   make-bundles.sh BUILD_DIR SECRET_KEY OUT_DIR
+set -eu
+build=$1
+key=$2
+out=$3
+sign=$build/tools/pinvm-sign
+fw=$build/guests
+tmp=$out/.tmp
+
+rm -rf "$out"
+mkdir -p "$out" "$tmp"
+bundle() { "$sign" sign -k "$key" -g "$1" -v "$2" -o "$out/$3.pvb" "$4" > /dev/null; }
+
+bundle g1 2.0 fw-2 "$fw/fw-2.bin"
+bundle g1 3.0 fw-silent "$fw/fw-silent.bin"
+bundle g1 4.0 fw-resetloop "$fw/fw-resetloop.bin"
+bundle g1 0.5 fw-0.5 "$fw/fw-1.bin"
+bundle g3 2.0 wrong-guest "$fw/fw-2.bin"
+bundle g2 2.0 no-health "$fw/fw-2.bin"
+
+# Another key's signature.
+"$sign" keygen "$tmp/other.sec" "$tmp/other.pub" > /dev/null
+"$sign" sign -k "$tmp/other.sec" -g g1 -v 2.0 -o "$out/other-key.pvb" \
+	"$fw/fw-2.bin" > /dev/null
+
+size=$(wc -c < "$out/fw-2.pvb")
+img=$(wc -c < "$fw/fw-2.bin")
+sig_end=$((size - img))
+# Flip one byte: of the signature; of the image (after signing).
+flip() {
+	cp "$out/fw-2.pvb" "$out/$1.pvb"
+	byte=$(dd if="$out/$1.pvb" bs=1 skip="$2" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+	printf "\\$(printf %03o $(((byte + 1) % 256)))" |
+		dd of="$out/$1.pvb" bs=1 seek="$2" conv=notrunc 2>/dev/null
+}
+flip bad-signature $((sig_end - 10))
+flip tampered-image $((sig_end + img / 2))
+head -c $((size - 100)) "$out/fw-2.pvb" > "$out/truncated.pvb"
+
+# An image larger than the guest's 2 MiB of RAM.
+cp "$fw/fw-2.bin" "$tmp/big.bin"
+truncate -s $((2 * 1024 * 1024 + 16)) "$tmp/big.bin"
+bundle g1 5.0 too-big "$tmp/big.bin"
+rm -rf "$tmp"

@@ -1,0 +1,271 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Field update of g1's firmware while g2 and g3 tick; sourced by
+# board-tests.sh. Bundles come from test/system/make-bundles.sh. The
+# guests' own console lines ("firmware 2.0 slot b attempt 1") say what
+# really runs; pinvm status and the files in the slot directory say what
+# pinvm recorded; the two must agree.
+
+U=/var/lib/pinvm
+B=/test/bundles
+OUT=/tmp/update.out
+ERR=/tmp/update.err
+
+start_update() {
+	pinvm -p "$P/update.dtb" -i "$G" > "$OUT" 2> "$ERR" &
+	PID=$!
+}
+
+# update_field KEY: from g1's "update ..." line of the status file.
+update_field() {
+	sed -n "s/^update guest=g1 .*\<$1=\([^ ]*\).*/\1/p" /run/pinvm/status
+}
+
+update_reason() {
+	sed -n 's/^update guest=g1 .* reason=//p' /run/pinvm/status
+}
+
+status_says() {
+	[ "$(update_field slot)" = "$1" ] && [ "$(update_field version)" = "$2" ] &&
+		[ "$(update_field trial)" = "-" ]
+}
+
+# The slot's bytes are those its record promises (SHA-256 in "state").
+slot_matches_record() {
+	want=$(sed -n "s/^slot-$1=[^ ]* [0-9]* //p" "$U/g1/state")
+	have=$(sha256sum "$U/g1/slot-$1.img" | cut -d' ' -f1)
+	[ -n "$want" ] && [ "$want" = "$have" ]
+}
+
+firmware_lines() {
+	grep -c "^\[g1\] firmware" "$OUT"
+}
+
+# booted_first TEST: g1 runs the partition's version 1.0 from slot a.
+booted_first() {
+	expect "$1: g1 boots version 1.0 from slot a" "$(tail -n 3 $OUT $ERR)" \
+		wait_for "$OUT" '^\[g1\] firmware 1\.0 slot a attempt 0$' 20
+}
+
+fingerprint() {
+	cat "$U"/g1/* 2>/dev/null | md5sum
+}
+
+# --- a full update of g1 while g2 and g3 keep printing --------------------
+test_update() {
+	rm -rf "$U"
+	start_update
+	expect "update: g1 seeds slot a and boots it" "$(tail -n 3 $OUT $ERR)" \
+		wait_for "$OUT" '^\[g1\] firmware 1\.0 slot a attempt 0$' 20
+	expect "update: status shows slot a, version 1.0" "$(grep '^update' /run/pinvm/status)" \
+		wait_until 3 status_says a 1.0
+	before2=$(last_tick "$OUT" g2)
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	pinvm update g1 "$B/fw-2.pvb" > /tmp/client.out 2>&1
+	rc=$?
+	t1=$(cut -d' ' -f1 /proc/uptime)
+	during2=$(($(last_tick "$OUT" g2) - before2))
+	expect "update: pinvm update exits 0" "exit $rc: $(cat /tmp/client.out)" [ $rc -eq 0 ]
+	expect "update: the client reports the commit" "$(cat /tmp/client.out)" \
+		grep -q "committed: version 2.0 reported health" /tmp/client.out
+	expect "update: g1 runs version 2.0 from slot b, first attempt" "$(tail -n 5 $OUT)" \
+		grep -q '^\[g1\] firmware 2\.0 slot b attempt 1$' "$OUT"
+	expect "update: status shows slot b, version 2.0, committed" "$(grep '^update' /run/pinvm/status)" \
+		wait_until 3 status_says b 2.0
+	expect "update: result committed" "$(update_field result)" \
+		[ "$(update_field result)" = committed ]
+	expect "update: slot b holds the bundle's image" "cmp failed" \
+		cmp -s "$U/g1/slot-b.img" "$G/fw-2.bin"
+	expect "update: slots match the state record" "$(cat $U/g1/state)" \
+		slot_matches_record b
+	wait_until 5 ticks_reach "$OUT" g2 $((before2 + during2 + 5))
+	for g in g2 g3; do
+		expect "update: $g kept ticking through the update" "$(grep "\[$g\]" $OUT | tail -n 3)" \
+			ticks_contiguous "$OUT" $g
+		expect "update: $g booted once" "$(count "$OUT" "^\[$g\] boot")" \
+			[ "$(count "$OUT" "^\[$g\] boot")" -eq 1 ]
+	done
+	# g2 ticks every 0.2 s: its ticks during the update against the time taken.
+	echo "METRIC: update_duration_s=$(awk "BEGIN { print $t1 - $t0 }")"
+	echo "METRIC: update_g2_ticks_during=$during2 (expected about $(awk "BEGIN { printf \"%d\", ($t1 - $t0) / 0.2 }"))"
+	stop TERM
+	start_update
+	expect "update: after a restart g1 boots the committed slot b" "$(tail -n 3 $OUT $ERR)" \
+		wait_for "$OUT" '^\[g1\] firmware 2\.0 slot b attempt 0$' 10
+	stop TERM
+}
+
+# reject BUNDLE NAME PATTERN [OPTIONS]: refused with a clear message, and
+# nothing written, g1 not restarted.
+reject() {
+	before=$(fingerprint)
+	boots=$(firmware_lines)
+	pinvm update $4 g1 "$B/$1.pvb" > /tmp/client.out 2>&1
+	rc=$?
+	expect "update refused: $2: exit status" "exit $rc" [ $rc -ne 0 ]
+	expect "update refused: $2: says why" "$(cat /tmp/client.out)" \
+		grep -q "$3" /tmp/client.out
+	expect "update refused: $2: slots and record untouched" "changed" \
+		[ "$(fingerprint)" = "$before" ]
+	expect "update refused: $2: g1 not restarted" "$(firmware_lines) boots" \
+		[ "$(firmware_lines)" -eq "$boots" ]
+}
+
+test_update_rejects() {
+	rm -rf "$U"
+	start_update
+	booted_first "update refused"
+	reject bad-signature "bad signature" "bad signature: the bundle was changed after signing"
+	reject other-key "another key" "signed by another key (key-id [0-9a-f]*); this board trusts key-id"
+	reject tampered-image "tampered image" "SHA-256 does not match the signed manifest (tampered image)"
+	reject wrong-guest "wrong guest" "made for guest g3, not g1"
+	reject truncated "truncated" "truncated: [0-9]* image bytes, the manifest says"
+	reject fw-0.5 "downgrade" "version 0.5 is older than the running 1.0 (--allow-downgrade"
+	reject too-big "image too large" "does not fit in the guest's memory"
+	before=$(fingerprint)
+	pinvm update g2 "$B/no-health.pvb" > /tmp/client.out 2>&1
+	expect "update refused: guest without health register" "$(cat /tmp/client.out)" \
+		grep -q "guest g2 has no pinvm,health device" /tmp/client.out
+	pinvm update nobody "$B/fw-2.pvb" > /tmp/client.out 2>&1
+	expect "update refused: unknown guest" "$(cat /tmp/client.out)" \
+		grep -q 'no guest named "nobody"' /tmp/client.out
+	expect "update refused: pinvm logs each refusal" "$(grep -c 'refused' $ERR)" \
+		[ "$(grep -c 'update of g1 refused' "$ERR")" -eq 7 ]
+	ls -l /run/pinvm/control > /tmp/ls.out
+	expect "update: the control socket is mode 0600" "$(cat /tmp/ls.out)" \
+		grep -q '^srw------- ' /tmp/ls.out
+	pinvm update --allow-downgrade g1 "$B/fw-0.5.pvb" > /tmp/client.out 2>&1
+	expect "update: --allow-downgrade installs an older version" "$(cat /tmp/client.out)" \
+		wait_until 3 status_says b 0.5
+	expect "update: g1 still ticking" "$(tail -n 2 $OUT)" running
+	stop TERM
+}
+
+# --- rollback: no health report, and a reset loop ------------------------
+test_update_rollback() {
+	rm -rf "$U"
+	start_update
+	booted_first "rollback"
+	pinvm update g1 "$B/fw-silent.pvb" > /tmp/client.out 2>&1
+	rc=$?
+	expect "rollback, silent firmware: pinvm update fails" "exit $rc: $(cat /tmp/client.out)" \
+		[ $rc -ne 0 ]
+	expect "rollback, silent firmware: the client says why" "$(cat /tmp/client.out)" \
+		grep -q "rolled back to version 1.0: no health report within 3000 ms" /tmp/client.out
+	expect "rollback, silent firmware: it ran on trial" "$(grep '\[g1\] firmware' $OUT)" \
+		grep -q '^\[g1\] firmware 3\.0 slot b attempt 1$' "$OUT"
+	expect "rollback, silent firmware: version 1.0 runs again" "$(tail -n 3 $OUT)" \
+		wait_for "$OUT" '^\[g1\] firmware 1\.0 slot a attempt 0$' 10
+	expect "rollback, silent firmware: status has the result and reason" "$(grep '^update' /run/pinvm/status)" \
+		wait_until 3 sh -c "grep -q 'slot=a version=1.0 committed=a trial=- .*result=rolled-back reason=no health report within 3000 ms' /run/pinvm/status"
+	[ "$(count "$OUT" '^\[g1\] firmware 1\.0 slot a attempt 0$')" -ge 2 ] ||
+		fail "rollback, silent firmware: 1.0 booted again" "$(grep '\[g1\] firmware' $OUT)"
+
+	pinvm update g1 "$B/fw-resetloop.pvb" > /tmp/client.out 2>&1
+	rc=$?
+	expect "rollback, reset loop: pinvm update fails" "exit $rc" [ $rc -ne 0 ]
+	expect "rollback, reset loop: the client says why" "$(cat /tmp/client.out)" \
+		grep -q "rolled back to version 1.0: no health report in 3 boot attempts" /tmp/client.out
+	for n in 1 2 3; do
+		expect "rollback, reset loop: boot attempt $n" "$(grep '\[g1\] firmware' $OUT)" \
+			grep -q "^\[g1\] firmware 4\.0 slot b attempt $n$" "$OUT"
+	done
+	expect "rollback, reset loop: no fourth attempt" "$(grep '\[g1\] firmware' $OUT)" \
+		not grep -q '^\[g1\] firmware 4\.0 slot b attempt 4$' "$OUT"
+	expect "rollback, reset loop: version 1.0 runs again" "$(tail -n 3 $OUT)" \
+		wait_until 10 sh -c "[ \$(grep -c '^\[g1\] firmware 1\.0 slot a attempt 0$' $OUT) -ge 3 ]"
+	expect "rollback, reset loop: status has the result and reason" "$(grep '^update' /run/pinvm/status)" \
+		wait_until 3 sh -c "grep -q 'slot=a version=1.0 .*result=rolled-back reason=no health report in 3 boot attempts' /run/pinvm/status"
+	expect "rollback: slot a still matches its record" "$(cat $U/g1/state)" \
+		slot_matches_record a
+	for g in g2 g3; do
+		expect "rollback: $g kept ticking through both" "$(grep "\[$g\]" $OUT | tail -n 3)" \
+			ticks_contiguous "$OUT" $g
+	done
+	stop TERM
+}
+
+# --- boot attempts count across restarts (power cuts) ----------------------
+test_update_attempts_persist() {
+	rm -rf "$U"
+	start_update
+	booted_first "attempts across power cuts"
+	pinvm update g1 "$B/fw-silent.pvb" > /dev/null 2>&1 &
+	for n in 1 2 3; do
+		expect "attempts across power cuts: attempt $n boots" "$(tail -n 3 $OUT $ERR)" \
+			wait_for "$OUT" "^\[g1\] firmware 3\.0 slot b attempt $n$" 10
+		kill -KILL "$PID"
+		wait "$PID" 2>/dev/null
+		start_update
+	done
+	expect "attempts across power cuts: the 4th start rolls back to 1.0" "$(tail -n 3 $OUT $ERR)" \
+		wait_for "$OUT" '^\[g1\] firmware 1\.0 slot a attempt 0$' 10
+	expect "attempts across power cuts: reason logged" "$(cat $ERR)" \
+		grep -q "rolled back, back to slot a (version 1.0): no health report in 3 boot attempts" "$ERR"
+	stop TERM
+}
+
+# --- power cut at every step of an update ----------------------------------
+FAULT_STEPS="slot-partial slot-write slot-fsync slot-rename slot-dirsync
+	trial-partial trial-write trial-fsync trial-rename trial-dirsync
+	attempt-partial attempt-write attempt-fsync attempt-rename attempt-dirsync
+	trial-running
+	commit-partial commit-write commit-fsync commit-rename commit-dirsync"
+
+test_update_power_cut() {
+	for step in $FAULT_STEPS; do
+		echo "update-tests: power cut at $step"
+		rm -rf "$U"
+		PINVM_FAULT=$step pinvm -p "$P/update.dtb" -i "$G" > "$OUT" 2> "$ERR" &
+		PID=$!
+		if ! wait_for "$OUT" '^\[g1\] firmware 1\.0 slot a attempt 0$' 20; then
+			fail "power cut at $step" "g1 did not boot: $(tail -n 3 $OUT $ERR)"
+			stop KILL
+			continue
+		fi
+		timeout 60 pinvm update g1 "$B/fw-2.pvb" > /tmp/client.out 2>&1
+		crc=$?
+		wait_until 10 not_running
+		wait "$PID"
+		rc=$?
+		expect "power cut at $step: the client says pinvm went away" "exit $crc: $(cat /tmp/client.out)" \
+			grep -q "pinvm went away before it finished" /tmp/client.out
+		if ! grep -q "fault injection: SIGKILL at $step$" "$ERR" || [ $rc -ne 137 ]; then
+			fail "power cut at $step" "not killed there (exit $rc): $(tail -n 2 $ERR)"
+			continue
+		fi
+		# Power back: a complete firmware, old or new, and a record that agrees.
+		start_update
+		if ! wait_for "$OUT" '^\[g1\] firmware [0-9.]* slot [ab] attempt [0-9]$' 10 ||
+		   ! wait_until 8 sh -c "grep -q '^update guest=g1 .* trial=- ' /run/pinvm/status"; then
+			fail "power cut at $step" "no firmware settled: $(tail -n 3 $OUT $ERR)"
+			stop TERM
+			continue
+		fi
+		sleep 1.2
+		line=$(grep '^\[g1\] firmware' "$OUT" | tail -n 1)
+		version=$(echo "$line" | cut -d' ' -f3)
+		slot=$(echo "$line" | cut -d' ' -f5)
+		case $step in
+		slot-* | trial-partial | trial-write | trial-fsync) want=1.0 ;;
+		*) want=2.0 ;;
+		esac
+		if [ "$version" = "$want" ] && status_says "$slot" "$version" &&
+		   slot_matches_record "$slot" && ! ls "$U"/g1/*.tmp > /dev/null 2>&1 &&
+		   ticks_reach "$OUT" g1 1; then
+			pass "power cut at $step: g1 runs version $version from slot $slot, record consistent"
+		else
+			fail "power cut at $step" "runs '$line', want $want; status: $(grep '^update' /run/pinvm/status); $(ls $U/g1)"
+		fi
+		stop TERM
+	done
+}
+
+test_updates() {
+	test_update
+	test_update_rejects
+	test_update_rollback
+	test_update_attempts_persist
+	test_update_power_cut
+}
