@@ -449,6 +449,70 @@ static void test_passthrough_errors(void)
 		     NULL);
 }
 
+/* A health register on raw-guest, as an updatable guest has. */
+static int add_health(void *fdt, uint64_t base, uint32_t timeout_ms)
+{
+	char name[32];
+	int child;
+
+	snprintf(name, sizeof(name), "health@%llx", (unsigned long long)base);
+	child = fdt_add_subnode(fdt, node(fdt, "/pinvm/raw-guest"), name);
+	fdt_setprop_string(fdt, child, "compatible", "pinvm,health");
+	fdt_setprop_u64(fdt, child, "reg", base);
+	fdt_appendprop_u64(fdt, child, "reg", 0x1000);
+	if (timeout_ms)
+		fdt_setprop_u32(fdt, child, "timeout-ms", timeout_ms);
+	return child;
+}
+
+static void test_update_props(void)
+{
+	struct pinvm_error err = { "" };
+	const struct guest_config *g;
+	void *fdt;
+
+	TEST("updatable guest");
+	fdt = mutable_copy();
+	add_health(fdt, 0x0a000000, 5000);
+	set_str(fdt, "/pinvm/raw-guest", "firmware-version", "1.4.2");
+	set_u32(fdt, "/pinvm/raw-guest", "update-attempts", 5);
+	CHECK(!partition_parse(&part, fdt, "test.dtb", image_dir, &err));
+	g = &part.guests[0];
+	CHECK(!strcmp(g->name, "raw-guest"));
+	CHECK(g->health && g->health->timeout_ms == 5000);
+	CHECK(!strcmp(g->firmware_version, "1.4.2"));
+	CHECK(g->update_attempts == 5);
+	CHECK(part.guests[1].health == NULL);
+	CHECK(!strcmp(part.guests[1].firmware_version, "0"));
+	CHECK(part.guests[1].update_attempts == CONFIG_UPDATE_MAX_ATTEMPTS);
+	partition_free(&part);
+	free(fdt);
+
+	fdt = mutable_copy();
+	add_health(fdt, 0x0a000000, 0);
+	expect_error("health without timeout", fdt,
+		     "/pinvm/raw-guest/health@a000000: timeout-ms: missing", NULL);
+	fdt = mutable_copy();
+	add_health(fdt, 0x0a000000, 50);
+	expect_error("health timeout too short", fdt,
+		     "timeout-ms: out of range", "100 to 3600000");
+	fdt = mutable_copy();
+	add_health(fdt, 0x0a000000, 1000);
+	add_health(fdt, 0x0a001000, 1000);
+	expect_error("two health registers", fdt,
+		     "/pinvm/raw-guest/health@a00",
+		     ": a guest has one pinvm,health device at most");
+	fdt = mutable_copy();
+	set_str(fdt, "/pinvm/raw-guest", "firmware-version", "1.x");
+	expect_error("bad firmware-version", fdt,
+		     "/pinvm/raw-guest: firmware-version: 1 to 4 dot-separated numbers",
+		     NULL);
+	fdt = mutable_copy();
+	set_u32(fdt, "/pinvm/raw-guest", "update-attempts", 0);
+	expect_error("update-attempts 0", fdt,
+		     "/pinvm/raw-guest: update-attempts: one cell, 1 to 100", NULL);
+}
+
 static void test_structure_errors(void)
 {
 	static const char junk[64] = "not a device tree";
@@ -491,6 +555,7 @@ int main(int argc, char **argv)
 	test_device_errors();
 	test_passthrough_errors();
 	test_structure_errors();
+	test_update_props();
 
 	free(good);
 	snprintf(path, sizeof(path), "rm -rf %s", image_dir);
