@@ -47,7 +47,7 @@ DEPS_BUILD := make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	      libsodium-dev:$(HOST_ARCH) kconfig-frontends-nox \
 	      libfdt-dev:arm64 libgpiod-dev:arm64 libsodium-dev:arm64
 DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu
-DEPS_TEST  := clang libclang-rt-14-dev
+DEPS_TEST  := clang libclang-rt-14-dev openssl
 DEPS_STAMP := $(BUILD)/.deps-ok
 
 deps: $(DEPS_STAMP)

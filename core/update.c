@@ -425,6 +425,16 @@ void update_prepare(struct guest *g)
 	}
 }
 
+static const char *guest_end_reason(enum guest_state state)
+{
+	if (state == GUEST_CRASHED)
+		return "crashed";
+	/* restart() could not create or start it (logged then). */
+	if (state == GUEST_CREATED)
+		return "failed to start";
+	return "powered off";
+}
+
 static void poll_trial(struct slots *s, const struct timespec *now)
 {
 	struct guest *g = s->g;
@@ -439,8 +449,7 @@ static void poll_trial(struct slots *s, const struct timespec *now)
 			trial_boot(s);
 		else
 			rollback(s, "%s during its trial",
-				 atomic_load(&g->state) == GUEST_CRASHED ?
-				 "crashed" : "powered off");
+				 guest_end_reason(atomic_load(&g->state)));
 		return;
 	}
 	if (ms_between(&s->deadline, now) >= 0)

@@ -52,8 +52,16 @@ $(SYSTEM_DIR)/partitions/%.dtb: test/system/partitions/%.dts \
 # UPDATE_SECRET_KEY when the board has a key of its own.
 SIGN_KEY	?= $(or $(UPDATE_SECRET_KEY),$(DEV_KEY).sec)
 
+# Debian's arm64 swupdate and its libraries, for the fleet-agent test.
+SWUPDATE_ROOT	:= $(BUILD)/swupdate/root
+$(SWUPDATE_ROOT)/usr/bin/swupdate: board/common/stage-swupdate.sh | $(DEPS_STAMP)
+	$(quiet) STAGE $@
+	$(Q)rm -rf $(SWUPDATE_ROOT)
+	$(Q)bash board/common/stage-swupdate.sh $(SWUPDATE_ROOT) $(BUILD)/swupdate/cache \
+		> $(BUILD)/swupdate/stage.log
+
 system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) $(SYSTEM_DTBS) guests $(LINUX_INITRD) \
-		$(PINVM_SIGN) $(SIGN_KEY)
+		$(PINVM_SIGN) $(SIGN_KEY) $(SWUPDATE_ROOT)/usr/bin/swupdate
 	@CROSS_COMPILE=$(CROSS_COMPILE) SIGN_KEY=$(SIGN_KEY) sh test/system/run.sh $(BUILD)
 
 check: unit fuzz-ci system

@@ -46,4 +46,23 @@ head -c $((size - 100)) "$out/fw-2.pvb" > "$out/truncated.pvb"
 cp "$fw/fw-2.bin" "$tmp/big.bin"
 truncate -s $((2 * 1024 * 1024 + 16)) "$tmp/big.bin"
 bundle g1 5.0 too-big "$tmp/big.bin"
+
+# SWUpdate images carrying pinvm bundles, signed with a fleet certificate
+# (CMS); and one signed with a certificate the board does not trust.
+swu_cert() {
+	openssl req -x509 -newkey rsa:2048 -nodes -days 36500 -keyout "$1.key" \
+		-out "$1.pem" -subj "/O=pinvm test fleet/CN=$2" \
+		-addext "keyUsage=critical,digitalSignature" \
+		-addext "extendedKeyUsage=emailProtection" 2> /dev/null
+}
+swu_cert "$tmp/fleet" "pinvm test fleet"
+swu_cert "$tmp/stranger" "someone else"
+cp "$tmp/fleet.pem" "$out/swu-cert.pem"
+swu() {
+	sh board/common/pinvm-swu -c "$tmp/$1.pem" -k "$tmp/$1.key" -g g1 \
+		-r 1.0 -o "$out/$2.swu" "$out/$3.pvb" > /dev/null
+}
+swu fleet swu-fw-2 fw-2
+swu fleet swu-other-key other-key
+swu stranger swu-stranger fw-2
 rm -rf "$tmp"

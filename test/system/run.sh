@@ -36,6 +36,10 @@ make_overlay() {
 	(cd "$out/overlay" && find . | LC_ALL=C sort |
 		cpio -o -H newc --quiet | gzip -1) > "$out/overlay.cpio.gz"
 	cat "$build/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/system.cpio.gz"
+	# The update boot also gets Debian's swupdate (61 MB) as a fleet agent.
+	(cd "$build/swupdate/root" && find . | LC_ALL=C sort |
+		cpio -o -H newc --quiet | gzip -1) > "$out/swupdate.cpio.gz"
+	cat "$out/system.cpio.gz" "$out/swupdate.cpio.gz" > "$out/update.cpio.gz"
 }
 
 # boot NAME GIC INITRD TIMEOUT CMDLINE: console to $out/NAME.log
@@ -141,7 +145,7 @@ if wanted gpio; then
 	collect gpio
 fi
 if wanted update; then
-	boot update 3 "$out/system.cpio.gz" 900 \
+	boot update 3 "$out/update.cpio.gz" 900 \
 		"pinvm.test=/test/board-tests.sh pinvm.arg=update"
 	collect update
 fi

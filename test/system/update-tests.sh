@@ -262,10 +262,56 @@ test_update_power_cut() {
 	done
 }
 
+# --- a fleet agent: Debian's SWUpdate installs a .swu that carries a bundle --
+swupdate_install() {
+	TMPDIR=/tmp swupdate -v -i "$B/$1.swu" -k "$B/swu-cert.pem" -H qemu-virt:1.0 \
+		> "/tmp/$1.log" 2>&1
+}
+
+test_swupdate() {
+	rm -rf "$U"
+	start_update
+	booted_first "swupdate"
+	swupdate_install swu-fw-2
+	rc=$?
+	expect "swupdate: installs the .swu, exit 0" "exit $rc: $(tail -n 5 /tmp/swu-fw-2.log)" \
+		[ $rc -eq 0 ]
+	expect "swupdate: checked its own CMS signature" "$(grep -i verif /tmp/swu-fw-2.log)" \
+		grep -q "Verified OK" /tmp/swu-fw-2.log
+	expect "swupdate: pinvm committed the new firmware" "$(grep -i committed /tmp/swu-fw-2.log)" \
+		grep -q "committed: version 2.0 reported health" /tmp/swu-fw-2.log
+	expect "swupdate: g1 runs version 2.0 from slot b" "$(tail -n 3 $OUT)" \
+		grep -q '^\[g1\] firmware 2\.0 slot b attempt 1$' "$OUT"
+	expect "swupdate: status shows slot b, version 2.0" "$(grep '^update' /run/pinvm/status)" \
+		wait_until 3 status_says b 2.0
+	expect "swupdate: the spool file is gone" "$(ls /run/pinvm/incoming)" \
+		not ls /run/pinvm/incoming/g1.pvb
+	before=$(fingerprint)
+	swupdate_install swu-other-key
+	rc=$?
+	expect "swupdate: a bundle pinvm does not trust fails the install" "exit $rc" [ $rc -ne 0 ]
+	expect "swupdate: ... with pinvm's reason" "$(tail -n 5 /tmp/swu-other-key.log)" \
+		grep -q "signed by another key" /tmp/swu-other-key.log
+	expect "swupdate: ... and nothing written" "changed" [ "$(fingerprint)" = "$before" ]
+	swupdate_install swu-stranger
+	rc=$?
+	expect "swupdate: an image signed by an unknown certificate is refused by swupdate" \
+		"exit $rc: $(tail -n 3 /tmp/swu-stranger.log)" \
+		sh -c "[ $rc -ne 0 ] && grep -q 'signature' /tmp/swu-stranger.log"
+	expect "swupdate: g1 still runs version 2.0" "$(grep '^update' /run/pinvm/status)" \
+		status_says b 2.0
+	for g in g2 g3; do
+		expect "swupdate: $g kept ticking" "$(grep "\[$g\]" $OUT | tail -n 3)" \
+			ticks_contiguous "$OUT" $g
+	done
+	stop TERM
+}
+
 test_updates() {
 	test_update
 	test_update_rejects
 	test_update_rollback
 	test_update_attempts_persist
+	test_swupdate
 	test_update_power_cut
 }
