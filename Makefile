@@ -152,9 +152,9 @@ $(DTB): $(call unquote,$(CONFIG_PARTITION_DTS)) $(wildcard dts/*.dtsi) \
 
 # --- field update: pinvm-sign (build machine) and the board's key -------
 PINVM_SIGN	:= $(BUILD)/tools/pinvm-sign
-SIGN_SRCS	:= core/pinvm_sign.c core/bundle.c core/log.c
+SIGN_SRCS	:= core/pinvm_sign.c core/bundle.c core/file.c core/log.c
 
-$(PINVM_SIGN): $(SIGN_SRCS) core/bundle.h core/pinvm.h $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
+$(PINVM_SIGN): $(SIGN_SRCS) $(wildcard core/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) HOSTCC $@
 	$(Q)$(HOSTCC) -O2 $(COMMON_CFLAGS) -o $@ $(SIGN_SRCS) -lsodium

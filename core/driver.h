@@ -32,6 +32,14 @@ struct driver {
 };
 
 void driver_register(struct driver *drv);
+/*
+ * For attach(): the device's region, with the access policy its check()
+ * (or the partition) left in dev, and zeroed state for its priv.
+ */
+struct region device_region(const struct device_config *dev,
+			    const struct region_ops *ops, void *priv);
+void *device_zalloc(const struct device_config *dev, size_t size,
+		    struct pinvm_error *err);
 const struct driver *driver_find(const char *compatible);
 
 #define DRIVER_REGISTER(d)						\

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "file.h"
 #include "guest.h"
 #include "guest_fdt.h"
 #include "kvm.h"
@@ -164,39 +165,18 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 static void *read_partition_file(const char *path, struct pinvm_error *err)
 {
-	struct stat st;
-	void *blob = NULL;
-	ssize_t n;
-	int fd;
+	uint8_t *blob;
+	size_t size;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		error_set(err, "%s: cannot read: %s", path, strerror(errno));
-		goto out;
+	if (file_read_all(path, SIZE_MAX, &blob, &size, err))
+		return NULL;
+	if (size < sizeof(struct fdt_header) || fdt_totalsize(blob) > size) {
+		error_set(err, "%s: truncated: the file has %zu bytes, the device tree header says %u",
+			  path, size,
+			  size < sizeof(struct fdt_header) ? 0 : fdt_totalsize(blob));
+		free(blob);
+		return NULL;
 	}
-	blob = malloc(st.st_size ? st.st_size : 1);
-	errno = ENOMEM;
-	n = blob ? read(fd, blob, st.st_size) : -1;
-	if (n != st.st_size) {
-		error_set(err, "%s: cannot read: %s", path,
-			  n < 0 ? strerror(errno) : "file changed while read");
-		goto fail;
-	}
-	if (st.st_size < (off_t)sizeof(struct fdt_header) ||
-	    fdt_totalsize(blob) > (uint64_t)st.st_size) {
-		error_set(err, "%s: truncated: the file has %lld bytes, the device tree header says %u",
-			  path, (long long)st.st_size,
-			  st.st_size < (off_t)sizeof(struct fdt_header) ?
-			  0 : fdt_totalsize(blob));
-		goto fail;
-	}
-	goto out;
-fail:
-	free(blob);
-	blob = NULL;
-out:
-	if (fd >= 0)
-		close(fd);
 	return blob;
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "bundle.h"
+#include "file.h"
 
 static void usage(FILE *f)
 {
@@ -28,27 +29,12 @@ static void usage(FILE *f)
 
 static int read_all(const char *path, uint8_t **data, size_t *len)
 {
-	struct stat st;
-	ssize_t n = -1;
-	int fd;
+	struct pinvm_error err;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		fprintf(stderr, "pinvm-sign: %s: %s\n", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (file_read_all(path, SIZE_MAX, data, len, &err)) {
+		fprintf(stderr, "pinvm-sign: %s\n", err.msg);
 		return -1;
 	}
-	*data = malloc(st.st_size ? st.st_size : 1);
-	if (*data)
-		n = read(fd, *data, st.st_size);
-	close(fd);
-	if (n != st.st_size) {
-		fprintf(stderr, "pinvm-sign: %s: cannot read\n", path);
-		free(*data);
-		return -1;
-	}
-	*len = n;
 	return 0;
 }
 

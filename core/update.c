@@ -99,41 +99,6 @@ static int save_state(struct slots *s, const char *step,
 	return file_replace(s->dir, "state", text, n, step, err);
 }
 
-static int read_file(const char *path, uint64_t max, uint8_t **data,
-		     size_t *len, struct pinvm_error *err)
-{
-	struct stat st;
-	ssize_t n = -1;
-	int fd;
-
-	*data = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		error_set(err, "%s: cannot read: %s", path, strerror(errno));
-		goto out;
-	}
-	if ((uint64_t)st.st_size > max) {
-		error_set(err, "%s: %lld bytes, more than the %llu its record says",
-			  path, (long long)st.st_size, (unsigned long long)max);
-		goto out;
-	}
-	*data = malloc(st.st_size ? st.st_size : 1);
-	if (*data)
-		n = read(fd, *data, st.st_size);
-	if (n != st.st_size) {
-		error_set(err, "%s: cannot read: %s", path,
-			  n < 0 ? strerror(errno) : "short read");
-		free(*data);
-		*data = NULL;
-		goto out;
-	}
-	*len = n;
-out:
-	if (fd >= 0)
-		close(fd);
-	return *data ? 0 : -1;
-}
-
 /* Whether the guest's loader takes the image: format, and fit in memory. */
 static int check_image(const struct slots *s, const uint8_t *image,
 		       size_t len, struct pinvm_error *err)
@@ -156,7 +121,7 @@ static int read_slot(struct slots *s, int slot, uint8_t **image, size_t *len,
 	char path[PATH_MAX];
 
 	snprintf(path, sizeof(path), "%s/%s", s->dir, slot_files[slot]);
-	if (read_file(path, r->size, image, len, err))
+	if (file_read_all(path, r->size, image, len, err))
 		return -1;
 	bundle_sha256(*image, *len, hash);
 	if (*len != r->size || memcmp(hash, r->sha256, sizeof(hash))) {
@@ -324,7 +289,7 @@ static int load_state(struct slots *s, struct pinvm_error *err)
 	snprintf(path, sizeof(path), "%s/state", s->dir);
 	if (access(path, F_OK) && errno == ENOENT)
 		return seed(s, err);
-	if (read_file(path, 4096, &text, &len, err))
+	if (file_read_all(path, 4096, &text, &len, err))
 		return -1;
 	ret = update_state_parse((char *)text, len, &s->st, err);
 	free(text);

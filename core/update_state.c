@@ -2,8 +2,7 @@
 /*
  * The state record of a guest's firmware slots: its text format, strictly
  * parsed (a record that does not parse stops pinvm with the file named,
- * rather than guess), and the atomic file replacement every slot and
- * record write goes through.
+ * rather than guess). It is written with file_replace() (core/file.c).
  *
  *   pinvm-update-state 1
  *   committed=a
@@ -14,14 +13,9 @@
  *   result=trial              none, trial, committed or rolled-back
  *   reason=<one line>
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "update_state.h"
 
@@ -30,25 +24,6 @@
 static const char *const results[] = {
 	"none", "trial", "committed", "rolled-back",
 };
-
-bool fault_armed(const char *step, const char *point)
-{
-	const char *want;
-	size_t n = strlen(step);
-
-	if (!IS_ENABLED(CONFIG_UPDATE_FAULT_INJECTION))
-		return false;
-	want = getenv("PINVM_FAULT");
-	return want && !strncmp(want, step, n) && !strcmp(want + n, point);
-}
-
-void fault_point(const char *step, const char *point)
-{
-	if (!fault_armed(step, point))
-		return;
-	pr_err("fault injection: SIGKILL at %s%s", step, point);
-	raise(SIGKILL);
-}
 
 /* The value of line "key=..." at *p, which moves to the next line. */
 static const char *state_line(const char **p, const char *end,
@@ -196,72 +171,4 @@ size_t update_state_format(const struct update_state *s, char *buf,
 		     s->trial == SLOT_NONE ? "none" : s->trial ? "b" : "a",
 		     s->attempts, a, b, s->result, s->reason);
 	return n < size ? n : 0;
-}
-
-static int write_all(int fd, const void *data, size_t len)
-{
-	const char *p = data;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= n;
-	}
-	return 0;
-}
-
-int file_replace(const char *dir, const char *name, const void *data,
-		 size_t len, const char *step, struct pinvm_error *err)
-{
-	char tmp[PATH_MAX], path[PATH_MAX];
-	int fd, dfd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if (snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, name) >= (int)sizeof(tmp)) {
-		error_set(err, "%s/%s: path too long", dir, name);
-		return -1;
-	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto fail;
-	/* A power cut in the middle of the write. */
-	if (fault_armed(step, "-partial") && !write_all(fd, data, len / 2))
-		fault_point(step, "-partial");
-	if (write_all(fd, data, len))
-		goto fail_fd;
-	fault_point(step, "-write");
-	if (fsync(fd))
-		goto fail_fd;
-	fault_point(step, "-fsync");
-	if (close(fd)) {
-		fd = -1;
-		goto fail_fd;
-	}
-	if (rename(tmp, path))
-		goto fail;
-	fault_point(step, "-rename");
-	/* The rename itself is durable only once the directory is. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd)) {
-		error_set(err, "%s: cannot sync the directory: %s", dir,
-			  strerror(errno));
-		if (dfd >= 0)
-			close(dfd);
-		return -1;
-	}
-	close(dfd);
-	fault_point(step, "-dirsync");
-	return 0;
-fail_fd:
-	if (fd >= 0)
-		close(fd);
-fail:
-	error_set(err, "%s: cannot write: %s", tmp, strerror(errno));
-	unlink(tmp);
-	return -1;
 }

@@ -11,6 +11,7 @@
 #define PINVM_UPDATE_STATE_H
 
 #include "bundle.h"
+#include "file.h"
 
 #define SLOT_NONE		(-1)
 #define UPDATE_REASON_MAX	200
@@ -41,19 +42,5 @@ int update_state_parse(const char *text, size_t len, struct update_state *s,
 /* The record's text; its length, or 0 when size is too small. */
 size_t update_state_format(const struct update_state *s, char *buf,
 			   size_t size);
-
-/*
- * Replace dir/name with data atomically. step names the write for fault
- * injection: "<step>-partial", "-write", "-fsync", "-rename", "-dirsync".
- */
-int file_replace(const char *dir, const char *name, const void *data,
-		 size_t len, const char *step, struct pinvm_error *err);
-
-/*
- * Power-cut tests (CONFIG_UPDATE_FAULT_INJECTION): pinvm kills itself with
- * SIGKILL right after the point named by $PINVM_FAULT.
- */
-bool fault_armed(const char *step, const char *point);
-void fault_point(const char *step, const char *point);
 
 #endif

@@ -170,24 +170,17 @@ static int console_attach(const struct partition *p,
 			  const struct device_config *dev, struct bus *bus,
 			  struct pinvm_error *err)
 {
-	struct region r = {
-		.base = dev->base,
-		.size = dev->size,
-		.name = dev->path,
-		.ops = &console_ops,
-		.widths = BUS_WIDTH(1) | BUS_WIDTH(2) | BUS_WIDTH(4),
-		.dir = BUS_DIR_READ | BUS_DIR_WRITE,
-	};
-	struct console *c = calloc(1, sizeof(*c));
+	struct console *c = device_zalloc(dev, sizeof(*c), err);
+	struct region r = device_region(dev, &console_ops, c);
 
-	if (!c) {
-		error_set(err, "%s: out of memory", dev->path);
+	if (!c)
 		return -1;
-	}
+	/* The PL011's registers, as the TRM allows them: never 8 bytes. */
+	r.widths = BUS_WIDTH(1) | BUS_WIDTH(2) | BUS_WIDTH(4);
+	r.dir = BUS_DIR_READ | BUS_DIR_WRITE;
 	c->guest = g->name;
 	c->bus = bus;
 	c->irq = dev->irq;
-	r.priv = c;
 	if (bus_add(bus, &r, err)) {
 		free(c);
 		return -1;

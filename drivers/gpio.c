@@ -672,25 +672,15 @@ static int gpio_attach(const struct partition *p, const struct guest_config *g,
 		       const struct device_config *d, struct bus *bus,
 		       struct pinvm_error *err)
 {
-	struct pl061 *c = calloc(1, sizeof(*c));
-	struct region r = {
-		.base = d->base,
-		.size = d->size,
-		.name = d->path,
-		.ops = &gpio_ops,
-		.widths = d->widths,
-		.dir = BUS_DIR_READ | BUS_DIR_WRITE,
-	};
+	struct pl061 *c = device_zalloc(d, sizeof(*c), err);
+	struct region r = device_region(d, &gpio_ops, c);
 
-	if (!c) {
-		error_set(err, "%s: out of memory", d->path);
+	if (!c)
 		return -1;
-	}
 	pthread_mutex_init(&c->lock, NULL);
 	c->guest = g->name;
 	c->bus = bus;
 	c->irq = d->irq;
-	r.priv = c;
 	if (gpio_parse_lines(p, g->name, d, c->lines, err) ||
 	    pl061_reset(c, err) || gpio_events_start(c, err) ||
 	    bus_add(bus, &r, err)) {

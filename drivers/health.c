@@ -88,22 +88,14 @@ static int health_attach(const struct partition *p,
 			 const struct device_config *dev, struct bus *bus,
 			 struct pinvm_error *err)
 {
-	struct region r = {
-		.base = dev->base,
-		.size = dev->size,
-		.name = dev->path,
-		.ops = &health_ops,
-		.widths = BUS_WIDTH(4),
-		.dir = BUS_DIR_READ | BUS_DIR_WRITE,
-	};
-	struct health *h = calloc(1, sizeof(*h));
+	struct health *h = device_zalloc(dev, sizeof(*h), err);
+	struct region r = device_region(dev, &health_ops, h);
 
-	if (!h) {
-		error_set(err, "%s: out of memory", dev->path);
+	if (!h)
 		return -1;
-	}
+	r.widths = BUS_WIDTH(4);
+	r.dir = BUS_DIR_READ | BUS_DIR_WRITE;
 	h->bus = bus;
-	r.priv = h;
 	if (bus_add(bus, &r, err)) {
 		free(h);
 		return -1;

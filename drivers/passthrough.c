@@ -56,26 +56,15 @@ static int passthrough_attach(const struct partition *p,
 			      const struct device_config *d, struct bus *bus,
 			      struct pinvm_error *err)
 {
-	struct passthrough *pt = calloc(1, sizeof(*pt));
-	struct region r = {
-		.base = d->base,
-		.size = d->size,
-		.name = d->path,
-		.ops = &passthrough_ops,
-		.widths = d->widths,
-		.dir = d->dir,
-		.unaligned = d->unaligned,
-	};
+	struct passthrough *pt = device_zalloc(d, sizeof(*pt), err);
+	struct region r = device_region(d, &passthrough_ops, pt);
 
-	if (!pt) {
-		error_set(err, "%s: out of memory", d->path);
+	if (!pt)
 		return -1;
-	}
 	if (hostdev_claim(&pt->dev, d->path, d->host_base, d->size, err)) {
 		free(pt);
 		return -1;
 	}
-	r.priv = pt;
 	if (d->direct)
 		r.direct = pt->dev.regs;
 	if (bus_add(bus, &r, err)) {

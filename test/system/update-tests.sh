@@ -48,6 +48,16 @@ booted_first() {
 		wait_for "$OUT" '^\[g1\] firmware 1\.0 slot a attempt 0$' 20
 }
 
+# others_ticked TEST: g2 and g3 ticked on without a gap and never restarted.
+others_ticked() {
+	for g in g2 g3; do
+		expect "$1: $g kept ticking" "$(grep "\[$g\]" $OUT | tail -n 3)" \
+			ticks_contiguous "$OUT" $g
+		expect "$1: $g booted once" "$(count "$OUT" "^\[$g\] boot")" \
+			[ "$(count "$OUT" "^\[$g\] boot")" -eq 1 ]
+	done
+}
+
 fingerprint() {
 	cat "$U"/g1/* 2>/dev/null | md5sum
 }
@@ -80,12 +90,7 @@ test_update() {
 	expect "update: slots match the state record" "$(cat $U/g1/state)" \
 		slot_matches_record b
 	wait_until 5 ticks_reach "$OUT" g2 $((before2 + during2 + 5))
-	for g in g2 g3; do
-		expect "update: $g kept ticking through the update" "$(grep "\[$g\]" $OUT | tail -n 3)" \
-			ticks_contiguous "$OUT" $g
-		expect "update: $g booted once" "$(count "$OUT" "^\[$g\] boot")" \
-			[ "$(count "$OUT" "^\[$g\] boot")" -eq 1 ]
-	done
+	others_ticked update
 	# g2 ticks every 0.2 s: its ticks during the update against the time taken.
 	echo "METRIC: update_duration_s=$(awk "BEGIN { print $t1 - $t0 }")"
 	echo "METRIC: update_g2_ticks_during=$during2 (expected about $(awk "BEGIN { printf \"%d\", ($t1 - $t0) / 0.2 }"))"
@@ -179,10 +184,7 @@ test_update_rollback() {
 		wait_until 3 sh -c "grep -q 'slot=a version=1.0 .*result=rolled-back reason=no health report in 3 boot attempts' /run/pinvm/status"
 	expect "rollback: slot a still matches its record" "$(cat $U/g1/state)" \
 		slot_matches_record a
-	for g in g2 g3; do
-		expect "rollback: $g kept ticking through both" "$(grep "\[$g\]" $OUT | tail -n 3)" \
-			ticks_contiguous "$OUT" $g
-	done
+	others_ticked rollback
 	stop TERM
 }
 
@@ -300,10 +302,7 @@ test_swupdate() {
 		sh -c "[ $rc -ne 0 ] && grep -q 'signature' /tmp/swu-stranger.log"
 	expect "swupdate: g1 still runs version 2.0" "$(grep '^update' /run/pinvm/status)" \
 		status_says b 2.0
-	for g in g2 g3; do
-		expect "swupdate: $g kept ticking" "$(grep "\[$g\]" $OUT | tail -n 3)" \
-			ticks_contiguous "$OUT" $g
-	done
+	others_ticked swupdate
 	stop TERM
 }
 

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Whole files: read one at once (bounded), or replace one atomically, so
+ * that a power cut leaves the old file or the new, never a torn one.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+
+bool fault_armed(const char *step, const char *point)
+{
+	const char *want;
+	size_t n = strlen(step);
+
+	if (!IS_ENABLED(CONFIG_UPDATE_FAULT_INJECTION))
+		return false;
+	want = getenv("PINVM_FAULT");
+	return want && !strncmp(want, step, n) && !strcmp(want + n, point);
+}
+
+void fault_point(const char *step, const char *point)
+{
+	if (!fault_armed(step, point))
+		return;
+	pr_err("fault injection: SIGKILL at %s%s", step, point);
+	raise(SIGKILL);
+}
+
+int file_read_all(const char *path, uint64_t max, uint8_t **data,
+		  size_t *len, struct pinvm_error *err)
+{
+	struct stat st;
+	ssize_t n = -1;
+	int fd;
+
+	*data = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st)) {
+		error_set(err, "%s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
+		error_set(err, "%s: cannot read: %s", path,
+			  S_ISREG(st.st_mode) ? "larger than expected" :
+			  "not a regular file");
+		goto out;
+	}
+	*data = malloc(st.st_size ? st.st_size : 1);
+	if (*data)
+		n = read(fd, *data, st.st_size);
+	if (n != st.st_size) {
+		error_set(err, "%s: cannot read: %s", path,
+			  n < 0 ? strerror(errno) : "file changed while read");
+		free(*data);
+		*data = NULL;
+		goto out;
+	}
+	*len = n;
+out:
+	if (fd >= 0)
+		close(fd);
+	return *data ? 0 : -1;
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int file_replace(const char *dir, const char *name, const void *data,
+		 size_t len, const char *step, struct pinvm_error *err)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+	int fd, dfd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (snprintf(tmp, sizeof(tmp), "%s/%s.tmp", dir, name) >= (int)sizeof(tmp)) {
+		error_set(err, "%s/%s: path too long", dir, name);
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		goto fail;
+	/* A power cut in the middle of the write. */
+	if (fault_armed(step, "-partial") && !write_all(fd, data, len / 2))
+		fault_point(step, "-partial");
+	if (write_all(fd, data, len))
+		goto fail_fd;
+	fault_point(step, "-write");
+	if (fsync(fd))
+		goto fail_fd;
+	fault_point(step, "-fsync");
+	if (close(fd)) {
+		fd = -1;
+		goto fail_fd;
+	}
+	if (rename(tmp, path))
+		goto fail;
+	fault_point(step, "-rename");
+	/* The rename itself is durable only once the directory is. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0 || fsync(dfd)) {
+		error_set(err, "%s: cannot sync the directory: %s", dir,
+			  strerror(errno));
+		if (dfd >= 0)
+			close(dfd);
+		return -1;
+	}
+	close(dfd);
+	fault_point(step, "-dirsync");
+	return 0;
+fail_fd:
+	if (fd >= 0)
+		close(fd);
+fail:
+	error_set(err, "%s: cannot write: %s", tmp, strerror(errno));
+	unlink(tmp);
+	return -1;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Whole files: bounded reads and atomic replacement. */
+#ifndef PINVM_FILE_H
+#define PINVM_FILE_H
+
+#include "pinvm.h"
+
+/* A regular file of at most max bytes, whole, in a malloc'd *data. */
+int file_read_all(const char *path, uint64_t max, uint8_t **data,
+		  size_t *len, struct pinvm_error *err);
+
+/*
+ * Replace dir/name with data atomically: write name.tmp, fsync it, rename
+ * it over name, fsync dir. step names the write for fault injection
+ * (below): "<step>-partial", "-write", "-fsync", "-rename",
+ * "-dirsync".
+ */
+int file_replace(const char *dir, const char *name, const void *data,
+		 size_t len, const char *step, struct pinvm_error *err);
+
+/*
+ * Power-cut tests (CONFIG_UPDATE_FAULT_INJECTION): pinvm kills itself with
+ * SIGKILL right after the point named by $PINVM_FAULT.
+ */
+bool fault_armed(const char *step, const char *point);
+void fault_point(const char *step, const char *point);
+
+#endif
