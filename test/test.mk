@@ -57,6 +57,7 @@ SWUPDATE_ROOT	:= $(BUILD)/swupdate/root
 $(SWUPDATE_ROOT)/usr/bin/swupdate: board/common/stage-swupdate.sh | $(DEPS_STAMP)
 	$(quiet) STAGE $@
 	$(Q)rm -rf $(SWUPDATE_ROOT)
+	$(Q)mkdir -p $(BUILD)/swupdate
 	$(Q)bash board/common/stage-swupdate.sh $(SWUPDATE_ROOT) $(BUILD)/swupdate/cache \
 		> $(BUILD)/swupdate/stage.log
 
