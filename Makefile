@@ -23,7 +23,7 @@ CONFIG_TARGETS	:= %_defconfig menuconfig nconfig oldconfig olddefconfig \
 		   savedefconfig
 NO_CONFIG_TARGETS := deps clean distclean help $(CONFIG_TARGETS)
 
-.PHONY: all deps clean distclean help check unit system run bench \
+.PHONY: all deps clean distclean help check unit system run bench install \
 	menuconfig nconfig oldconfig olddefconfig savedefconfig
 
 all: $(BUILD)/pinvm
@@ -50,11 +50,19 @@ DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu
 DEPS_TEST  := clang libclang-rt-14-dev openssl
 DEPS_STAMP := $(BUILD)/.deps-ok
 
+# NO_DEPS=1: another build system (Buildroot) provides the toolchain and
+# libraries; install nothing.
 deps: $(DEPS_STAMP)
+ifeq ($(NO_DEPS),1)
+$(DEPS_STAMP):
+	@mkdir -p $(BUILD)
+	@touch $@
+else
 $(DEPS_STAMP): Makefile board/common/install-deps.sh
 	@mkdir -p $(BUILD)
 	@sh board/common/install-deps.sh $(DEPS_BUILD) $(DEPS_BOARD) $(DEPS_TEST)
 	@touch $@
+endif
 
 # --- configuration ------------------------------------------------------
 %_defconfig: $(DEPS_STAMP)
@@ -111,9 +119,12 @@ WARNINGS	:= -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Werror
 COMMON_CFLAGS	:= -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Icore -I$(BUILD)/include \
 		   -include $(KCONFIG_AUTOHEADER)
-CFLAGS		:= -O2 $(COMMON_CFLAGS) -DPINVM_VERSION='"$(VERSION)"' \
+# CFLAGS and LDFLAGS are the caller's (Buildroot passes its own); pinvm's
+# own flags come first, so the caller's optimisation level wins.
+CFLAGS		?= -O2
+LDFLAGS		?=
+PINVM_CFLAGS	:= $(COMMON_CFLAGS) -DPINVM_VERSION='"$(VERSION)"' \
 		   $(call unquote,$(CONFIG_EXTRA_CFLAGS))
-LDFLAGS		:= -static
 LDLIBS		:= -lfdt -lgpiod -lsodium -lpthread
 HOSTCC		:= gcc
 
@@ -124,12 +135,12 @@ DTB  := $(BUILD)/partition.dtb
 
 $(BUILD)/pinvm: $(OBJS)
 	$(quiet) LD $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(Q)$(CC) -static $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
 $(BUILD)/obj/%.o: %.c $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<
-	$(Q)$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(Q)$(CC) $(PINVM_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/obj/core/partition_blob.o: core/partition_blob.S $(DTB)
 	@mkdir -p $(dir $@)
@@ -152,12 +163,14 @@ $(DTB): $(call unquote,$(CONFIG_PARTITION_DTS)) $(wildcard dts/*.dtsi) \
 
 # --- field update: pinvm-sign (build machine) and the board's key -------
 PINVM_SIGN	:= $(BUILD)/tools/pinvm-sign
-SIGN_SRCS	:= core/pinvm_sign.c core/bundle.c core/file.c core/log.c
+SIGN_SRCS	:= core/pinvm_sign.c core/bundle.c core/file.c core/update_state.c \
+		   core/log.c
 
 $(PINVM_SIGN): $(SIGN_SRCS) $(wildcard core/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) HOSTCC $@
-	$(Q)$(HOSTCC) -O2 $(COMMON_CFLAGS) -o $@ $(SIGN_SRCS) -lsodium
+	$(Q)$(HOSTCC) -O2 $(COMMON_CFLAGS) $(HOST_CFLAGS) -o $@ $(SIGN_SRCS) \
+		$(HOST_LDFLAGS) -lsodium
 
 DEV_KEY		:= $(BUILD)/keys/development
 UPDATE_KEY	:= $(or $(call unquote,$(CONFIG_UPDATE_PUBLIC_KEY)),$(DEV_KEY).pub)
@@ -180,8 +193,21 @@ $(UPDATE_KEY_H): $(UPDATE_KEY) $(KCONFIG_AUTOCONFIG)
 
 $(BUILD)/obj/core/update.o: $(UPDATE_KEY_H)
 
+# make install DESTDIR=<root>: the monitor and its start-up script, as a
+# package (Buildroot) installs them; make image adds guest firmware.
+define install-monitor
+	$(Q)install -D -m 0755 $(BUILD)/pinvm $(1)/usr/sbin/pinvm
+	$(Q)install -D -m 0755 rootfs/etc/init.d/S50pinvm $(1)/etc/init.d/S50pinvm
+	$(Q)install -D -m 0644 rootfs/etc/default/pinvm $(1)/etc/default/pinvm
+endef
+
+install: $(BUILD)/pinvm
+	$(quiet) INSTALL $(DESTDIR)/usr/sbin/pinvm
+	$(call install-monitor,$(DESTDIR))
+
 include test/guests/guests.mk
 include board/$(or $(BOARD),qemu-virt)/board.mk
+include board/common/image.mk
 include test/test.mk
 include test/bench/bench.mk
 include test/fuzz/fuzz.mk

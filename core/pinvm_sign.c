@@ -16,6 +16,7 @@
 
 #include "bundle.h"
 #include "file.h"
+#include "update_state.h"
 
 static void usage(FILE *f)
 {
@@ -23,8 +24,11 @@ static void usage(FILE *f)
 		"Usage: pinvm-sign keygen SECRET_KEY PUBLIC_KEY\n"
 		"       pinvm-sign sign -k SECRET_KEY -g GUEST -v VERSION -o BUNDLE IMAGE\n"
 		"       pinvm-sign verify -p PUBLIC_KEY BUNDLE\n"
+		"       pinvm-sign seed UPDATE_DIR GUEST VERSION IMAGE\n"
 		"Make the board's update keys (Ed25519), sign a guest image into an\n"
-		"update bundle for `pinvm update`, or check a bundle as a board would.\n");
+		"update bundle for `pinvm update`, check a bundle as a board would,\n"
+		"or put a guest's first firmware in slot a of a board image's\n"
+		"UPDATE_DIR, committed, as pinvm would on its first start.\n");
 }
 
 static int read_all(const char *path, uint8_t **data, size_t *len)
@@ -168,6 +172,50 @@ static int verify(int argc, char **argv)
 	return ret ? 1 : 0;
 }
 
+static int seed(const char *update_dir, const char *guest,
+		const char *version, const char *image_path)
+{
+	struct update_state st = { .trial = SLOT_NONE };
+	struct slot_record *r = &st.slot[0];
+	struct pinvm_error err;
+	char dir[4096], text[1024];
+	uint8_t *image;
+	size_t len, n;
+	int ret = 1;
+
+	if (!guest_name_valid(guest) || !version_valid(version)) {
+		fprintf(stderr, "pinvm-sign: seed: bad %s \"%s\"\n",
+			guest_name_valid(guest) ? "version" : "guest name",
+			guest_name_valid(guest) ? version : guest);
+		return 2;
+	}
+	if (read_all(image_path, &image, &len))
+		return 1;
+	r->used = true;
+	strcpy(r->version, version);
+	r->size = len;
+	bundle_sha256(image, len, r->sha256);
+	strcpy(st.result, "none");
+	snprintf(st.reason, sizeof(st.reason), "slot a seeded in the board image");
+	n = update_state_format(&st, text, sizeof(text));
+	snprintf(dir, sizeof(dir), "%s/%s", update_dir, guest);
+	mkdir(update_dir, 0755);
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		fprintf(stderr, "pinvm-sign: seed: %s: %s\n", dir,
+			strerror(errno));
+		goto out;
+	}
+	if (file_replace(dir, "slot-a.img", image, len, "seed", &err) ||
+	    file_replace(dir, "state", text, n, "seed", &err)) {
+		fprintf(stderr, "pinvm-sign: seed: %s\n", err.msg);
+		goto out;
+	}
+	ret = 0;
+out:
+	free(image);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct pinvm_error err;
@@ -182,6 +230,8 @@ int main(int argc, char **argv)
 		return sign(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "verify"))
 		return verify(argc - 1, argv + 1);
+	if (argc == 6 && !strcmp(argv[1], "seed"))
+		return seed(argv[2], argv[3], argv[4], argv[5]);
 	if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
 		usage(stdout);
 		return 0;

@@ -22,8 +22,9 @@ $(UNIT_DIR)/%: test/unit/%.c test/unit/unit.h $(UNIT_SRCS) $(wildcard core/*.h) 
 	$(quiet) HOSTCC $@
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRCS) $(UNIT_LDLIBS)
 
-unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(BUILD)/pinvm guests
+unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(BUILD)/pinvm guests image
 	@sh test/unit/build-checks.sh $(BUILD)
+	@sh test/unit/image-checks.sh $(BUILD)
 	@sh test/unit/run.sh $(UNIT_DIR) $(UNIT_TESTS)
 
 # The Linux test guest's initramfs: busybox and test/guests/linux/init.

@@ -1,12 +1,15 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# qemu-virt: the host image and `make run` on the emulated board.
+# qemu-virt: the host's kernel and busybox, the bootable initramfs of
+# make image, and make run.
 
 HOST_DIR	:= $(BUILD)/host
 HOST_IMAGE	:= $(HOST_DIR)/Image
 HOST_BUSYBOX	:= $(HOST_DIR)/busybox
-ROOTFS_DIR	:= $(BUILD)/rootfs
-INITRAMFS	:= $(BUILD)/initramfs.cpio.gz
-DEMO_IMAGES	:= $(BUILD)/guests/demo.bin $(BUILD)/guests/demo.elf
+INITRAMFS	:= $(BUILD)/image/initramfs.cpio.gz
+INITRAMFS_ROOT	:= $(BUILD)/image/initramfs
+# make image: the demo guests are the firmware (CONFIG_IMAGE_FIRMWARE_DIR).
+BOARD_FIRMWARE	:= $(BUILD)/guests/demo.bin $(BUILD)/guests/demo.elf
+BOARD_IMAGES	:= $(INITRAMFS)
 
 export QEMU_CPUS   := $(CONFIG_QEMU_VIRT_CPUS)
 export QEMU_MEMORY := $(CONFIG_QEMU_VIRT_MEMORY)
@@ -19,22 +22,18 @@ RUN_SECONDS ?= $(shell [ -t 0 ] || echo 30)
 $(HOST_IMAGE) $(HOST_BUSYBOX) &: board/qemu-virt/fetch-host.sh | $(DEPS_STAMP)
 	sh board/qemu-virt/fetch-host.sh $(HOST_DIR)
 
-# The host's root file system: busybox, init, pinvm and the demo guests.
-.PHONY: $(ROOTFS_DIR)
-$(ROOTFS_DIR): $(BUILD)/pinvm $(HOST_BUSYBOX) rootfs/init $(DEMO_IMAGES)
-	rm -rf $@ && mkdir -p $@/bin $@/usr/sbin $@/lib/pinvm/guests
-	cp $(HOST_BUSYBOX) $@/bin/busybox
-	ln -s busybox $@/bin/sh
-	cp rootfs/init $@/init
-	$(STRIP) -o $@/usr/sbin/pinvm $(BUILD)/pinvm
-	cp $(DEMO_IMAGES) $@/lib/pinvm/guests/
+# The image's root file system plus busybox and the board's /init.
+$(INITRAMFS): $(IMAGE_ROOT) $(HOST_BUSYBOX) rootfs/init
+	$(quiet) CPIO $@
+	$(Q)rm -rf $(INITRAMFS_ROOT)
+	$(Q)cp -a $(IMAGE_ROOT) $(INITRAMFS_ROOT)
+	$(Q)install -D -m 0755 $(HOST_BUSYBOX) $(INITRAMFS_ROOT)/bin/busybox
+	$(Q)ln -s busybox $(INITRAMFS_ROOT)/bin/sh
+	$(Q)install -m 0755 rootfs/init $(INITRAMFS_ROOT)/init
+	$(Q)cd $(INITRAMFS_ROOT) && find . | LC_ALL=C sort | \
+		cpio -o -H newc --quiet -R 0:0 | gzip -9 > $(CURDIR)/$@
 
-$(INITRAMFS): $(ROOTFS_DIR)
-	cd $< && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -9 > $(CURDIR)/$@
-
-.PHONY: image run
-image: $(INITRAMFS)
-
+.PHONY: run
 run: $(INITRAMFS) $(HOST_IMAGE)
 	QEMU_TIMEOUT=$(if $(RUN_SECONDS),$$(($(RUN_SECONDS) + 120)),0) \
 	sh board/qemu-virt/run.sh $(HOST_IMAGE) $(INITRAMFS) \

@@ -16,7 +16,7 @@ cp "$build/guests/bench.bin" "$out/overlay/test/guests/"
 cp "$out/floor" "$out/bench.dtb" test/bench/board-bench.sh "$out/overlay/test/"
 (cd "$out/overlay" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) \
 	> "$out/overlay.cpio.gz"
-cat "$build/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/bench.cpio.gz"
+cat "$build/image/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/bench.cpio.gz"
 
 echo "bench: booting the board, $rounds alternating rounds"
 QEMU_TIMEOUT=1200 sh board/qemu-virt/run.sh "$build/host/Image" "$out/bench.cpio.gz" \

@@ -35,7 +35,7 @@ make_overlay() {
 	# The kernel unpacks concatenated archives: host image, then tests.
 	(cd "$out/overlay" && find . | LC_ALL=C sort |
 		cpio -o -H newc --quiet | gzip -1) > "$out/overlay.cpio.gz"
-	cat "$build/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/system.cpio.gz"
+	cat "$build/image/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/system.cpio.gz"
 	# The update boot also gets Debian's swupdate (61 MB) as a fleet agent.
 	(cd "$build/swupdate/root" && find . | LC_ALL=C sort |
 		cpio -o -H newc --quiet | gzip -1) > "$out/swupdate.cpio.gz"
@@ -112,6 +112,16 @@ check_demo() {
 			note_fail "demo: no guest on core $core"
 		fi
 	done
+	if grep -q "^pinvm: host keeps cores 0; guests get 1-3$" "$log"; then
+		note_pass "demo: the image's S50pinvm gave cores 1-3 to the guests"
+	else
+		note_fail "demo: no core claim by /etc/init.d/S50pinvm"
+	fi
+	if grep -q "seeded from" "$log"; then
+		note_fail "demo: pinvm seeded slots the image should have brought"
+	else
+		note_pass "demo: the guests boot from the slots the image brought"
+	fi
 	if grep -q "^init: pinvm exited with status 0" "$log"; then
 		note_pass "demo: ends on its own, pinvm exit status 0"
 	else
@@ -127,7 +137,7 @@ wanted() { [ -z "${SYSTEM_ONLY:-}" ] || [ "$SYSTEM_ONLY" = "$1" ]; }
 mkdir -p "$out"
 make_overlay
 if wanted demo; then
-	boot demo 3 "$build/initramfs.cpio.gz" 300 "pinvm.seconds=5"
+	boot demo 3 "$build/image/initramfs.cpio.gz" 300 "pinvm.seconds=5"
 	check_demo
 fi
 if wanted board; then
