@@ -213,7 +213,7 @@ include test/bench/bench.mk
 include test/fuzz/fuzz.mk
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/pinvm $(BUILD)/*.dtb $(BUILD)/unit \
+	rm -rf $(BUILD)/obj $(BUILD)/pinvm $(BUILD)/*.dtb $(BUILD)/unit $(BUILD)/boards \
 		$(BUILD)/guests $(BUILD)/rootfs $(BUILD)/*.cpio.gz
 
 distclean:

@@ -22,10 +22,48 @@ $(UNIT_DIR)/%: test/unit/%.c test/unit/unit.h $(UNIT_SRCS) $(wildcard core/*.h) 
 	$(quiet) HOSTCC $@
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRCS) $(UNIT_LDLIBS)
 
-unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(BUILD)/pinvm guests image
+# Every board's partition, checked by test/unit/board_partition.c built once
+# per configs/<board>_defconfig against that board's own autoconf.h (its
+# vGIC version and drivers), on dts/<name>.dts compiled as the build does.
+BOARD_DEFCONFIGS := $(patsubst configs/%_defconfig,%,$(wildcard configs/*_defconfig))
+BOARD_DTBS	:= $(patsubst dts/%.dts,$(UNIT_DIR)/boards/%.dtb,$(wildcard dts/*.dts))
+BOARD_TESTS	:= $(BOARD_DEFCONFIGS:%=boards/%/board_partition)
+
+# Sources, not targets: without this the Makefile's %_defconfig rule would
+# try to "make" configs/<board>_defconfig when it is a prerequisite.
+$(wildcard configs/*_defconfig): ;
+
+$(UNIT_DIR)/boards/%.dtb: dts/%.dts $(wildcard dts/*.dtsi) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) DTC $<
+	$(Q)$(DTC) -I dts -O dtb -i dts -o $@ $< 2> $@.log; \
+		ret=$$?; cat $@.log >&2; [ $$ret -eq 0 ] && [ ! -s $@.log ]
+
+$(UNIT_DIR)/boards/%/include/generated/autoconf.h: configs/%_defconfig $(KCONFIG_FILES) | $(DEPS_STAMP)
+	@mkdir -p $(UNIT_DIR)/boards/$*/include/config $(UNIT_DIR)/boards/$*/include/generated
+	$(quiet) KCONFIG $@
+	$(Q)KCONFIG_CONFIG=$(UNIT_DIR)/boards/$*/.config \
+		kconfig-conf --defconfig=$< $(KCONFIG) > /dev/null
+	$(Q)cd $(UNIT_DIR)/boards/$* && srctree=$(CURDIR) KCONFIG_CONFIG=.config \
+		KCONFIG_AUTOCONFIG=include/config/auto.conf \
+		KCONFIG_AUTOHEADER=include/generated/autoconf.h \
+		kconfig-conf --silentoldconfig $(CURDIR)/$(KCONFIG) > /dev/null
+
+.PRECIOUS: $(UNIT_DIR)/boards/%/include/generated/autoconf.h
+$(UNIT_DIR)/boards/%/board_partition: test/unit/board_partition.c test/unit/unit.h \
+		$(UNIT_DIR)/boards/%/include/generated/autoconf.h $(UNIT_SRCS) \
+		$(wildcard core/*.h) $(UPDATE_KEY_H) | $(DEPS_STAMP)
+	$(quiet) HOSTCC $@
+	$(Q)$(HOSTCC) -O1 -g -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Icore \
+		-I$(UNIT_DIR)/boards/$*/include -I$(BUILD)/include \
+		-include $(UNIT_DIR)/boards/$*/include/generated/autoconf.h \
+		$(SANITIZE) -Itest/unit -Idrivers -o $@ $< $(UNIT_SRCS) $(UNIT_LDLIBS)
+
+unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(BUILD)/pinvm guests image \
+		$(BOARD_TESTS:%=$(UNIT_DIR)/%) $(BOARD_DTBS)
 	@sh test/unit/build-checks.sh $(BUILD)
 	@sh test/unit/image-checks.sh $(BUILD)
-	@sh test/unit/run.sh $(UNIT_DIR) $(UNIT_TESTS)
+	@sh test/unit/run.sh $(UNIT_DIR) $(UNIT_TESTS) $(BOARD_TESTS)
 
 # The Linux test guest's initramfs: busybox and test/guests/linux/init.
 LINUX_INITRD	:= $(BUILD)/guests/linux-initrd.cpio.gz

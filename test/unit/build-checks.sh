@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Checks of the build itself: every Kconfig symbol has help text, each
-# board's defconfig round-trips through savedefconfig, and pinvm is a
-# static aarch64 executable. Uses its own KCONFIG_CONFIG: the user's .config
-# is not touched. Usage: build-checks.sh BUILD_DIR
+# board's defconfig round-trips through savedefconfig, pinvm is a static
+# aarch64 executable, and every board's defconfig builds one. Uses its own
+# KCONFIG_CONFIG and scratch copies of the tree under BUILD_DIR/boards/: the
+# user's .config is not touched. Usage: build-checks.sh BUILD_DIR
 set -u
 build=$1
 tmp=$(mktemp -d)
@@ -52,6 +53,40 @@ case "$kind" in
 *"ARM aarch64"*"statically linked"*) ok "build/pinvm is a static aarch64 executable" ;;
 *) bad "build/pinvm is: $kind" ;;
 esac
+
+# Every board builds: `make <board>_defconfig && make` in a copy of the
+# source tree (the files git knows, committed or not; no build/, no
+# .config), as a user of that board would run it.
+jobs=$(nproc 2>/dev/null || echo 2)
+for def in configs/*_defconfig; do
+	board=$(basename "$def" _defconfig)
+	dir=$build/boards/$board
+	src=$dir/src
+	rm -rf "$src" && mkdir -p "$src/build" || { bad "$board: cannot make $src"; continue; }
+	if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+		# A tracked file deleted in the worktree is skipped quietly.
+		git ls-files -z --cached --others --exclude-standard |
+			tar --null -T - --ignore-failed-read -cf - 2> /dev/null |
+			tar -xf - -C "$src"
+	else
+		tar --exclude=./build --exclude=./.config --exclude=./.config.old \
+			-cf - . | tar -xf - -C "$src"
+	fi
+	# The outer build has checked the Debian packages already.
+	touch "$src/build/.deps-ok"
+	if (cd "$src" && make "${board}_defconfig" && make -j"$jobs") \
+			> "$dir/build.log" 2>&1; then
+		kind=$(file -b "$src/build/pinvm")
+		case "$kind" in
+		*"ARM aarch64"*"statically linked"*)
+			ok "${board}_defconfig builds a static aarch64 pinvm" ;;
+		*) bad "${board}_defconfig built $src/build/pinvm: $kind" ;;
+		esac
+	else
+		tail -n 20 "$dir/build.log"
+		bad "${board}_defconfig does not build (log: $dir/build.log)"
+	fi
+done
 
 echo "build: $passed passed, $failed failed"
 [ $failed -eq 0 ]
