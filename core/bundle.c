@@ -253,7 +253,7 @@ static void signature_error(const struct bundle_manifest *m,
 
 	bundle_key_id(public_key, ours);
 	if (m->key_id[0] && strcmp(m->key_id, ours))
-		error_set(err, "%s: signed by another key (key-id %s); this board trusts key-id %s",
+		error_set(err, "%s: signed by another key (the bundle names key-id %s); this board trusts key-id %s",
 			  what, m->key_id, ours);
 	else
 		error_set(err, "%s: bad signature: the bundle was changed after signing, or not signed by this board's key (key-id %s)",

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -102,9 +103,14 @@ static bool peer_allowed(int client)
 	       (cred.uid == 0 || cred.uid == geteuid());
 }
 
+/*
+ * One request and the one fd it carries. Every other fd a client sends
+ * is closed, and a client gets a second to speak: the monitor waits on
+ * nobody.
+ */
 static int receive_request(int client, char *req, size_t size, int *fd)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
+	char cbuf[CMSG_SPACE(4 * sizeof(int))];
 	struct iovec iov = { req, size - 1 };
 	struct msghdr msg = {
 		.msg_iov = &iov,
@@ -112,25 +118,42 @@ static int receive_request(int client, char *req, size_t size, int *fd)
 		.msg_control = cbuf,
 		.msg_controllen = sizeof(cbuf),
 	};
+	struct pollfd pfd = { .fd = client, .events = POLLIN };
 	struct cmsghdr *c;
-	ssize_t n;
+	ssize_t n = -1;
 
 	*fd = -1;
-	n = recvmsg(client, &msg, MSG_CMSG_CLOEXEC);
-	if (n <= 0)
+	if (poll(&pfd, 1, 1000) == 1)
+		n = recvmsg(client, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+	for (c = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL; c;
+	     c = CMSG_NXTHDR(&msg, c)) {
+		size_t i, nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		for (i = 0; i < nfds; i++) {
+			int f;
+
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (*fd < 0)
+				*fd = f;
+			else
+				close(f);
+		}
+	}
+	if (n <= 0 || (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC))) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
 		return -1;
+	}
 	req[n] = '\0';
-	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(fd, CMSG_DATA(c), sizeof(int));
 	return 0;
 }
 
 void control_accept(int listen_fd)
 {
 	char req[256], guest[64] = "", flag[32] = "", extra[2];
-	struct timeval timeout = { .tv_sec = 5 };
 	int client, bundle_fd, n;
 
 	client = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
@@ -140,8 +163,6 @@ void control_accept(int listen_fd)
 		refuse(client, "permission denied: only root may control pinvm");
 		return;
 	}
-	/* A client that connects and says nothing must not hold the monitor. */
-	setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
 	if (receive_request(client, req, sizeof(req), &bundle_fd)) {
 		refuse(client, "no request received");
 		return;

@@ -34,40 +34,61 @@ void fault_point(const char *step, const char *point)
 	raise(SIGKILL);
 }
 
+int file_read_fd(int fd, const char *what, uint64_t max, uint8_t **data,
+		 size_t *len, struct pinvm_error *err)
+{
+	struct stat st;
+	size_t done = 0;
+
+	*data = NULL;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		error_set(err, "%s: cannot read: %s", what,
+			  errno ? strerror(errno) : "not a regular file");
+		return -1;
+	}
+	if ((uint64_t)st.st_size > max) {
+		error_set(err, "%s: %lld bytes, more than the %llu expected",
+			  what, (long long)st.st_size, (unsigned long long)max);
+		return -1;
+	}
+	*data = malloc(st.st_size ? st.st_size : 1);
+	while (*data && done < (size_t)st.st_size) {
+		ssize_t n = pread(fd, *data + done, st.st_size - done, done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			error_set(err, "%s: cannot read: %s", what,
+				  n < 0 ? strerror(errno) : "file changed while read");
+			free(*data);
+			*data = NULL;
+			return -1;
+		}
+		done += n;
+	}
+	if (!*data) {
+		error_set(err, "%s: out of memory", what);
+		return -1;
+	}
+	*len = done;
+	return 0;
+}
+
 int file_read_all(const char *path, uint64_t max, uint8_t **data,
 		  size_t *len, struct pinvm_error *err)
 {
-	struct stat st;
-	ssize_t n = -1;
-	int fd;
+	int fd, ret;
 
 	*data = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
+	if (fd < 0) {
 		error_set(err, "%s: cannot read: %s", path, strerror(errno));
-		goto out;
+		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > max) {
-		error_set(err, "%s: cannot read: %s", path,
-			  S_ISREG(st.st_mode) ? "larger than expected" :
-			  "not a regular file");
-		goto out;
-	}
-	*data = malloc(st.st_size ? st.st_size : 1);
-	if (*data)
-		n = read(fd, *data, st.st_size);
-	if (n != st.st_size) {
-		error_set(err, "%s: cannot read: %s", path,
-			  n < 0 ? strerror(errno) : "file changed while read");
-		free(*data);
-		*data = NULL;
-		goto out;
-	}
-	*len = n;
-out:
-	if (fd >= 0)
-		close(fd);
-	return *data ? 0 : -1;
+	errno = 0;
+	ret = file_read_fd(fd, path, max, data, len, err);
+	close(fd);
+	return ret;
 }
 
 static int write_all(int fd, const void *data, size_t len)
@@ -117,16 +138,16 @@ int file_replace(const char *dir, const char *name, const void *data,
 	if (rename(tmp, path))
 		goto fail;
 	fault_point(step, "-rename");
-	/* The rename itself is durable only once the directory is. */
+	/*
+	 * The rename is durable only once the directory is. It has happened
+	 * all the same, so a failure here is not a failed write.
+	 */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd)) {
-		error_set(err, "%s: cannot sync the directory: %s", dir,
-			  strerror(errno));
-		if (dfd >= 0)
-			close(dfd);
-		return -1;
-	}
-	close(dfd);
+	if (dfd < 0 || fsync(dfd))
+		pr_warn("%s: cannot sync the directory: %s", dir,
+			strerror(errno));
+	if (dfd >= 0)
+		close(dfd);
 	fault_point(step, "-dirsync");
 	return 0;
 fail_fd:

@@ -6,6 +6,8 @@
 #include "pinvm.h"
 
 /* A regular file of at most max bytes, whole, in a malloc'd *data. */
+int file_read_fd(int fd, const char *what, uint64_t max, uint8_t **data,
+		 size_t *len, struct pinvm_error *err);
 int file_read_all(const char *path, uint64_t max, uint8_t **data,
 		  size_t *len, struct pinvm_error *err);
 

@@ -353,11 +353,19 @@ static void wait_for_guests(const sigset_t *set, const struct options *o,
 			    int control)
 {
 	struct pollfd fds[2] = {
-		{ .fd = signalfd(-1, set, SFD_CLOEXEC), .events = POLLIN },
+		{ .fd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK),
+		  .events = POLLIN },
 		{ .fd = control, .events = POLLIN },
 	};
 	struct timespec last = { 0 }, now;
 	struct signalfd_siginfo info;
+
+	if (fds[0].fd < 0) {
+		/* Blocked and unread, SIGTERM could never stop pinvm. */
+		pr_err("signalfd: %s: stopping all guests", strerror(errno));
+		stop_guests();
+		return;
+	}
 
 	for (;;) {
 		/* A trial that ended may restart its guest: ask before leaving. */
@@ -371,8 +379,9 @@ static void wait_for_guests(const sigset_t *set, const struct options *o,
 
 		if (timeout < 0 || timeout > 1000)
 			timeout = 1000;
-		if (poll(fds, control >= 0 ? 2 : 1, timeout) > 0 &&
-		    (fds[1].revents & POLLIN))
+		if (poll(fds, control >= 0 ? 2 : 1, timeout) <= 0)
+			fds[0].revents = fds[1].revents = 0;
+		if (fds[1].revents & POLLIN)
 			control_accept(control);
 		if ((fds[0].revents & POLLIN) &&
 		    read(fds[0].fd, &info, sizeof(info)) == sizeof(info) &&
@@ -430,12 +439,10 @@ static int run(const struct options *o, struct pinvm_error *err)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	sigdelset(&set, SIGUSR1);
 	vcpu_signals_init();
-	if (update_init(&part, guests, o->update_dir, err)) {
-		kvm_exit();
-		return -1;
-	}
+	/* First: a second pinvm must not touch the first one's slots. */
 	control = control_listen(o->control, err);
-	if (control < 0 || create_guests(err)) {
+	if (control < 0 || update_init(&part, guests, o->update_dir, err) ||
+	    create_guests(err)) {
 		control_close(control, o->control);
 		kvm_exit();
 		return -1;

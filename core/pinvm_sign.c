@@ -80,7 +80,7 @@ static int keygen(const char *secret_path, const char *public_path)
 	uint8_t pk[BUNDLE_KEY_SIZE], sk[BUNDLE_SECRET_KEY_SIZE];
 	char text[BUNDLE_SECRET_KEY_SIZE * 2 + 128], hex[BUNDLE_SECRET_KEY_SIZE * 2 + 1];
 	char id[BUNDLE_KEY_ID_LEN + 1];
-	int n;
+	int n, ret;
 
 	crypto_sign_keypair(pk, sk);
 	bundle_key_id(pk, id);
@@ -89,9 +89,11 @@ static int keygen(const char *secret_path, const char *public_path)
 		     "# pinvm update signing key (Ed25519 secret key), key-id %s\n%s\n",
 		     id, hex);
 	sodium_memzero(sk, sizeof(sk));
-	if (write_all(secret_path, text, n, 0600))
-		return 1;
+	ret = write_all(secret_path, text, n, 0600);
 	sodium_memzero(text, sizeof(text));
+	sodium_memzero(hex, sizeof(hex));
+	if (ret)
+		return 1;
 	bundle_hex(pk, sizeof(pk), hex);
 	n = snprintf(text, sizeof(text),
 		     "# pinvm update key (Ed25519 public key), key-id %s\n%s\n",
@@ -113,20 +115,33 @@ static int sign(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "k:g:v:o:")) != -1) {
 		switch (c) {
-		case 'k': secret = optarg; break;
-		case 'g': guest = optarg; break;
-		case 'v': version = optarg; break;
-		case 'o': out = optarg; break;
-		default: usage(stderr); return 2;
+		case 'k':
+			secret = optarg;
+			break;
+		case 'g':
+			guest = optarg;
+			break;
+		case 'v':
+			version = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (!secret || !guest || !version || !out || optind + 1 != argc) {
 		usage(stderr);
 		return 2;
 	}
-	if (read_key(secret, sk, sizeof(sk)) ||
-	    read_all(argv[optind], &image, &image_len))
+	if (read_key(secret, sk, sizeof(sk)))
 		return 1;
+	if (read_all(argv[optind], &image, &image_len)) {
+		sodium_memzero(sk, sizeof(sk));
+		return 1;
+	}
 	if (bundle_create(image, image_len, guest, version, sk, &bundle, &len,
 			  &err)) {
 		fprintf(stderr, "pinvm-sign: %s\n", err.msg);

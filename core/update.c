@@ -90,13 +90,29 @@ static void client_finish(struct slots *s, bool ok, const char *text)
 	s->client = -1;
 }
 
-static int save_state(struct slots *s, const char *step,
-		      struct pinvm_error *err)
+/*
+ * Write next as the guest's state record; only once it is on disk is it the
+ * state the monitor acts on. The reason is one line of plain text.
+ */
+static int save_state(struct slots *s, const struct update_state *next,
+		      const char *step, struct pinvm_error *err)
 {
-	char text[1024];
-	size_t n = update_state_format(&s->st, text, sizeof(text));
+	struct update_state clean = *next;
+	char text[1024], *c;
+	size_t n;
 
-	return file_replace(s->dir, "state", text, n, step, err);
+	for (c = clean.reason; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f)
+			*c = '?';
+	n = update_state_format(&clean, text, sizeof(text));
+	if (!n) {
+		error_set(err, "%s/state: the record does not fit", s->dir);
+		return -1;
+	}
+	if (file_replace(s->dir, "state", text, n, step, err))
+		return -1;
+	s->st = clean;
+	return 0;
 }
 
 /* Whether the guest's loader takes the image: format, and fit in memory. */
@@ -148,8 +164,10 @@ static void restart(struct slots *s)
 		return;
 	}
 	update_prepare(g);
-	if (guest_start(g, pthread_self(), &err))
+	if (guest_start(g, pthread_self(), &err)) {
 		pr_err("%s: cannot restart: %s", s->cfg->name, err.msg);
+		guest_destroy(g);
+	}
 }
 
 /*
@@ -181,29 +199,38 @@ static int rollback(struct slots *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int rollback(struct slots *s, const char *fmt, ...)
 {
-	int committed = s->st.committed, trial = s->st.trial;
+	struct update_state next = s->st;
+	int committed = next.committed;
 	struct pinvm_error err;
 	char msg[700];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(s->st.reason, sizeof(s->st.reason), fmt, ap);
+	vsnprintf(next.reason, sizeof(next.reason), fmt, ap);
 	va_end(ap);
 	pr_warn("%s: update to version %s rolled back, back to slot %c (version %s): %s",
-		s->cfg->name, s->st.slot[trial].version, slot_name(committed),
-		s->st.slot[committed].version, s->st.reason);
+		s->cfg->name, next.slot[next.trial].version, slot_name(committed),
+		next.slot[committed].version, next.reason);
 	snprintf(msg, sizeof(msg), "rolled back to version %s: %s",
-		 s->st.slot[committed].version, s->st.reason);
-	s->st.trial = SLOT_NONE;
-	s->st.attempts = 0;
-	strcpy(s->st.result, "rolled-back");
-	/* Not recorded: the next start counts the attempts and rolls back again. */
-	if (save_state(s, "rollback", &err))
-		pr_err("%s: %s", s->cfg->name, err.msg);
+		 next.slot[committed].version, next.reason);
+	next.trial = SLOT_NONE;
+	next.attempts = 0;
+	strcpy(next.result, "rolled-back");
+	/*
+	 * The guest goes back either way. Unrecorded, the next start still
+	 * sees the trial and boots it again if it has attempts left.
+	 */
+	if (save_state(s, &next, "rollback", &err)) {
+		pr_err("%s: cannot record the rollback: %s", s->cfg->name,
+		       err.msg);
+		s->st = next;
+	}
 	client_finish(s, false, msg);
 	if (switch_to(s, committed, &err)) {
-		pr_err("%s: cannot boot its committed firmware: %s",
+		pr_err("%s: cannot boot its committed firmware, so it stays stopped: %s",
 		       s->cfg->name, err.msg);
+		if (s->g->cfg)
+			guest_shutdown(s->g);
 		return -1;
 	}
 	return 0;
@@ -212,13 +239,14 @@ static int rollback(struct slots *s, const char *fmt, ...)
 /* One more boot of the slot on trial, if it has boots left. */
 static int trial_boot(struct slots *s)
 {
+	struct update_state next = s->st;
 	struct pinvm_error err;
 
-	if (s->st.attempts >= s->cfg->update_attempts)
+	if (next.attempts >= s->cfg->update_attempts)
 		return rollback(s, "no health report in %u boot attempts",
-				s->st.attempts);
-	s->st.attempts++;
-	if (save_state(s, "attempt", &err))
+				next.attempts);
+	next.attempts++;
+	if (save_state(s, &next, "attempt", &err))
 		return rollback(s, "cannot record the boot attempt: %s",
 				err.msg);
 	if (switch_to(s, s->st.trial, &err))
@@ -229,51 +257,52 @@ static int trial_boot(struct slots *s)
 	return 0;
 }
 
-static void commit(struct slots *s)
+/* The trial reported health: its slot becomes the committed one. */
+static int commit(struct slots *s)
 {
+	struct update_state next = s->st;
 	struct timespec now;
 	struct pinvm_error err;
 	char msg[300];
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	s->st.committed = s->st.trial;
-	s->st.trial = SLOT_NONE;
-	snprintf(s->st.reason, sizeof(s->st.reason),
+	next.committed = next.trial;
+	next.trial = SLOT_NONE;
+	snprintf(next.reason, sizeof(next.reason),
 		 "version %s reported health %.2f s into boot attempt %u",
-		 s->st.slot[s->st.committed].version,
-		 ms_between(&s->trial_start, &now) / 1e3, s->st.attempts);
-	s->st.attempts = 0;
-	strcpy(s->st.result, "committed");
+		 next.slot[next.committed].version,
+		 ms_between(&s->trial_start, &now) / 1e3, next.attempts);
+	next.attempts = 0;
+	strcpy(next.result, "committed");
+	if (save_state(s, &next, "commit", &err)) {
+		/* Still on trial, in memory as on disk: tried again next poll. */
+		pr_err("%s: cannot record the commit: %s", s->cfg->name, err.msg);
+		return -1;
+	}
 	atomic_store(&s->g->on_trial, false);
 	__atomic_store_n(&s->g->bus.boot_attempt, 0, __ATOMIC_RELAXED);
-	if (save_state(s, "commit", &err)) {
-		/* Still on trial on disk: a restart tries it again. */
-		pr_err("%s: cannot record the commit: %s", s->cfg->name, err.msg);
-		client_finish(s, false, err.msg);
-		return;
-	}
 	pr_info("%s: committed slot %c: %s", s->cfg->name,
 		slot_name(s->st.committed), s->st.reason);
 	snprintf(msg, sizeof(msg), "committed: %s", s->st.reason);
 	client_finish(s, true, msg);
+	return 0;
 }
 
 static int seed(struct slots *s, struct pinvm_error *err)
 {
-	struct slot_record *r = &s->st.slot[0];
+	struct update_state next = { .trial = SLOT_NONE };
+	struct slot_record *r = &next.slot[0];
 
-	memset(&s->st, 0, sizeof(s->st));
-	s->st.trial = SLOT_NONE;
 	r->used = true;
 	snprintf(r->version, sizeof(r->version), "%s", s->cfg->firmware_version);
 	r->size = s->cfg->image_size;
 	bundle_sha256(s->cfg->image, s->cfg->image_size, r->sha256);
-	strcpy(s->st.result, "none");
-	snprintf(s->st.reason, sizeof(s->st.reason), "slot a seeded from %.150s",
+	strcpy(next.result, "none");
+	snprintf(next.reason, sizeof(next.reason), "slot a seeded from %.150s",
 		 s->cfg->image_path);
 	if (file_replace(s->dir, slot_files[0], s->cfg->image,
 			 s->cfg->image_size, "seed", err) ||
-	    save_state(s, "seed", err))
+	    save_state(s, &next, "seed", err))
 		return -1;
 	pr_info("%s: %s (version %s)", s->cfg->name, s->st.reason, r->version);
 	return 0;
@@ -298,7 +327,7 @@ static int load_state(struct slots *s, struct pinvm_error *err)
 	return ret;
 }
 
-/* Like mkdir -p, for the update directory; private to root. */
+/* Like mkdir -p, for the guest's directory under the update directory. */
 static int make_dirs(const char *dir, struct pinvm_error *err)
 {
 	char path[PATH_MAX];
@@ -307,7 +336,8 @@ static int make_dirs(const char *dir, struct pinvm_error *err)
 	snprintf(path, sizeof(path), "%s/", dir);
 	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
 		*p = '\0';
-		if (mkdir(path, 0700) && errno != EEXIST) {
+		/* The guest's own directory is root's alone. */
+		if (mkdir(path, p[1] ? 0755 : 0700) && errno != EEXIST) {
 			error_set(err, "%s: cannot create: %s", path,
 				  strerror(errno));
 			return -1;
@@ -339,9 +369,12 @@ static int init_guest(struct slots *s, const char *dir,
 	}
 	if (load_state(s, err))
 		return -1;
-	if (s->st.trial != SLOT_NONE)
-		return trial_boot(s) ? (error_set(err, "%s: no firmware to boot",
-						  s->cfg->name), -1) : 0;
+	if (s->st.trial != SLOT_NONE) {
+		if (!trial_boot(s))
+			return 0;
+		error_set(err, "%s: no firmware to boot", s->cfg->name);
+		return -1;
+	}
 	if (switch_to(s, s->st.committed, err)) {
 		error_prefix(err, "%s: committed firmware: ", s->cfg->name);
 		return -1;
@@ -403,13 +436,20 @@ static const char *guest_end_reason(enum guest_state state)
 static void poll_trial(struct slots *s, const struct timespec *now)
 {
 	struct guest *g = s->g;
+	/* Read before the report: a guest may report, then reset at once. */
+	bool ended = !guest_running(g);
 
 	if (atomic_load(&g->healthy)) {
-		commit(s);
+		struct pinvm_error err;
+
+		/* A reset after its report is a reset of committed firmware. */
+		if (!commit(s) && ended && g->reset_requested &&
+		    switch_to(s, s->st.committed, &err))
+			pr_err("%s: cannot restart: %s", s->cfg->name, err.msg);
 		return;
 	}
 	fault_point("trial", "-running");
-	if (!guest_running(g)) {
+	if (ended) {
 		if (g->reset_requested)
 			trial_boot(s);
 		else
@@ -481,24 +521,14 @@ static int read_bundle(struct slots *s, int fd, uint8_t **data, size_t *len,
 	for (i = 0; i < s->cfg->mem.nr_ram; i++)
 		ram += s->cfg->mem.ram[i].size;
 	max = BUNDLE_HEADER_SIZE + BUNDLE_MANIFEST_MAX + BUNDLE_SIG_SIZE + ram;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		error_set(err, "bundle: not a regular file");
-		return -1;
-	}
-	if ((uint64_t)st.st_size > max) {
+	if (!fstat(fd, &st) && (uint64_t)st.st_size > max) {
 		error_set(err, "bundle: %lld bytes: the image cannot fit guest %s's %llu bytes of memory",
 			  (long long)st.st_size, s->cfg->name,
 			  (unsigned long long)ram);
 		return -1;
 	}
-	*data = malloc(st.st_size ? st.st_size : 1);
-	if (!*data || pread(fd, *data, st.st_size, 0) != st.st_size) {
-		error_set(err, "bundle: cannot read: %s", strerror(errno));
-		free(*data);
-		return -1;
-	}
-	*len = st.st_size;
-	return 0;
+	errno = 0;
+	return file_read_fd(fd, "bundle", max, data, len, err);
 }
 
 /* Every check a bundle must pass before a byte of it is written. */
@@ -528,14 +558,15 @@ static int check_bundle(struct slots *s, const struct bundle *b,
 static int install(struct slots *s, int fd, bool allow_downgrade,
 		   struct pinvm_error *err)
 {
-	int target = !s->st.committed;
-	struct slot_record *r = &s->st.slot[target];
+	struct update_state next = s->st;
+	int target = !next.committed;
+	struct slot_record *r = &next.slot[target];
 	uint8_t *data;
 	struct bundle b;
 	size_t len;
 	int ret = -1;
 
-	if (s->st.trial != SLOT_NONE) {
+	if (next.trial != SLOT_NONE) {
 		error_set(err, "guest %s: an update is already on trial",
 			  s->cfg->name);
 		return -1;
@@ -551,13 +582,13 @@ static int install(struct slots *s, int fd, bool allow_downgrade,
 	strcpy(r->version, b.manifest.version);
 	r->size = b.image_size;
 	memcpy(r->sha256, b.manifest.sha256, sizeof(r->sha256));
-	s->st.trial = target;
-	s->st.attempts = 0;
-	strcpy(s->st.result, "trial");
-	snprintf(s->st.reason, sizeof(s->st.reason),
+	next.trial = target;
+	next.attempts = 0;
+	strcpy(next.result, "trial");
+	snprintf(next.reason, sizeof(next.reason),
 		 "version %s written to slot %c", b.manifest.version,
 		 slot_name(target));
-	ret = save_state(s, "trial", err);
+	ret = save_state(s, &next, "trial", err);
 out:
 	free(data);
 	return ret;

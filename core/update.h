@@ -19,10 +19,11 @@
  */
 int update_init(struct partition *p, struct guest *guests, const char *dir,
 		struct pinvm_error *err);
-/* A guest was created: show it its boot in the health register. */
+/*
+ * A guest was created: show it its boot in the health register, and
+ * start a trial's health deadline.
+ */
 void update_prepare(struct guest *g);
-/* The guests run: trials' health deadlines start now. */
-void update_started(void);
 /* Act on health reports, trials that ended, and deadlines. */
 void update_poll(void);
 /* Milliseconds until the next deadline, or -1 for none. */

@@ -54,7 +54,7 @@ static int parse_slot_record(const char *v, size_t len,
 			     struct slot_record *r)
 {
 	char buf[VERSION_MAX + 100], hex[BUNDLE_SHA256_SIZE * 2 + 2];
-	unsigned long long size;
+	char size[21];
 	int end = 0;
 
 	memset(r, 0, sizeof(*r));
@@ -64,11 +64,13 @@ static int parse_slot_record(const char *v, size_t len,
 		return -1;
 	memcpy(buf, v, len);
 	buf[len] = '\0';
-	if (sscanf(buf, "%31s %llu %65s%n", r->version, &size, hex, &end) != 3 ||
-	    (size_t)end != len || !version_valid(r->version) ||
+	/* Single spaces, and a size of digits alone: one way to write each. */
+	if (sscanf(buf, "%31[0-9.]%*1[ ]%19[0-9]%*1[ ]%65[0-9a-f]%n",
+		   r->version, size, hex, &end) != 3 || (size_t)end != len ||
+	    !version_valid(r->version) ||
 	    bundle_unhex(hex, strlen(hex), r->sha256, sizeof(r->sha256)))
 		return -1;
-	r->size = size;
+	r->size = strtoull(size, NULL, 10);
 	r->used = true;
 	return 0;
 }

@@ -43,7 +43,8 @@ static bool health_read(struct region *r, uint64_t offset, uint8_t *data,
 	else if (offset == HEALTH_SLOT)
 		v = h->bus->boot_slot;
 	else if (offset == HEALTH_ATTEMPT)
-		v = h->bus->boot_attempt;
+		/* The monitor zeroes it at commit, while the guest runs. */
+		v = __atomic_load_n(&h->bus->boot_attempt, __ATOMIC_RELAXED);
 	bus_put_le(data, len, v);
 	return true;
 }

@@ -6,12 +6,14 @@
  *   healthy:   reports health, then ticks
  *   silent:    ticks, never reports health
  *   resetloop: resets after two ticks, never reports health
+ *   healthreset: reports health and resets at once, every boot
  */
 #include "guest.h"
 
 #define MODE_HEALTHY	1
 #define MODE_SILENT	2
 #define MODE_RESETLOOP	3
+#define MODE_HEALTHRESET 4
 
 #define HEALTH_STATUS	(HEALTH_BASE + 0x0)
 #define HEALTH_SLOT	(HEALTH_BASE + 0x4)
@@ -29,6 +31,10 @@ int main(void)
 	con_puts(" attempt ");
 	put_dec(mmio_read32(HEALTH_ATTEMPT));
 	con_puts("\n");
+	if (MODE == MODE_HEALTHRESET) {
+		mmio_write32(HEALTH_STATUS, HEALTH_OK);
+		psci_system_reset();
+	}
 	if (MODE == MODE_HEALTHY) {
 		/* Up after a little work, as real firmware would be. */
 		sleep_ms(100);

@@ -29,9 +29,10 @@ guest-fw-1	:= firmware.c -DMODE=1 -DFW_VERSION=\"1.0\"
 guest-fw-2	:= firmware.c -DMODE=1 -DFW_VERSION=\"2.0\"
 guest-fw-silent	:= firmware.c -DMODE=2 -DFW_VERSION=\"3.0\"
 guest-fw-resetloop := firmware.c -DMODE=3 -DFW_VERSION=\"4.0\"
+guest-fw-healthreset := firmware.c -DMODE=4 -DFW_VERSION=\"5.0\"
 GUESTS		:= demo ticker resetter stopper mmio-le mmio-be mmio-deny \
 		   mmio-hammer bench gpio-out gpio-hog fw-1 fw-2 fw-silent \
-		   fw-resetloop
+		   fw-resetloop fw-healthreset
 
 GUEST_ELFS	:= $(GUESTS:%=$(BUILD)/guests/%.elf)
 GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)

@@ -19,6 +19,7 @@ bundle() { "$sign" sign -k "$key" -g "$1" -v "$2" -o "$out/$3.pvb" "$4" > /dev/n
 bundle g1 2.0 fw-2 "$fw/fw-2.bin"
 bundle g1 3.0 fw-silent "$fw/fw-silent.bin"
 bundle g1 4.0 fw-resetloop "$fw/fw-resetloop.bin"
+bundle g1 5.0 fw-healthreset "$fw/fw-healthreset.bin"
 bundle g1 0.5 fw-0.5 "$fw/fw-1.bin"
 bundle g3 2.0 wrong-guest "$fw/fw-2.bin"
 bundle g2 2.0 no-health "$fw/fw-2.bin"

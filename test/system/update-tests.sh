@@ -122,7 +122,7 @@ test_update_rejects() {
 	start_update
 	booted_first "update refused"
 	reject bad-signature "bad signature" "bad signature: the bundle was changed after signing"
-	reject other-key "another key" "signed by another key (key-id [0-9a-f]*); this board trusts key-id"
+	reject other-key "another key" "signed by another key (the bundle names key-id [0-9a-f]*); this board trusts key-id"
 	reject tampered-image "tampered image" "SHA-256 does not match the signed manifest (tampered image)"
 	reject wrong-guest "wrong guest" "made for guest g3, not g1"
 	reject truncated "truncated" "truncated: [0-9]* image bytes, the manifest says"
@@ -185,6 +185,22 @@ test_update_rollback() {
 	expect "rollback: slot a still matches its record" "$(cat $U/g1/state)" \
 		slot_matches_record a
 	others_ticked rollback
+	stop TERM
+}
+
+# --- firmware that reports health and resets at once is committed ----------
+test_update_health_then_reset() {
+	rm -rf "$U"
+	start_update
+	booted_first "health, then reset"
+	pinvm update g1 "$B/fw-healthreset.pvb" > /tmp/client.out 2>&1
+	rc=$?
+	expect "health, then reset: committed" "exit $rc: $(cat /tmp/client.out)" \
+		grep -q "committed: version 5.0 reported health" /tmp/client.out
+	expect "health, then reset: it runs on as committed firmware" "$(grep '\[g1\] firmware' $OUT | tail -n 3)" \
+		wait_until 5 sh -c "[ \$(grep -c '^\[g1\] firmware 5\.0 slot b attempt 0$' $OUT) -ge 3 ]"
+	expect "health, then reset: status shows slot b, version 5.0" "$(grep '^update' /run/pinvm/status)" \
+		wait_until 3 status_says b 5.0
 	stop TERM
 }
 
@@ -310,6 +326,7 @@ test_updates() {
 	test_update
 	test_update_rejects
 	test_update_rollback
+	test_update_health_then_reset
 	test_update_attempts_persist
 	test_swupdate
 	test_update_power_cut

@@ -88,6 +88,10 @@ static void test_bad_records(void)
 		   "slot-b=-\n", "slot-a/slot-b");
 	expect_bad("committed slot empty", "slot-a=1.0 4096 " HASH_A "\n",
 		   "slot-a=-\n", "slot-a/slot-b");
+	expect_bad("slot two spaces", "slot-a=1.0 4096", "slot-a=1.0  4096", "at slot-a");
+	expect_bad("slot signed size", "slot-a=1.0 4096", "slot-a=1.0 +4096", "at slot-a");
+	expect_bad("slot tab", "slot-a=1.0 4096", "slot-a=1.0\t4096", "at slot-a");
+	expect_bad("slot upper-case hash", "slot-a=1.0 4096 0011", "slot-a=1.0 4096 AA11", "at slot-a");
 	expect_bad("result", "result=trial\n", "result=maybe\n", "at result");
 	expect_bad("missing reason", "reason=version 2.0.1 written to slot b\n", "",
 		   "at reason");
