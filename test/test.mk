@@ -62,6 +62,7 @@ $(UNIT_DIR)/boards/%/board_partition: test/unit/board_partition.c test/unit/unit
 unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(BUILD)/pinvm guests image \
 		$(BOARD_TESTS:%=$(UNIT_DIR)/%) $(BOARD_DTBS)
 	@sh test/unit/build-checks.sh $(BUILD)
+	@sh test/buildroot/check.sh $(BUILD)
 	@sh test/unit/image-checks.sh $(BUILD)
 	@sh test/unit/run.sh $(UNIT_DIR) $(UNIT_TESTS) $(BOARD_TESTS)
 
