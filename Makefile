@@ -205,6 +205,11 @@ install: $(BUILD)/pinvm
 	$(quiet) INSTALL $(DESTDIR)/usr/sbin/pinvm
 	$(call install-monitor,$(DESTDIR))
 
+# make image's outputs (board/common/image.mk); a board's own image rules
+# (board.mk) build on them, and give image.mk their firmware.
+IMAGE_OUT	:= $(BUILD)/image
+IMAGE_ROOT	:= $(IMAGE_OUT)/rootfs
+
 include test/guests/guests.mk
 include board/$(or $(BOARD),qemu-virt)/board.mk
 include board/common/image.mk

@@ -7,8 +7,6 @@
 # firmware (from CONFIG_IMAGE_FIRMWARE_DIR) and, for guests that can be
 # updated, their firmware already in slot a.
 
-IMAGE_OUT	:= $(BUILD)/image
-IMAGE_ROOT	:= $(IMAGE_OUT)/rootfs
 IMAGE_TAR	:= $(IMAGE_OUT)/rootfs.tar.gz
 FIRMWARE_DIR	:= $(call unquote,$(CONFIG_IMAGE_FIRMWARE_DIR))
 
