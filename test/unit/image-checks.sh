@@ -51,6 +51,11 @@ sed 's|^\./||' "$tmp/dir" | LC_ALL=C sort > "$tmp/dir-names"
 check "image: the initramfs holds them too, with /init and busybox" \
 	sh -c "[ -z \"\$(comm -23 '$tmp/dir-names' '$tmp/cpio')\" ] && grep -qx init '$tmp/cpio' && grep -qx bin/busybox '$tmp/cpio'"
 
+gzip -dc "$build/image/initramfs.cpio.gz" |
+	cpio -i --quiet --to-stdout usr/sbin/pinvm > "$tmp/initramfs-pinvm" 2>/dev/null
+check "image: the initramfs carries this build's pinvm" \
+	cmp -s "$tmp/initramfs-pinvm" "$root/usr/sbin/pinvm"
+
 # Bad input.
 make_image() {
 	make --no-print-directory image "$@" > "$tmp/out" 2>&1
