@@ -56,6 +56,9 @@ struct guest {
 	atomic_bool on_trial;
 	atomic_bool healthy;
 	bool reset_requested;
+	/* restart-limit: resets in the current minute, from reset_window on. */
+	uint64_t reset_window;
+	unsigned int resets_in_window;
 	/* Denied-access log rate limit: one window a second. */
 	uint64_t log_window;
 	unsigned int log_count;

@@ -639,6 +639,35 @@ static int parse_update(struct partition *p, struct guest_config *g,
 }
 
 /* The last device parsed, when it is the guest's (only) health register. */
+/* What a guest's SYSTEM_RESET does: restart-policy and restart-limit. */
+static int parse_restart(struct partition *p, struct guest_config *g,
+			 struct pinvm_error *err)
+{
+	const fdt32_t *limit;
+	const char *policy;
+	int len;
+
+	policy = fdt_getprop(p->fdt, g->node, "restart-policy", &len);
+	g->restart_on_reset = !policy || !strcmp(policy, "restart");
+	if (policy && (len < 1 || policy[len - 1] ||
+		       (strcmp(policy, "restart") && strcmp(policy, "stop")))) {
+		error_set(err, "%s: %s: restart-policy: \"restart\" or \"stop\"",
+			  p->source, g->path);
+		return -1;
+	}
+	g->restart_limit = CONFIG_RESTART_LIMIT;
+	limit = fdt_getprop(p->fdt, g->node, "restart-limit", &len);
+	if (limit) {
+		g->restart_limit = len == 4 ? fdt32_to_cpu(*limit) : 0;
+		if (g->restart_limit < 1 || g->restart_limit > 100000) {
+			error_set(err, "%s: %s: restart-limit: one cell, 1 to 100000 resets a minute",
+				  p->source, g->path);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static int find_health(struct partition *p, struct guest_config *g,
 		       struct pinvm_error *err)
 {
@@ -666,7 +695,7 @@ static int parse_guest(struct partition *p, int node, const char *image_dir,
 	fdt_get_path(p->fdt, node, g->path, sizeof(g->path));
 	if (parse_guest_name(p, g, err) || parse_cpu(p, g, err) ||
 	    parse_memory(p, g, err) || check_ram_vs_gic(p, g, err) ||
-	    parse_update(p, g, err))
+	    parse_update(p, g, err) || parse_restart(p, g, err))
 		return -1;
 	g->big_endian = fdt_getprop(p->fdt, node, "big-endian", NULL) != NULL;
 	fdt_for_each_subnode(child, p->fdt, node) {

@@ -93,6 +93,10 @@ struct guest_config {
 	const char *firmware_version;
 	unsigned int update_attempts;
 	const struct device_config *health;
+
+	/* PSCI SYSTEM_RESET: reboot (at most restart_limit a minute) or stop. */
+	bool restart_on_reset;
+	unsigned int restart_limit;
 };
 
 /* The board's interrupt controller, which each guest sees at the same place. */

@@ -94,6 +94,32 @@ static void vcpu_mmio(struct guest *g)
 			  run->mmio.is_write, bus_status_str(st));
 }
 
+/*
+ * The guest's restart policy: "stop", or "restart" at most restart-limit
+ * times a minute, so a guest in a reset storm stops instead of keeping its
+ * core and pinvm busy rebuilding VMs.
+ */
+static bool vcpu_may_restart(struct guest *g)
+{
+	struct timespec now;
+
+	if (!g->cfg->restart_on_reset) {
+		pr_info("%s: reset (PSCI SYSTEM_RESET): stopped, as its restart-policy says",
+			g->cfg->name);
+		return false;
+	}
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if ((uint64_t)now.tv_sec >= g->reset_window + 60) {
+		g->reset_window = now.tv_sec;
+		g->resets_in_window = 0;
+	}
+	if (++g->resets_in_window <= g->cfg->restart_limit)
+		return true;
+	pr_warn("%s: more than %u resets within a minute (restart-limit): stopped",
+		g->cfg->name, g->cfg->restart_limit);
+	return false;
+}
+
 /* PSCI SYSTEM_OFF, SYSTEM_RESET and crashes; true when the loop ends. */
 static bool vcpu_system_event(struct guest *g)
 {
@@ -112,6 +138,10 @@ static bool vcpu_system_event(struct guest *g)
 			pr_info("%s: reset (PSCI SYSTEM_RESET) during its trial",
 				g->cfg->name);
 			g->reset_requested = true;
+			atomic_store(&g->state, GUEST_STOPPED);
+			return true;
+		}
+		if (!vcpu_may_restart(g)) {
 			atomic_store(&g->state, GUEST_STOPPED);
 			return true;
 		}

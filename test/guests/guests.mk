@@ -30,9 +30,15 @@ guest-fw-2	:= firmware.c -DMODE=1 -DFW_VERSION=\"2.0\"
 guest-fw-silent	:= firmware.c -DMODE=2 -DFW_VERSION=\"3.0\"
 guest-fw-resetloop := firmware.c -DMODE=3 -DFW_VERSION=\"4.0\"
 guest-fw-healthreset := firmware.c -DMODE=4 -DFW_VERSION=\"5.0\"
+guest-worker	:= misbehave.c -DMODE=1
+guest-storm	:= misbehave.c -DMODE=2
+guest-spin	:= misbehave.c -DMODE=3
+guest-hammer	:= misbehave.c -DMODE=4
+guest-undef	:= misbehave.c -DMODE=5
+guest-probe	:= misbehave.c -DMODE=6
 GUESTS		:= demo ticker resetter stopper mmio-le mmio-be mmio-deny \
 		   mmio-hammer bench gpio-out gpio-hog fw-1 fw-2 fw-silent \
-		   fw-resetloop fw-healthreset
+		   fw-resetloop fw-healthreset worker storm spin hammer undef probe
 
 GUEST_ELFS	:= $(GUESTS:%=$(BUILD)/guests/%.elf)
 GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)
@@ -41,7 +47,7 @@ GUEST_BINS	:= $(GUESTS:%=$(BUILD)/guests/%.bin)
 guests: $(GUEST_ELFS) $(GUEST_BINS)
 
 $(BUILD)/guests/%.elf: test/guests/ticker.c test/guests/mmio.c test/guests/bench.c \
-		test/guests/gpio.c test/guests/firmware.c \
+		test/guests/gpio.c test/guests/firmware.c test/guests/misbehave.c \
 		$(GUEST_DEPS) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) GUEST $@

@@ -29,17 +29,19 @@ void con_putc(char c)
 
 /*
  * Synchronous exceptions: a data abort (EC 0x25) is counted, reported and
- * stepped over, so a test can go on after pinvm refused an access.
+ * stepped over, so a test can go on after pinvm refused an access. With
+ * abort_verbose off, aborts are counted silently; other exceptions are
+ * reported unless abort_verbose is negative.
  */
 uint64_t guest_exception(uint64_t esr, uint64_t far, uint64_t elr);
 uint64_t guest_exception(uint64_t esr, uint64_t far, uint64_t elr)
 {
-	unsigned int ec = esr >> 26;
+	unsigned int ec = (esr >> 26) & 0x3f;
 
 	abort_count++;
 	abort_esr = esr;
 	abort_far = far;
-	if (abort_verbose || ec != 0x25) {
+	if (abort_verbose > 0 || (ec != 0x25 && abort_verbose == 0)) {
 		con_puts(ec == 0x25 ? "data abort at " : "exception at ");
 		put_hex(far);
 		con_puts(" esr ");

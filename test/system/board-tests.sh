@@ -236,6 +236,7 @@ test_errors() {
 . /test/linux-tests.sh
 . /test/gpio-tests.sh
 . /test/update-tests.sh
+. /test/misbehave-tests.sh
 
 echo "board: $(uname -r), $(nproc) cpus, $(cat /sys/devices/system/cpu/online) online"
 if [ "$1" = linux ]; then
@@ -248,6 +249,12 @@ if [ "$1" = linux ]; then
 fi
 if [ "$1" = gpio ]; then
 	test_gpio
+	echo "BOARD-TESTS-DONE"
+	exit 0
+fi
+if [ "$1" = misbehave ]; then
+	test_isolation
+	test_misbehave
 	echo "BOARD-TESTS-DONE"
 	exit 0
 fi

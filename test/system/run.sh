@@ -18,6 +18,9 @@ note_fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
 make_overlay() {
 	rm -rf "$out/overlay"
 	mkdir -p "$out/overlay/test/guests" "$out/overlay/test/partitions"
+	for g in worker storm spin hammer undef probe; do
+		cp "$build/guests/$g.bin" "$out/overlay/test/guests/"
+	done
 	for g in ticker resetter stopper mmio-le mmio-be mmio-deny mmio-hammer \
 		 gpio-out gpio-hog; do
 		cp "$build/guests/$g.bin" "$build/guests/$g.elf" "$out/overlay/test/guests/"
@@ -31,7 +34,8 @@ make_overlay() {
 	cp "$image" "$build/guests/linux-initrd.cpio.gz" "$out/overlay/test/guests/"
 	cp test/system/board-tests.sh test/system/passthrough-tests.sh \
 		test/system/linux-tests.sh test/system/gpio-tests.sh \
-		test/system/gicv2-tests.sh test/system/update-tests.sh "$out/overlay/test/"
+		test/system/gicv2-tests.sh test/system/update-tests.sh \
+		test/system/misbehave-tests.sh "$out/overlay/test/"
 	# The kernel unpacks concatenated archives: host image, then tests.
 	(cd "$out/overlay" && find . | LC_ALL=C sort |
 		cpio -o -H newc --quiet | gzip -1) > "$out/overlay.cpio.gz"
@@ -131,7 +135,7 @@ check_demo() {
 }
 
 # SYSTEM_ONLY=NAME runs one of the boots: demo, board, linux, gpio, update,
-# gicv2.
+# misbehave, gicv2.
 wanted() { [ -z "${SYSTEM_ONLY:-}" ] || [ "$SYSTEM_ONLY" = "$1" ]; }
 
 mkdir -p "$out"
@@ -158,6 +162,11 @@ if wanted update; then
 	boot update 3 "$out/update.cpio.gz" 900 \
 		"pinvm.test=/test/board-tests.sh pinvm.arg=update"
 	collect update
+fi
+if wanted misbehave; then
+	boot misbehave 3 "$out/system.cpio.gz" 600 \
+		"pinvm.test=/test/board-tests.sh pinvm.arg=misbehave"
+	collect misbehave
 fi
 if wanted gicv2; then
 	boot gicv2 2 "$out/system.cpio.gz" 300 "pinvm.test=/test/gicv2-tests.sh"

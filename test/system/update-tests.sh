@@ -244,7 +244,11 @@ test_update_power_cut() {
 		fi
 		timeout 60 pinvm update g1 "$B/fw-2.pvb" > /tmp/client.out 2>&1
 		crc=$?
-		wait_until 10 not_running
+		if ! wait_until 10 not_running; then
+			fail "power cut at $step" "pinvm was not killed; client (exit $crc): $(cat /tmp/client.out); pinvm: $(tail -n 3 $ERR)"
+			stop KILL
+			continue
+		fi
 		wait "$PID"
 		rc=$?
 		expect "power cut at $step: the client says pinvm went away" "exit $crc: $(cat /tmp/client.out)" \

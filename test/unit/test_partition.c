@@ -513,6 +513,33 @@ static void test_update_props(void)
 		     "/pinvm/raw-guest: update-attempts: one cell, 1 to 100", NULL);
 }
 
+static void test_restart_props(void)
+{
+	struct pinvm_error err = { "" };
+	void *fdt;
+
+	TEST("restart policy");
+	fdt = mutable_copy();
+	set_str(fdt, "/pinvm/raw-guest", "restart-policy", "stop");
+	set_u32(fdt, "/pinvm/elf-guest", "restart-limit", 500);
+	CHECK(!partition_parse(&part, fdt, "test.dtb", image_dir, &err));
+	CHECK(!part.guests[0].restart_on_reset);
+	CHECK(part.guests[1].restart_on_reset);
+	CHECK(part.guests[1].restart_limit == 500);
+	CHECK(part.guests[0].restart_limit == CONFIG_RESTART_LIMIT);
+	partition_free(&part);
+	free(fdt);
+
+	fdt = mutable_copy();
+	set_str(fdt, "/pinvm/raw-guest", "restart-policy", "sometimes");
+	expect_error("bad restart-policy", fdt,
+		     "/pinvm/raw-guest: restart-policy: \"restart\" or \"stop\"", NULL);
+	fdt = mutable_copy();
+	set_u32(fdt, "/pinvm/raw-guest", "restart-limit", 0);
+	expect_error("restart-limit 0", fdt,
+		     "/pinvm/raw-guest: restart-limit: one cell, 1 to 100000", NULL);
+}
+
 static void test_structure_errors(void)
 {
 	static const char junk[64] = "not a device tree";
@@ -556,6 +583,7 @@ int main(int argc, char **argv)
 	test_passthrough_errors();
 	test_structure_errors();
 	test_update_props();
+	test_restart_props();
 
 	free(good);
 	snprintf(path, sizeof(path), "rm -rf %s", image_dir);
