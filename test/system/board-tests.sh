@@ -236,6 +236,7 @@ test_errors() {
 . /test/linux-tests.sh
 . /test/gpio-tests.sh
 . /test/update-tests.sh
+. /test/seccomp-tests.sh
 
 echo "board: $(uname -r), $(nproc) cpus, $(cat /sys/devices/system/cpu/online) online"
 if [ "$1" = linux ]; then
@@ -265,4 +266,6 @@ test_bytes_and_claim
 test_deny
 test_direct
 test_eperm
+test_least_privilege
+test_seccomp_violation
 echo "BOARD-TESTS-DONE"
