@@ -117,6 +117,7 @@ static const struct rule main_rules[] = {
 	{ "unlinkat", PLAIN },
 	{ "ppoll", PLAIN },
 	{ "poll", PLAIN },
+	{ "signalfd4", PLAIN },
 	{ "accept4", PLAIN },
 	{ "recvmsg", PLAIN },
 	{ "sendmsg", PLAIN },
