@@ -23,7 +23,9 @@ $(HOST_IMAGE) $(HOST_BUSYBOX) &: board/qemu-virt/fetch-host.sh | $(DEPS_STAMP)
 	sh board/qemu-virt/fetch-host.sh $(HOST_DIR)
 
 # The image's root file system plus busybox and the board's /init.
-$(INITRAMFS): $(IMAGE_ROOT) $(HOST_BUSYBOX) rootfs/init
+# board/common/image.mk, included after this file, defines IMAGE_ROOT: name
+# the directory itself, or the initramfs would never see a new pinvm.
+$(INITRAMFS): $(BUILD)/image/rootfs $(HOST_BUSYBOX) rootfs/init
 	$(quiet) CPIO $@
 	$(Q)rm -rf $(INITRAMFS_ROOT)
 	$(Q)cp -a $(IMAGE_ROOT) $(INITRAMFS_ROOT)
