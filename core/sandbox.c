@@ -411,9 +411,11 @@ static int add_rule(scmp_filter_ctx ctx, enum sandbox_kind kind,
 	case NO_CREATE:
 		if (kind == SANDBOX_MAIN)
 			break;
+		/* __O_TMPFILE holds O_DIRECTORY's bit: opendir must pass. */
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 					SCMP_A2(SCMP_CMP_MASKED_EQ,
-						O_CREAT | O_TRUNC | __O_TMPFILE, 0));
+						O_CREAT | O_TRUNC |
+						(__O_TMPFILE & ~O_DIRECTORY), 0));
 	case PRCTL:
 		for (i = 0; i < ARRAY_SIZE(prctl_ops) && !ret; i++)
 			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
