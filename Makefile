@@ -45,7 +45,8 @@ DEPS_BUILD := make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	      binutils-aarch64-linux-gnu device-tree-compiler \
 	      libfdt1:$(HOST_ARCH) libgpiod2:$(HOST_ARCH) \
 	      libsodium-dev:$(HOST_ARCH) kconfig-frontends-nox \
-	      libfdt-dev:arm64 libgpiod-dev:arm64 libsodium-dev:arm64
+	      libfdt-dev:arm64 libgpiod-dev:arm64 libsodium-dev:arm64 \
+	      libseccomp-dev:arm64 libseccomp-dev:$(HOST_ARCH)
 DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu
 DEPS_TEST  := clang libclang-rt-14-dev openssl
 DEPS_STAMP := $(BUILD)/.deps-ok
@@ -125,7 +126,7 @@ CFLAGS		?= -O2
 LDFLAGS		?=
 PINVM_CFLAGS	:= $(COMMON_CFLAGS) -DPINVM_VERSION='"$(VERSION)"' \
 		   $(call unquote,$(CONFIG_EXTRA_CFLAGS))
-LDLIBS		:= -lfdt -lgpiod -lsodium -lpthread
+LDLIBS		:= -lfdt -lgpiod -lsodium -lseccomp -lpthread
 HOSTCC		:= gcc
 
 include core/objects.mk drivers/objects.mk

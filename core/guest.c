@@ -13,9 +13,11 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "file.h"
 #include "guest.h"
 #include "kvm.h"
 #include "loader.h"
+#include "sandbox.h"
 
 static int guest_attach_devices(struct guest *g, struct pinvm_error *err)
 {
@@ -119,13 +121,24 @@ static void *guest_thread(void *arg)
 	struct guest *g = arg;
 	char comm[16];
 
+	struct pinvm_error err;
+
 	g->tid = syscall(SYS_gettid);
 	snprintf(comm, sizeof(comm), "vcpu-%.10s", g->cfg->name);
 	pthread_setname_np(pthread_self(), comm);
+	/* From here on: KVM_RUN and its exit path, no capabilities. */
+	if (sandbox_enter(SANDBOX_VCPU, comm, 0, &err)) {
+		pr_err("%s: %s: not started", g->cfg->name, err.msg);
+		atomic_store(&g->state, GUEST_CRASHED);
+		atomic_store(&g->stop, true);
+	}
 	guest_wait_for_start();
 	if (!atomic_load(&g->stop))
 		pr_info("%s: running on core %u (vcpu thread %d)",
 			g->cfg->name, g->cfg->cpu, (int)g->tid);
+	/* Test hook: a call outside the filter must end pinvm, loudly. */
+	if (fault_armed("seccomp", "-vcpu"))
+		syscall(SYS_getppid);
 	vcpu_run_loop(g);
 	/* A stopped guest gives its lines and devices back at once. */
 	guest_halt(g);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <libfdt.h>
+#include <linux/capability.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,14 +18,17 @@
 #include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "control.h"
+#include "driver.h"
 #include "file.h"
 #include "guest.h"
 #include "guest_fdt.h"
 #include "kvm.h"
 #include "loader.h"
+#include "sandbox.h"
 #include "status.h"
 #include "update.h"
 
@@ -420,12 +424,68 @@ static int finish(const char *status_file)
 	return crashed ? 1 : 0;
 }
 
+/*
+ * What the monitor keeps after start-up: CAP_SYS_RAWIO only when a guest
+ * that field updates restart (it has slots) owns a passthrough device,
+ * which the restart claims again through /dev/mem; CAP_SYS_NICE only for
+ * SCHED_FIFO vCPU threads, which a restart creates again.
+ */
+static uint64_t caps_to_keep(void)
+{
+	uint64_t keep = 0;
+	unsigned int i, j;
+
+	for (i = 0; i < part.nr_guests; i++) {
+		const struct guest_config *g = &part.guests[i];
+
+		for (j = 0; g->health && j < g->nr_devices; j++)
+			if (!strcmp(g->devices[j].drv->compatible,
+				    "pinvm,passthrough"))
+				keep |= 1ull << CAP_SYS_RAWIO;
+	}
+	if (IS_ENABLED(CONFIG_VCPU_SCHED_FIFO))
+		keep |= 1ull << CAP_SYS_NICE;
+	return keep;
+}
+
+/* Start-up is over: the main thread drops what it no longer needs. */
+static int drop_privileges(struct pinvm_error *err)
+{
+	static const enum sandbox_kind kinds[] = {
+		SANDBOX_VCPU, SANDBOX_GPIO, SANDBOX_MAIN,
+	};
+	unsigned int nsys[ARRAY_SIZE(kinds)], nioc[ARRAY_SIZE(kinds)], i;
+	uint64_t keep = caps_to_keep();
+
+	if (sandbox_enter(SANDBOX_MAIN, "main", keep, err))
+		return -1;
+	for (i = 0; i < ARRAY_SIZE(kinds); i++)
+		sandbox_count(kinds[i], &nsys[i], &nioc[i]);
+	if (IS_ENABLED(CONFIG_SECCOMP))
+		pr_info("least privilege: capabilities kept: %s%s%s; seccomp allow-lists: vcpu %u syscalls + %u ioctls, gpio-events %u + %u, main %u + %u",
+			keep ? "" : "none",
+			keep & (1ull << CAP_SYS_RAWIO) ? "CAP_SYS_RAWIO " : "",
+			keep & (1ull << CAP_SYS_NICE) ? "CAP_SYS_NICE" : "",
+			nsys[0], nioc[0], nsys[1], nioc[1], nsys[2], nioc[2]);
+	else
+		pr_info("least privilege: capabilities kept: %s%s%s; seccomp off (CONFIG_SECCOMP=n)",
+			keep ? "" : "none",
+			keep & (1ull << CAP_SYS_RAWIO) ? "CAP_SYS_RAWIO " : "",
+			keep & (1ull << CAP_SYS_NICE) ? "CAP_SYS_NICE" : "");
+	/* Test hook: a call outside the filter must end pinvm, loudly. */
+	if (fault_armed("seccomp", "-main"))
+		syscall(SYS_getppid);
+	return 0;
+}
+
 static int run(const struct options *o, struct pinvm_error *err)
 {
 	sigset_t set;
 	int control;
 
-	if (check_cores(&part, err) || kvm_init(o->kvm_dev, part.gic.version, err))
+	if (check_cores(&part, err) ||
+	    sandbox_enable(IS_ENABLED(CONFIG_SECCOMP), err) ||
+	    kvm_init(o->kvm_dev, part.gic.version, err))
 		return -1;
 	/*
 	 * Every thread inherits this mask; the main thread takes the signals
@@ -453,6 +513,14 @@ static int run(const struct options *o, struct pinvm_error *err)
 		return -1;
 	}
 	pr_info("%u guests started", part.nr_guests);
+	if (drop_privileges(err)) {
+		pr_err("%s: stopping all guests", err->msg);
+		stop_guests();
+		control_close(control, o->control);
+		update_exit();
+		finish(o->status_file);
+		return 1;
+	}
 	status_write(o->status_file, guests, part.nr_guests, true);
 	wait_for_guests(&set, o, control);
 	control_close(control, o->control);

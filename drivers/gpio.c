@@ -21,11 +21,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "driver.h"
+#include "file.h"
 #include "gpio.h"
 #include "guest_fdt.h"
+#include "sandbox.h"
 
 #define GPIODATA_END	0x400
 #define GPIODIR		0x400
@@ -431,9 +434,21 @@ static void *gpio_events_main(void *arg)
 	enum { MAX = CONFIG_MAX_GUESTS * GPIO_LINES };
 	struct pollfd fds[MAX + 1];
 	struct gpio_watch w[MAX];
+	struct pinvm_error err;
 	unsigned int n, k;
 	uint64_t count;
+	sigset_t sys;
 
+	/* Every signal stays blocked but SIGSYS: a violation must be told. */
+	sigemptyset(&sys);
+	sigaddset(&sys, SIGSYS);
+	pthread_sigmask(SIG_UNBLOCK, &sys, NULL);
+	if (sandbox_enter(SANDBOX_GPIO, "gpio-events", 0, &err)) {
+		pr_err("gpio: %s: no input edges reach the guests", err.msg);
+		return NULL;
+	}
+	if (fault_armed("seccomp", "-gpio"))
+		syscall(SYS_getppid);
 	for (;;) {
 		n = gpio_watch_list(fds, w, MAX);
 		fds[n].fd = events_wake;

@@ -145,7 +145,9 @@ kc=$work/kconfig
 	for s in BR2_aarch64 BR2_TOOLCHAIN_HAS_THREADS \
 			BR2_TOOLCHAIN_HEADERS_AT_LEAST_4_8 BR2_STATIC_LIBS \
 			BR2_SHARED_STATIC_LIBS BR2_PACKAGE_DTC BR2_PACKAGE_LIBGPIOD \
-			BR2_PACKAGE_LIBSODIUM; do
+			BR2_PACKAGE_LIBSODIUM BR2_PACKAGE_LIBSECCOMP \
+			BR2_PACKAGE_LIBSECCOMP_ARCH_SUPPORTS \
+			BR2_TOOLCHAIN_HEADERS_AT_LEAST_5_0; do
 		printf 'config %s\n\tbool "%s"\n' $s $s
 	done
 	printf 'source "$BR2_EXTERNAL_PINVM_PATH/Config.in"\n'
@@ -167,12 +169,15 @@ kconf() { # name, lines of the .config
 base='BR2_aarch64=y
 BR2_TOOLCHAIN_HAS_THREADS=y
 BR2_TOOLCHAIN_HEADERS_AT_LEAST_4_8=y
+BR2_TOOLCHAIN_HEADERS_AT_LEAST_5_0=y
+BR2_PACKAGE_LIBSECCOMP_ARCH_SUPPORTS=y
 BR2_PACKAGE_PINVM=y'
 if kconf static "$base
 BR2_STATIC_LIBS=y"; then
 	ok "Config.in files parse with kconfig-conf --olddefconfig"
-	check "BR2_PACKAGE_PINVM=y with BR2_STATIC_LIBS, selecting dtc, libgpiod, libsodium" \
+	check "BR2_PACKAGE_PINVM=y with BR2_STATIC_LIBS, selecting dtc, libgpiod, libsodium, libseccomp" \
 		sh -c "grep -qx BR2_PACKAGE_PINVM=y $kc/static &&
+			grep -qx BR2_PACKAGE_LIBSECCOMP=y $kc/static &&
 			grep -qx BR2_PACKAGE_DTC=y $kc/static &&
 			grep -qx BR2_PACKAGE_LIBGPIOD=y $kc/static &&
 			grep -qx BR2_PACKAGE_LIBSODIUM=y $kc/static &&
@@ -226,10 +231,10 @@ harness() {
 }
 deps=$(harness print-PINVM_DEPENDENCIES)
 missing=
-for d in dtc host-dtc libgpiod libsodium host-libsodium; do
+for d in dtc host-dtc libgpiod libsodium host-libsodium libseccomp; do
 	echo " $deps " | grep -q " $d " || missing="$missing $d"
 done
-check "PINVM_DEPENDENCIES has dtc host-dtc libgpiod libsodium host-libsodium${missing:+ (missing:$missing)}" \
+check "PINVM_DEPENDENCIES has dtc host-dtc libgpiod libsodium host-libsodium libseccomp${missing:+ (missing:$missing)}" \
 	test -z "$missing"
 check "PINVM_KCONFIG_DEFCONFIG is qemu_virt_defconfig for BR2_PACKAGE_PINVM_DEFCONFIG=\"qemu_virt\"" \
 	test "$(harness print-PINVM_KCONFIG_DEFCONFIG)" = qemu_virt_defconfig

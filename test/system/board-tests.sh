@@ -237,6 +237,7 @@ test_errors() {
 . /test/gpio-tests.sh
 . /test/update-tests.sh
 . /test/misbehave-tests.sh
+. /test/seccomp-tests.sh
 
 echo "board: $(uname -r), $(nproc) cpus, $(cat /sys/devices/system/cpu/online) online"
 if [ "$1" = linux ]; then
@@ -272,4 +273,6 @@ test_bytes_and_claim
 test_deny
 test_direct
 test_eperm
+test_least_privilege
+test_seccomp_violation
 echo "BOARD-TESTS-DONE"

@@ -35,7 +35,8 @@ make_overlay() {
 	cp test/system/board-tests.sh test/system/passthrough-tests.sh \
 		test/system/linux-tests.sh test/system/gpio-tests.sh \
 		test/system/gicv2-tests.sh test/system/update-tests.sh \
-		test/system/misbehave-tests.sh "$out/overlay/test/"
+		test/system/misbehave-tests.sh test/system/seccomp-tests.sh \
+		"$out/overlay/test/"
 	# The kernel unpacks concatenated archives: host image, then tests.
 	(cd "$out/overlay" && find . | LC_ALL=C sort |
 		cpio -o -H newc --quiet | gzip -1) > "$out/overlay.cpio.gz"

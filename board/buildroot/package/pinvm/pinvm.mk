@@ -19,9 +19,10 @@ PINVM_SITE = $(BR2_EXTERNAL_PINVM_PATH)/../..
 PINVM_SITE_METHOD = local
 PINVM_LICENSE = GPL-2.0
 PINVM_LICENSE_FILES = LICENSE
-# libfdt (dtc), dtc itself for the partition, and libsodium for the
-# host tool pinvm-sign (the development update key).
-PINVM_DEPENDENCIES = dtc host-dtc libgpiod libsodium host-libsodium
+# libfdt (dtc), dtc itself for the partition, libseccomp for the
+# threads' filters, and libsodium for the host tool pinvm-sign (the
+# development update key).
+PINVM_DEPENDENCIES = dtc host-dtc libgpiod libsodium host-libsodium libseccomp
 
 PINVM_KCONFIG_DEFCONFIG = $(call qstrip,$(BR2_PACKAGE_PINVM_DEFCONFIG))_defconfig
 PINVM_KCONFIG_EDITORS = menuconfig nconfig

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Least privilege (sourced by board-tests.sh): every thread of a running
+# pinvm is under a seccomp filter, with no capability left, and a call
+# outside a thread's filter ends pinvm with one line naming the thread and
+# the call (fault injection: PINVM_FAULT=seccomp-vcpu / seccomp-main makes
+# that thread call getppid once the guests run).
+
+# status_field TASK_DIR FIELD: a line of /proc/<pid>/task/<tid>/status.
+status_field() {
+	sed -n "s/^$2:[[:space:]]*//p" "$1/status" 2>/dev/null
+}
+
+test_least_privilege() {
+	start three
+	expect "privilege: guests run under their filters" "no '[g3] tick 3' in 60 s" \
+		wait_for /tmp/three.out "^ *[0-9.]+ \[g3\] tick 3$" 60
+	line=$(grep 'least privilege:' /tmp/three.err)
+	expect "privilege: pinvm says what it kept and filters" "stderr: $(cat /tmp/three.err)" \
+		grep -q "least privilege: capabilities kept: none; seccomp allow-lists: vcpu" /tmp/three.err
+	set -- $(echo "$line" | sed -n 's/.*vcpu \([0-9]*\) syscalls + \([0-9]*\) ioctls, gpio-events \([0-9]*\) + \([0-9]*\), main \([0-9]*\) + \([0-9]*\).*/\1 \2 \3 \4 \5 \6/p')
+	echo "METRIC: seccomp_vcpu_syscalls=${1:-?}"
+	echo "METRIC: seccomp_vcpu_ioctls=${2:-?}"
+	echo "METRIC: seccomp_gpio_events_syscalls=${3:-?}"
+	echo "METRIC: seccomp_gpio_events_ioctls=${4:-?}"
+	echo "METRIC: seccomp_main_syscalls=${5:-?}"
+	echo "METRIC: seccomp_main_ioctls=${6:-?}"
+	threads=0
+	for t in /proc/$PID/task/*; do
+		comm=$(cat "$t/comm" 2>/dev/null)
+		[ -n "$comm" ] || continue
+		threads=$((threads + 1))
+		sc=$(status_field "$t" Seccomp)
+		nnp=$(status_field "$t" NoNewPrivs)
+		eff=$(status_field "$t" CapEff)
+		prm=$(status_field "$t" CapPrm)
+		bnd=$(status_field "$t" CapBnd)
+		expect "privilege: thread $comm runs under a seccomp filter" \
+			"Seccomp: $sc, NoNewPrivs: $nnp" [ "$sc" = 2 -a "$nnp" = 1 ]
+		expect "privilege: thread $comm has no capabilities" \
+			"CapEff $eff CapPrm $prm CapBnd $bnd" \
+			[ "$eff" = 0000000000000000 -a "$prm" = 0000000000000000 -a \
+			  "$bnd" = 0000000000000000 ]
+	done
+	expect "privilege: main and three vCPU threads checked" "$threads threads" \
+		[ "$threads" -eq 4 ]
+	expect "privilege: guests keep running" "g1 stopped ticking" \
+		wait_until 10 ticks_reach /tmp/three.out g1 6
+	stop TERM
+	expect "privilege: SIGTERM exits 0 under the filters" "exit status $RC" \
+		[ "$RC" -eq 0 ]
+}
+
+test_seccomp_violation() {
+	for which in vcpu main; do
+		case $which in
+		vcpu) thread='vcpu-g[123]' ;;
+		main) thread=main ;;
+		esac
+		PINVM_FAULT=seccomp-$which pinvm -t -p "$P/three.dtb" -i "$G" \
+			> /tmp/sc.out 2> /tmp/sc.err &
+		PID=$!
+		expect "seccomp $which: a forbidden call ends pinvm" \
+			"still running after 30 s" wait_until 30 not_running
+		running && kill -KILL "$PID"
+		wait "$PID"
+		RC=$?
+		expect "seccomp $which: pinvm died of SIGSYS" "exit status $RC" \
+			[ "$RC" -eq 159 ]
+		expect "seccomp $which: one clear line names the thread and the call" \
+			"stderr: $(tail -n 3 /tmp/sc.err)" \
+			grep -qE "^pinvm: error: seccomp: thread $thread made system call [0-9]+ \(getppid\) args 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+, which its filter forbids: stopping pinvm$" \
+			/tmp/sc.err
+	done
+}

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * core/sandbox.c: each thread's filter, installed in a forked child (a
+ * filter cannot be taken off again). Allowed calls work; a forbidden one
+ * ends the child with SIGSYS and the one clear line.
+ *
+ * Built without ASan (test/test.mk): its runtime makes system calls of its
+ * own (and a filtered child could not report a leak), so only UBSan here.
+ * A child uses raw write(2) only, never stdio, once filtered.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "sandbox.h"
+
+static void say(const char *s)
+{
+	if (write(STDERR_FILENO, s, strlen(s)) < 0)
+		_exit(3);
+}
+
+enum action {
+	ALLOWED_ONLY,		/* every allowed probe, then exit 0 */
+	GETPPID,
+	EXECVE,
+	OPEN_CREATE,
+	IOCTL_TTY,
+	MMAP_EXEC,
+	SOCKET,
+	OPEN_READ,
+};
+
+static void probe_allowed(enum sandbox_kind kind)
+{
+	/* Allowed calls on a bad fd: they pass the filter, fail in the kernel. */
+	if (ioctl(-1, kind == SANDBOX_GPIO ? KVM_IRQ_LINE : KVM_RUN, 0) == -1 &&
+	    errno == EBADF)
+		say("ioctl ok\n");
+	if (read(-1, NULL, 0) == -1 && errno == EBADF)
+		say("read ok\n");
+	if (syscall(SYS_gettid) > 0)
+		say("gettid ok\n");
+	if (kind != SANDBOX_GPIO) {
+		void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p != MAP_FAILED && !munmap(p, 4096))
+			say("mmap ok\n");
+		if (open("/dev/null", O_RDONLY | O_CLOEXEC) >= 0)
+			say("open ok\n");
+		/* libgpiod finds a chip by label with scandir("/dev"). */
+		if (open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC) >= 0)
+			say("opendir ok\n");
+	}
+	if (kind == SANDBOX_MAIN) {
+		char path[] = "/tmp/pinvm-seccomp-XXXXXX";
+		int fd = mkstemp(path);
+
+		/* unlinkat: unlink(2) is no system call of arm64. */
+		if (fd >= 0 && !fsync(fd) && !unlinkat(AT_FDCWD, path, 0))
+			say("create ok\n");
+	}
+}
+
+static void child(enum sandbox_kind kind, enum action a)
+{
+	struct pinvm_error err;
+	char *argv[] = { "/bin/true", NULL };
+
+	if (sandbox_enable(true, &err) ||
+	    sandbox_enter(kind, "unit-thread", 0, &err)) {
+		say(err.msg);
+		say("\n");
+		_exit(2);
+	}
+	say("filtered\n");
+	probe_allowed(kind);
+	switch (a) {
+	case ALLOWED_ONLY:
+		_exit(0);
+	case GETPPID:
+		syscall(SYS_getppid);
+		break;
+	case EXECVE:
+		execve(argv[0], argv, NULL);
+		break;
+	case OPEN_CREATE:
+		open("/tmp/pinvm-seccomp-never", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		break;
+	case IOCTL_TTY: {
+		struct termios t;
+
+		ioctl(STDERR_FILENO, TCGETS, &t);
+		break;
+	}
+	case MMAP_EXEC:
+		mmap(NULL, 4096, PROT_READ | PROT_EXEC,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		break;
+	case SOCKET:
+		socket(AF_INET, SOCK_STREAM, 0);
+		break;
+	case OPEN_READ:
+		open("/dev/null", O_RDONLY | O_CLOEXEC);
+		break;
+	}
+	say("still alive\n");
+	_exit(1);
+}
+
+/* Run child(kind, a) with stderr into out; return its wait status. */
+static int run(enum sandbox_kind kind, enum action a, char *out, size_t size)
+{
+	int pipefd[2], status = 0;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		dup2(pipefd[1], STDERR_FILENO);
+		child(kind, a);
+	}
+	close(pipefd[1]);
+	while (len + 1 < size &&
+	       (n = read(pipefd[0], out + len, size - 1 - len)) > 0)
+		len += n;
+	out[len] = '\0';
+	close(pipefd[0]);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
+static bool died_of_sigsys(int status)
+{
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS;
+}
+
+/* A forbidden call: SIGSYS, and the line names thread and call. */
+static void check_violation(enum sandbox_kind kind, enum action a,
+			    const char *call)
+{
+	char out[4096], want[128];
+	int status = run(kind, a, out, sizeof(out));
+
+	CHECK(died_of_sigsys(status));
+	CHECK_CONTAINS(out, "filtered\n");
+	CHECK_CONTAINS(out, "pinvm: error: seccomp: thread unit-thread made system call ");
+	snprintf(want, sizeof(want), "(%s) args 0x", call);
+	CHECK_CONTAINS(out, want);
+	CHECK_CONTAINS(out, ", which its filter forbids: stopping pinvm\n");
+	CHECK(!strstr(out, "still alive"));
+}
+
+int main(void)
+{
+	char out[4096];
+	unsigned int sys, ioc;
+	int status;
+
+	TEST("vcpu: allowed calls pass");
+	status = run(SANDBOX_VCPU, ALLOWED_ONLY, out, sizeof(out));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_CONTAINS(out, "ioctl ok\nread ok\ngettid ok\nmmap ok\nopen ok\nopendir ok\n");
+
+	TEST("vcpu: forbidden calls end the process with the line");
+	check_violation(SANDBOX_VCPU, GETPPID, "getppid");
+	check_violation(SANDBOX_VCPU, EXECVE, "execve");
+	check_violation(SANDBOX_VCPU, OPEN_CREATE, "openat");
+	check_violation(SANDBOX_VCPU, IOCTL_TTY, "ioctl");
+	check_violation(SANDBOX_VCPU, MMAP_EXEC, "mmap");
+	check_violation(SANDBOX_VCPU, SOCKET, "socket");
+
+	TEST("gpio-events: only poll, read and its two ioctls");
+	status = run(SANDBOX_GPIO, ALLOWED_ONLY, out, sizeof(out));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_CONTAINS(out, "ioctl ok\nread ok\ngettid ok\n");
+	check_violation(SANDBOX_GPIO, OPEN_READ, "openat");
+	check_violation(SANDBOX_GPIO, IOCTL_TTY, "ioctl");
+
+	TEST("main: files may be created; no exec, no sockets of its own");
+	status = run(SANDBOX_MAIN, ALLOWED_ONLY, out, sizeof(out));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_CONTAINS(out, "open ok\nopendir ok\ncreate ok\n");
+	check_violation(SANDBOX_MAIN, EXECVE, "execve");
+	check_violation(SANDBOX_MAIN, SOCKET, "socket");
+	check_violation(SANDBOX_MAIN, MMAP_EXEC, "mmap");
+
+	TEST("sandbox not enabled: nothing is installed");
+	{
+		struct pinvm_error err;
+
+		CHECK(!sandbox_enabled());
+		CHECK(!sandbox_enter(SANDBOX_VCPU, "x", 0, &err));
+	}
+
+	TEST("allow-list sizes");
+	sandbox_count(SANDBOX_VCPU, &sys, &ioc);
+	CHECK(sys > 10 && ioc >= 11);
+	printf("METRIC: host_seccomp_vcpu=%u+%u\n", sys, ioc);
+	sandbox_count(SANDBOX_GPIO, &sys, &ioc);
+	CHECK(sys < 20 && ioc == 2);
+	printf("METRIC: host_seccomp_gpio_events=%u+%u\n", sys, ioc);
+	{
+		unsigned int msys, mioc, vsys, vioc;
+
+		sandbox_count(SANDBOX_MAIN, &msys, &mioc);
+		sandbox_count(SANDBOX_VCPU, &vsys, &vioc);
+		/* A restarted vCPU thread inherits main's filter. */
+		CHECK(msys > vsys && mioc == vioc);
+		printf("METRIC: host_seccomp_main=%u+%u\n", msys, mioc);
+	}
+	return unit_report();
+}
