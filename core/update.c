@@ -440,12 +440,8 @@ static void poll_trial(struct slots *s, const struct timespec *now)
 	bool ended = !guest_running(g);
 
 	if (atomic_load(&g->healthy)) {
-		struct pinvm_error err;
-
-		/* A reset after its report is a reset of committed firmware. */
-		if (!commit(s) && ended && g->reset_requested &&
-		    switch_to(s, s->st.committed, &err))
-			pr_err("%s: cannot restart: %s", s->cfg->name, err.msg);
+		/* A reset after the report restarts it: see update_poll(). */
+		commit(s);
 		return;
 	}
 	fault_point("trial", "-running");
@@ -462,15 +458,36 @@ static void poll_trial(struct slots *s, const struct timespec *now)
 			 s->cfg->health->timeout_ms);
 }
 
+/*
+ * A guest that reset while its thread still saw it on trial, but whose
+ * trial was committed meanwhile: it reset committed firmware, so it boots
+ * again from the committed slot.
+ */
+static void poll_committed(struct slots *s)
+{
+	struct pinvm_error err;
+
+	if (guest_running(s->g) || !s->g->reset_requested)
+		return;
+	s->g->reset_requested = false;
+	if (switch_to(s, s->st.committed, &err))
+		pr_err("%s: cannot restart: %s", s->cfg->name, err.msg);
+}
+
 void update_poll(void)
 {
 	struct timespec now;
 	unsigned int i;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	for (i = 0; i < part->nr_guests; i++)
-		if (slots[i].cfg && on_trial(&slots[i]))
+	for (i = 0; i < part->nr_guests; i++) {
+		if (!slots[i].cfg)
+			continue;
+		if (on_trial(&slots[i]))
 			poll_trial(&slots[i], &now);
+		else
+			poll_committed(&slots[i]);
+	}
 }
 
 int update_timeout_ms(void)
