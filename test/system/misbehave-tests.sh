@@ -23,6 +23,12 @@ ticked_on() {
 	ticks_reach "$1" "$2" 3 && ticks_contiguous "$1" "$2"
 }
 
+# stopped_after N RESTARTS: RESTARTS is N and g2 shows as stopped (the
+# status file is rewritten once a second).
+stopped_after() {
+	[ "$2" -eq "$1" ] && wait_until 3 grep -q '^guest=g2 .*state=stopped' /run/pinvm/status
+}
+
 rss_kb() {
 	sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$1/status"
 }
@@ -99,7 +105,7 @@ test_misbehave() {
 	restarts=$(grep -c 'g2: reset (PSCI SYSTEM_RESET): reloading' /tmp/misbehave-storm-limit.err)
 	expect "misbehave storm, restart-limit 50: exactly 50 restarts, then stopped" \
 		"$restarts restarts; $(grep '^guest=g2' /run/pinvm/status | cut -c1-120)" \
-		sh -c "[ $restarts -eq 50 ] && grep -q '^guest=g2 .*state=stopped' /run/pinvm/status"
+		stopped_after 50 "$restarts"
 	expect "misbehave storm, restart-limit 50: the others go on" "$(tail -n 2 /tmp/misbehave-storm-limit.out)" \
 		wait_until 5 sh -c "[ \$(grep -c '\[g3\] tick' /tmp/misbehave-storm-limit.out) -ge 5 ]"
 	stop TERM
