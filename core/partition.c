@@ -746,6 +746,45 @@ static int parse_guests(struct partition *p, const char *image_dir,
 	return 0;
 }
 
+/*
+ * The shape libfdt's walks trust but fdt_check_header() does not check:
+ * one root node, named "", whose end is followed only by FDT_END, and node
+ * names without '/'. With a second top-level node, fdt_get_path() (libfdt
+ * 1.6.1) steps back out of the root and before the start of its buffer.
+ */
+static int check_structure(const void *fdt)
+{
+	int offset, next = 0, depth = 0, len;
+	bool root_seen = false;
+	const char *name;
+	uint32_t tag;
+
+	do {
+		offset = next;
+		tag = fdt_next_tag(fdt, offset, &next);
+		if (next < 0)
+			return next;
+		if (tag == FDT_NOP || tag == FDT_END)
+			continue;
+		if (root_seen && depth == 0)
+			return -FDT_ERR_BADSTRUCTURE;	/* after the root */
+		if (tag == FDT_BEGIN_NODE) {
+			name = fdt_get_name(fdt, offset, &len);
+			if (!name)
+				return len;
+			if ((depth == 0) != (len == 0) || memchr(name, '/', len))
+				return -FDT_ERR_BADSTRUCTURE;
+			depth++;
+			root_seen = true;
+		} else if (depth == 0) {
+			return -FDT_ERR_BADSTRUCTURE;	/* before the root */
+		} else if (tag == FDT_END_NODE) {
+			depth--;
+		}
+	} while (tag != FDT_END);
+	return root_seen && depth == 0 ? 0 : -FDT_ERR_BADSTRUCTURE;
+}
+
 int partition_parse(struct partition *p, const void *fdt, const char *source,
 		    const char *image_dir, struct pinvm_error *err)
 {
@@ -755,6 +794,8 @@ int partition_parse(struct partition *p, const void *fdt, const char *source,
 	p->fdt = fdt;
 	p->source = source;
 	ret = fdt_check_header(fdt);
+	if (!ret)
+		ret = check_structure(fdt);
 	if (ret) {
 		error_set(err, "%s: not a valid device tree blob: %s", source,
 			  fdt_strerror(ret));

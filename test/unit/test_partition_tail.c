@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Partition blobs whose very last bytes are a malformed property: a string
- * without its terminating NUL, or a cell property with fewer than 4 bytes.
- * dtc never writes these, but a blob given with --partition can hold them,
- * and fdt_check_header() does not look inside properties. The blob is laid
- * out header, reservations, strings, structure, and ends where the bad
- * value ends, in a buffer of exactly its size: a parser that reads past the
- * value reads past the blob, which ASan reports (found with fuzz_partition's
- * input shape; each of these read out of bounds before the fix).
+ * Partition blobs with a malformed property: a string without its
+ * terminating NUL, or a cell property with fewer than 4 bytes. dtc never
+ * writes these, but a blob given with --partition can hold them, and
+ * fdt_check_header() does not look inside properties. The blob is laid out
+ * header, reservations, strings, structure, in a buffer of exactly its
+ * size, with the bad property last:
+ *
+ * - cut: the blob ends where the bad value ends. Each of these read past
+ *   the blob (ASan) before partition_parse() checked the structure; now
+ *   the blob is refused as a whole.
+ * - whole: the structure closes after the value; the property itself is
+ *   refused, by name.
  */
 #include "partition.h"
 #include "unit.h"
@@ -23,6 +27,7 @@ enum tail {
 };
 
 static void *blob;
+static char image_dir[] = "/tmp/pinvm-unit-XXXXXX";
 static const char *tail_node, *tail_prop;
 
 #define OK(x)	do { if ((x) < 0) { fprintf(stderr, "fdt: %s\n", #x); exit(2); } } while (0)
@@ -157,7 +162,7 @@ static void build(void *fdt, enum tail t)
  * The tree, rearranged so its structure block comes last and ends with the
  * bad property's value, in a buffer of exactly that size.
  */
-static void *tail_blob(enum tail t)
+static void *tail_blob(enum tail t, bool cut)
 {
 	static char tree[8192];
 	const char *v;
@@ -175,7 +180,8 @@ static void *tail_blob(enum tail t)
 	}
 	strings = (sizeof(struct fdt_header) + 16 + fdt_size_dt_strings(tree) + 3) & ~3u;
 	struct_off = strings;
-	struct_size = v + len - (tree + fdt_off_dt_struct(tree));
+	struct_size = cut ? v + len - (tree + fdt_off_dt_struct(tree)) :
+			    fdt_size_dt_struct(tree);
 	out = calloc(1, struct_off + struct_size);
 	memcpy(out, tree, sizeof(struct fdt_header));
 	fdt_set_off_mem_rsvmap(out, sizeof(struct fdt_header));
@@ -193,20 +199,55 @@ static void *tail_blob(enum tail t)
 	return out;
 }
 
-static char image_dir[] = "/tmp/pinvm-unit-XXXXXX";
-
 static void expect(const char *name, enum tail t, const char *needle)
 {
 	struct pinvm_error err = { "" };
 	struct partition part;
 
 	TEST(name);
-	blob = tail_blob(t);
+	blob = tail_blob(t, true);
+	CHECK(partition_parse(&part, blob, "tail.dtb", image_dir, &err) == -1);
+	CHECK_CONTAINS(err.msg, "tail.dtb: not a valid device tree blob");
+	free(blob);
+	blob = tail_blob(t, false);
 	CHECK(partition_parse(&part, blob, "tail.dtb", image_dir, &err) == -1);
 	CHECK_CONTAINS(err.msg, "tail.dtb: ");
 	CHECK_CONTAINS(err.msg, needle);
 	partition_free(&part);
 	free(blob);
+}
+
+/*
+ * A second top-level node after the root's end, as fuzz_partition made
+ * one: fdt_get_path() on it stepped back before its buffer (the partition
+ * is on the heap here, so ASan sees it).
+ */
+static void test_second_root(void)
+{
+	static const uint32_t gic[] = {
+		0, 0x08000000, 0, 0x10000, 0, 0x080a0000, 0, 0xf60000,
+	};
+	struct pinvm_error err = { "" };
+	struct partition *part = malloc(sizeof(*part));
+	char *fdt = malloc(4096);
+
+	TEST("a second top-level node");
+	OK(fdt_create(fdt, 4096));
+	OK(fdt_finish_reservemap(fdt));
+	OK(fdt_begin_node(fdt, ""));
+	cpus(fdt, TAIL_COMPATIBLE);
+	OK(fdt_end_node(fdt));
+	OK(fdt_begin_node(fdt, "intc"));
+	OK(fdt_property_string(fdt, "compatible",
+			       IS_ENABLED(CONFIG_VGIC_V3) ? "arm,gic-v3" : "arm,gic-400"));
+	cells(fdt, "reg", gic, 8);
+	OK(fdt_end_node(fdt));
+	OK(fdt_finish(fdt));
+	CHECK(fdt_check_header(fdt) == 0);
+	CHECK(partition_parse(part, fdt, "root.dtb", image_dir, &err) == -1);
+	CHECK_CONTAINS(err.msg, "root.dtb: not a valid device tree blob");
+	free(fdt);
+	free(part);
 }
 
 int main(int argc, char **argv)
@@ -232,6 +273,7 @@ int main(int argc, char **argv)
 	}
 	expect("empty #clock-cells", TAIL_CLOCK_CELLS,
 	       "not a fixed-clock");
+	test_second_root();
 	unit_write_file(image_dir, "ticker.bin", loop, 0);
 	remove(image_dir);
 	return unit_report();
