@@ -92,7 +92,7 @@ int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
 	reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg || len < (index + 1) * (ac + sc) * 4)
 		return -1;
-	reg += index * (ac + sc);
+	reg += (size_t)index * (ac + sc);
 	*base = read_cells(reg, ac);
 	*size = read_cells(reg + ac, sc);
 	return 0;

@@ -298,7 +298,7 @@ static int clock_copy(const void *fdt, int provider, const fdt32_t *spec,
 		return -1;
 	cc->cells[cc->n++] = cpu_to_fdt32(guest_fdt_copy_clock(cc->b, fdt,
 								 provider));
-	memcpy(&cc->cells[cc->n], spec, cells * 4);
+	memcpy(&cc->cells[cc->n], spec, (size_t)cells * 4);
 	cc->n += cells;
 	return 0;
 }
