@@ -322,8 +322,10 @@ static void passthrough_guest_fdt(struct guest_fdt *b,
 	/* The clock nodes first: making a node moves the ones after it. */
 	if (passthrough_for_each_clock(p->fdt, board, clock_copy, &cc))
 		cc.n = 0;
-	snprintf(base, sizeof(base), "%.*s@%%llx", (int)strcspn(name, "@"), name);
-	node = guest_fdt_node(b, 0, base, d->base);
+	/* The board's node name is data, never a format. */
+	snprintf(base, sizeof(base), "%.*s@%llx", (int)strcspn(name, "@"), name,
+		 (unsigned long long)d->base);
+	node = guest_fdt_node_named(b, 0, base);
 	fdt_for_each_property_offset(prop, p->fdt, board) {
 		const char *pname;
 		const void *v;

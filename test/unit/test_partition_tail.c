@@ -13,6 +13,7 @@
  * - whole: the structure closes after the value; the property itself is
  *   refused, by name.
  */
+#include "guest_fdt.h"
 #include "partition.h"
 #include "unit.h"
 
@@ -24,6 +25,7 @@ enum tail {
 	TAIL_GPIO_VALUE,	/* a gpio line's value, empty */
 	TAIL_GPIO_REG,		/* a gpio line's reg, empty */
 	TAIL_CLOCK_CELLS,	/* a clock provider's #clock-cells, empty */
+	PERCENT_NAME,		/* a passed-through board node named "uart%s..." */
 };
 
 static void *blob;
@@ -78,9 +80,13 @@ static void build(void *fdt, enum tail t)
 	static const uint32_t gic[] = {
 		0, 0x08000000, 0, 0x10000, 0, 0x080a0000, 0, 0xf60000,
 	};
-	static const uint32_t ram[] = { 0, 0x40000000, 0, 0x200000 };
+	/* 4 MiB: room for a Linux guest's kernel and its tree. */
+	static const uint32_t ram[] = { 0, 0x40000000, 0, 0x400000 };
 	static const uint32_t dev[] = { 0, 0x09000000, 0, 0x1000 };
 	static const uint32_t uart[] = { 0, 0x09040000, 0, 0x1000 };
+	static const uint32_t timer[] = {
+		1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4,
+	};
 
 	OK(fdt_create(fdt, 8192));
 	OK(fdt_finish_reservemap(fdt));
@@ -94,10 +100,15 @@ static void build(void *fdt, enum tail t)
 			       IS_ENABLED(CONFIG_VGIC_V3) ? "arm,gic-v3" : "arm,gic-400"));
 	cells(fdt, "reg", gic, 8);
 	OK(fdt_end_node(fdt));
-	OK(fdt_begin_node(fdt, "uart"));
+	OK(fdt_begin_node(fdt, "timer"));
+	OK(fdt_property_string(fdt, "compatible", "arm,armv8-timer"));
+	cells(fdt, "interrupts", timer, 12);
+	OK(fdt_end_node(fdt));
+	OK(fdt_begin_node(fdt, t == PERCENT_NAME ? "uart%s%s%s%s%s%s" : "uart"));
 	cells(fdt, "reg", uart, 4);
 	prop_u32(fdt, "phandle", 2);
-	prop_u32(fdt, "clocks", 1);
+	if (t == TAIL_CLOCK_CELLS)
+		prop_u32(fdt, "clocks", 1);
 	OK(fdt_end_node(fdt));
 	OK(fdt_begin_node(fdt, "pinvm"));
 	OK(fdt_property_string(fdt, "compatible", "pinvm,partition"));
@@ -107,25 +118,32 @@ static void build(void *fdt, enum tail t)
 	prop_u32(fdt, "#size-cells", 2);
 	prop_u32(fdt, "cpu", 0);
 	cells(fdt, "memory", ram, 4);
-	OK(fdt_property_string(fdt, "image", "ticker.bin"));
+	OK(fdt_property_string(fdt, "image",
+			       t == PERCENT_NAME ? "Image" : "ticker.bin"));
 	if (t == TAIL_IMAGE_FORMAT)
 		bad(fdt, "/pinvm/g", "image-format", "raw");
 	if (t == TAIL_COMPATIBLE || t == TAIL_PASSTHROUGH_MODE ||
 	    t == TAIL_GPIO_VALUE || t == TAIL_GPIO_REG ||
-	    t == TAIL_CLOCK_CELLS) {
-		OK(fdt_property_string(fdt, "image-format", "raw"));
+	    t == TAIL_CLOCK_CELLS || t == PERCENT_NAME) {
+		OK(fdt_property_string(fdt, "image-format",
+				       t == PERCENT_NAME ? "linux" : "raw"));
 		OK(fdt_begin_node(fdt, "dev@9000000"));
 		cells(fdt, "reg", dev, 4);
 		if (t == TAIL_COMPATIBLE)
 			bad(fdt, "/pinvm/g/dev@9000000", "compatible",
 			    "pinvm,console");
-		if (t == TAIL_PASSTHROUGH_MODE || t == TAIL_CLOCK_CELLS) {
+		if (t == TAIL_PASSTHROUGH_MODE || t == TAIL_CLOCK_CELLS ||
+		    t == PERCENT_NAME) {
 			OK(fdt_property_string(fdt, "compatible",
 					       "pinvm,passthrough"));
 			prop_u32(fdt, "device", 2);
 		}
 		if (t == TAIL_PASSTHROUGH_MODE)
 			bad(fdt, "/pinvm/g/dev@9000000", "mode", "trap");
+		if (t == PERCENT_NAME) {
+			tail_node = "/pinvm/g/dev@9000000";
+			tail_prop = "device";
+		}
 		if (t == TAIL_GPIO_VALUE || t == TAIL_GPIO_REG) {
 			OK(fdt_property_string(fdt, "compatible", "pinvm,gpio"));
 			OK(fdt_begin_node(fdt, "line@0"));
@@ -250,13 +268,45 @@ static void test_second_root(void)
 	free(part);
 }
 
+/*
+ * A passed-through board node whose name holds '%': fuzz_partition found
+ * passthrough_guest_fdt() using the name as a printf format (SEGV in the
+ * Linux loader's dry run). The guest's node takes the name as it is.
+ */
+static void test_percent_name(void)
+{
+	struct pinvm_error err = { "" };
+	struct partition *part = malloc(sizeof(*part));
+	void *fdt = malloc(GUEST_FDT_MAX);
+	char *tree;
+
+	TEST("a board node name with printf conversions");
+	tree = tail_blob(PERCENT_NAME, false);
+	CHECK(partition_parse(part, tree, "pct.dtb", image_dir, &err) == 0);
+	if (part->nr_guests == 1) {
+		CHECK(guest_fdt_build(part, &part->guests[0], 0, 0, fdt,
+				      GUEST_FDT_MAX, &err) == 0);
+		CHECK(fdt_path_offset(fdt, "/uart%s%s%s%s%s%s@9000000") >= 0);
+	}
+	partition_free(part);
+	free(tree);
+	free(fdt);
+	free(part);
+}
+
 int main(int argc, char **argv)
 {
 	static const uint8_t loop[4] = { 0x00, 0x00, 0x00, 0x14 };
+	uint8_t linux_hdr[64];
 
 	if (!mkdtemp(image_dir))
 		return 2;
 	unit_write_file(image_dir, "ticker.bin", loop, sizeof(loop));
+	/* An arm64 Image header: image_size 64 KiB, magic "ARM\x64". */
+	memset(linux_hdr, 0, sizeof(linux_hdr));
+	linux_hdr[18] = 0x01;
+	memcpy(linux_hdr + 56, "ARM\x64", 4);
+	unit_write_file(image_dir, "Image", linux_hdr, sizeof(linux_hdr));
 	expect("unterminated device_type", TAIL_DEVICE_TYPE,
 	       "/cpus/cpu@1: device_type: not a string");
 	expect("unterminated device compatible", TAIL_COMPATIBLE,
@@ -274,6 +324,7 @@ int main(int argc, char **argv)
 	expect("empty #clock-cells", TAIL_CLOCK_CELLS,
 	       "not a fixed-clock");
 	test_second_root();
+	test_percent_name();
 	unit_write_file(image_dir, "ticker.bin", loop, 0);
 	remove(image_dir);
 	return unit_report();
