@@ -749,8 +749,10 @@ static int parse_guests(struct partition *p, const char *image_dir,
 /*
  * The shape libfdt's walks trust but fdt_check_header() does not check:
  * one root node, named "", whose end is followed only by FDT_END, and node
- * names without '/'. With a second top-level node, fdt_get_path() (libfdt
- * 1.6.1) steps back out of the root and before the start of its buffer.
+ * names without '/', every tag ahead of the last. With a second top-level
+ * node, fdt_get_path() (libfdt 1.6.1) steps back out of the root and before
+ * the start of its buffer; with a property length that wraps back to its
+ * own tag, every walk of the tree goes round for ever.
  */
 static int check_structure(const void *fdt)
 {
@@ -764,6 +766,9 @@ static int check_structure(const void *fdt)
 		tag = fdt_next_tag(fdt, offset, &next);
 		if (next < 0)
 			return next;
+		/* A property length of -12 leads back to the same tag. */
+		if (next <= offset)
+			return -FDT_ERR_BADSTRUCTURE;
 		if (tag == FDT_NOP || tag == FDT_END)
 			continue;
 		if (root_seen && depth == 0)

@@ -13,6 +13,8 @@
  * - whole: the structure closes after the value; the property itself is
  *   refused, by name.
  */
+#include <unistd.h>
+
 #include "guest_fdt.h"
 #include "partition.h"
 #include "unit.h"
@@ -294,6 +296,42 @@ static void test_percent_name(void)
 	free(part);
 }
 
+/*
+ * A property whose length (0xfffffff4, -12) brings fdt_next_tag() back to
+ * the property's own tag: fuzz_partition's input hung in the structure
+ * check. The alarm turns a hang into a failure.
+ */
+static void test_looping_prop(void)
+{
+	struct pinvm_error err = { "" };
+	struct partition *part = malloc(sizeof(*part));
+	char *fdt = malloc(4096);
+	const char *v;
+
+	TEST("a property length that leads back to its own tag");
+	OK(fdt_create(fdt, 4096));
+	OK(fdt_finish_reservemap(fdt));
+	OK(fdt_begin_node(fdt, ""));
+	prop_u32(fdt, "loop", 0);
+	cpus(fdt, TAIL_COMPATIBLE);
+	OK(fdt_end_node(fdt));
+	OK(fdt_finish(fdt));
+	v = fdt_getprop(fdt, 0, "loop", NULL);
+	CHECK(v != NULL);
+	if (v) {
+		/* struct fdt_property: tag, len, nameoff, then the value. */
+		fdt32_t len = cpu_to_fdt32(0xfffffff4);
+
+		memcpy((char *)v - 8, &len, sizeof(len));
+		alarm(10);
+		CHECK(partition_parse(part, fdt, "loop.dtb", image_dir, &err) == -1);
+		alarm(0);
+		CHECK_CONTAINS(err.msg, "loop.dtb: not a valid device tree blob");
+	}
+	free(fdt);
+	free(part);
+}
+
 int main(int argc, char **argv)
 {
 	static const uint8_t loop[4] = { 0x00, 0x00, 0x00, 0x14 };
@@ -325,6 +363,7 @@ int main(int argc, char **argv)
 	       "not a fixed-clock");
 	test_second_root();
 	test_percent_name();
+	test_looping_prop();
 	unit_write_file(image_dir, "ticker.bin", loop, 0);
 	remove(image_dir);
 	return unit_report();
