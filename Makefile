@@ -23,7 +23,7 @@ CONFIG_TARGETS	:= %_defconfig menuconfig nconfig oldconfig olddefconfig \
 		   savedefconfig
 NO_CONFIG_TARGETS := deps clean distclean help $(CONFIG_TARGETS)
 
-.PHONY: all deps clean distclean help check unit system run bench install \
+.PHONY: all deps clean distclean help check unit system run bench install lint \
 	menuconfig nconfig oldconfig olddefconfig savedefconfig
 
 all: $(BUILD)/pinvm
@@ -217,6 +217,7 @@ include board/common/image.mk
 include test/test.mk
 include test/bench/bench.mk
 include test/fuzz/fuzz.mk
+include test/lint/lint.mk
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/pinvm $(BUILD)/*.dtb $(BUILD)/unit $(BUILD)/boards \
@@ -235,5 +236,6 @@ help:
 	@echo "  make                      build build/pinvm"
 	@echo "  make unit / make system   one layer of the tests"
 	@echo "  make fuzz                 the libFuzzer targets, FUZZ_SECONDS (600) each"
+	@echo "  make lint                 cppcheck and clang-tidy on core/ and drivers/"
 	@echo "  make deps                 install the Debian packages the build needs"
 	@echo "  make clean / distclean"

@@ -16,11 +16,17 @@ int guest_fdt_node(struct guest_fdt *b, int parent, const char *fmt,
 		   unsigned long long unit)
 {
 	char name[64];
+
+	snprintf(name, sizeof(name), fmt, unit);
+	return guest_fdt_node_named(b, parent, name);
+}
+
+int guest_fdt_node_named(struct guest_fdt *b, int parent, const char *name)
+{
 	int node;
 
 	if (b->err)
 		return -1;
-	snprintf(name, sizeof(name), fmt, unit);
 	node = fdt_add_subnode(b->fdt, parent, name);
 	if (node < 0) {
 		b->err = node;

@@ -44,6 +44,8 @@ int guest_fdt_build(const struct partition *p, const struct guest_config *g,
  * good until the next node is made, so make the nodes a node refers to
  * (its clocks) before the node itself.
  */
+/* A node named exactly name (from the board: never a format). */
+int guest_fdt_node_named(struct guest_fdt *b, int parent, const char *name);
 int guest_fdt_node(struct guest_fdt *b, int parent, const char *fmt,
 		   unsigned long long unit);
 void guest_fdt_prop(struct guest_fdt *b, int node, const char *name,

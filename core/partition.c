@@ -92,7 +92,7 @@ int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
 	reg = fdt_getprop(fdt, node, "reg", &len);
 	if (!reg || len < (index + 1) * (ac + sc) * 4)
 		return -1;
-	reg += index * (ac + sc);
+	reg += (size_t)index * (ac + sc);
 	*base = read_cells(reg, ac);
 	*size = read_cells(reg + ac, sc);
 	return 0;
@@ -147,6 +147,29 @@ int partition_read_reg_cpu(const void *fdt, int node, int index,
 	return partition_translate(fdt, node, base);
 }
 
+int partition_read_string(const struct partition *p, int node,
+			  const char *name, const char **val,
+			  struct pinvm_error *err)
+{
+	const char *v;
+	int len;
+
+	*val = NULL;
+	v = fdt_getprop(p->fdt, node, name, &len);
+	if (!v)
+		return 0;
+	if (len < 1 || !memchr(v, '\0', len)) {
+		char path[NODE_PATH_MAX] = "?";
+
+		fdt_get_path(p->fdt, node, path, sizeof(path));
+		error_set(err, "%s: %s: %s: not a string", p->source, path,
+			  name);
+		return -1;
+	}
+	*val = v;
+	return 0;
+}
+
 /* A property of exactly one address, in the node's own #address-cells. */
 static int read_address_prop(const void *fdt, int node, const char *name,
 			     bool *present, uint64_t *val)
@@ -173,9 +196,11 @@ static int count_board_cpus(struct partition *p, struct pinvm_error *err)
 	p->nr_board_cpus = 0;
 	if (cpus >= 0) {
 		fdt_for_each_subnode(node, p->fdt, cpus) {
-			const char *type = fdt_getprop(p->fdt, node,
-						       "device_type", NULL);
+			const char *type;
 
+			if (partition_read_string(p, node, "device_type",
+						  &type, err))
+				return -1;
 			if (type && !strcmp(type, "cpu"))
 				p->nr_board_cpus++;
 		}
@@ -383,7 +408,10 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 {
 	const char *image, *initrd, *dtb;
 
-	image = fdt_getprop(p->fdt, g->node, "image", NULL);
+	if (partition_read_string(p, g->node, "image", &image, err) ||
+	    partition_read_string(p, g->node, "initrd", &initrd, err) ||
+	    partition_read_string(p, g->node, "dtb", &dtb, err))
+		return -1;
 	if (!image || !*image) {
 		error_set(err, "%s: %s: image: missing (path of the guest's image)",
 			  p->source, g->path);
@@ -394,13 +422,11 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 	    read_guest_file(p, g, "image", g->image_path, &g->image,
 			    &g->image_size, err))
 		return -1;
-	initrd = fdt_getprop(p->fdt, g->node, "initrd", NULL);
 	if (initrd && (resolve_path(p, g, "initrd", initrd, image_dir,
 				    g->initrd_path, sizeof(g->initrd_path), err) ||
 		       read_guest_file(p, g, "initrd", g->initrd_path,
 				       &g->initrd, &g->initrd_size, err)))
 		return -1;
-	dtb = fdt_getprop(p->fdt, g->node, "dtb", NULL);
 	if (dtb && (resolve_path(p, g, "dtb", dtb, image_dir, g->dtb_path,
 				 sizeof(g->dtb_path), err) ||
 		    read_guest_file(p, g, "dtb", g->dtb_path, &g->dtb,
@@ -419,12 +445,14 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 static int parse_bootargs(struct partition *p, struct guest_config *g,
 			  struct pinvm_error *err)
 {
-	int len;
+	size_t len;
 
-	g->bootargs = fdt_getprop(p->fdt, g->node, "bootargs", &len);
-	if (g->bootargs && len > GUEST_BOOTARGS_MAX) {
-		error_set(err, "%s: %s: bootargs: %d bytes, more than the %d an arm64 kernel takes (COMMAND_LINE_SIZE)",
-			  p->source, g->path, len - 1, GUEST_BOOTARGS_MAX);
+	if (partition_read_string(p, g->node, "bootargs", &g->bootargs, err))
+		return -1;
+	len = g->bootargs ? strlen(g->bootargs) : 0;
+	if (len >= GUEST_BOOTARGS_MAX) {
+		error_set(err, "%s: %s: bootargs: %zu bytes, more than the %d an arm64 kernel takes (COMMAND_LINE_SIZE)",
+			  p->source, g->path, len, GUEST_BOOTARGS_MAX);
 		return -1;
 	}
 	return 0;
@@ -436,7 +464,8 @@ static int parse_image(struct partition *p, struct guest_config *g,
 	const char *format;
 	struct boot_info boot;
 
-	format = fdt_getprop(p->fdt, g->node, "image-format", NULL);
+	if (partition_read_string(p, g->node, "image-format", &format, err))
+		return -1;
 	if (!format) {
 		error_set(err, "%s: %s: image-format: missing (one of: %s)",
 			  p->source, g->path, loader_formats());
@@ -541,7 +570,8 @@ static int parse_device(struct partition *p, struct guest_config *g, int node,
 	memset(d, 0, sizeof(*d));
 	d->node = node;
 	fdt_get_path(p->fdt, node, d->path, sizeof(d->path));
-	compat = fdt_getprop(p->fdt, node, "compatible", NULL);
+	if (partition_read_string(p, node, "compatible", &compat, err))
+		return -1;
 	if (!compat) {
 		error_set(err, "%s: %s: compatible: missing", p->source, d->path);
 		return -1;
@@ -745,6 +775,50 @@ static int parse_guests(struct partition *p, const char *image_dir,
 	return 0;
 }
 
+/*
+ * The shape libfdt's walks trust but fdt_check_header() does not check:
+ * one root node, named "", whose end is followed only by FDT_END, and node
+ * names without '/', every tag ahead of the last. With a second top-level
+ * node, fdt_get_path() (libfdt 1.6.1) steps back out of the root and before
+ * the start of its buffer; with a property length that wraps back to its
+ * own tag, every walk of the tree goes round for ever.
+ */
+static int check_structure(const void *fdt)
+{
+	int offset, next = 0, depth = 0, len;
+	bool root_seen = false;
+	const char *name;
+	uint32_t tag;
+
+	do {
+		offset = next;
+		tag = fdt_next_tag(fdt, offset, &next);
+		if (next < 0)
+			return next;
+		/* A property length of -12 leads back to the same tag. */
+		if (next <= offset)
+			return -FDT_ERR_BADSTRUCTURE;
+		if (tag == FDT_NOP || tag == FDT_END)
+			continue;
+		if (root_seen && depth == 0)
+			return -FDT_ERR_BADSTRUCTURE;	/* after the root */
+		if (tag == FDT_BEGIN_NODE) {
+			name = fdt_get_name(fdt, offset, &len);
+			if (!name)
+				return len;
+			if ((depth == 0) != (len == 0) || memchr(name, '/', len))
+				return -FDT_ERR_BADSTRUCTURE;
+			depth++;
+			root_seen = true;
+		} else if (depth == 0) {
+			return -FDT_ERR_BADSTRUCTURE;	/* before the root */
+		} else if (tag == FDT_END_NODE) {
+			depth--;
+		}
+	} while (tag != FDT_END);
+	return root_seen && depth == 0 ? 0 : -FDT_ERR_BADSTRUCTURE;
+}
+
 int partition_parse(struct partition *p, const void *fdt, const char *source,
 		    const char *image_dir, struct pinvm_error *err)
 {
@@ -754,6 +828,8 @@ int partition_parse(struct partition *p, const void *fdt, const char *source,
 	p->fdt = fdt;
 	p->source = source;
 	ret = fdt_check_header(fdt);
+	if (!ret)
+		ret = check_structure(fdt);
 	if (ret) {
 		error_set(err, "%s: not a valid device tree blob: %s", source,
 			  fdt_strerror(ret));

@@ -128,6 +128,14 @@ uint8_t *guest_memory_ptr(const struct guest_memory *mem, uint64_t gpa,
 bool guest_memory_contains(const struct guest_memory *mem, uint64_t gpa,
 			   uint64_t len);
 
+/*
+ * A string property of node into *val, NULL when absent. A value that is
+ * not NUL-terminated within its length is an error: dtc never writes one,
+ * but a blob from elsewhere can, and the string functions would read on.
+ */
+int partition_read_string(const struct partition *p, int node,
+			  const char *name, const char **val,
+			  struct pinvm_error *err);
 /* For drivers: entry @index of a node's reg, in its parent's cells. */
 int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
 		       uint64_t *size);

@@ -16,12 +16,21 @@
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* IS_ENABLED(CONFIG_FOO): 1 or 0 in C expressions, as in Linux. */
+#ifdef __CPPCHECK__
+/*
+ * cppcheck's preprocessor cannot expand the placeholder trick below (it
+ * stops on the whole file): for make lint, an option is on when defined.
+ */
+#define IS_ENABLED(option) (option + 0)
+#else
 #define __ARG_PLACEHOLDER_1 0,
 #define __take_second_arg(__ignored, val, ...) val
 #define __is_defined(x) ___is_defined(x)
 #define ___is_defined(val) ____is_defined(__ARG_PLACEHOLDER_##val)
-#define ____is_defined(arg1_or_junk) __take_second_arg(arg1_or_junk 1, 0)
+/* arg1_or_junk must stay bare: "0," or junk, then 1 */
+#define ____is_defined(arg1_or_junk) __take_second_arg(arg1_or_junk 1, 0) /* NOLINT(bugprone-macro-parentheses) */
 #define IS_ENABLED(option) __is_defined(option)
+#endif
 
 /*
  * Counters: written by one vCPU thread, read while it runs by the status

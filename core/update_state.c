@@ -115,7 +115,7 @@ int update_state_parse(const char *text, size_t len, struct update_state *s,
 		goto bad;
 	memcpy(num, v, vlen);
 	num[vlen] = '\0';
-	s->attempts = atoi(num);
+	s->attempts = strtoul(num, NULL, 10);
 	field = "slot-a";
 	v = state_line(&p, end, field, &vlen);
 	if (!v || parse_slot_record(v, vlen, &s->slot[0]))

@@ -133,8 +133,9 @@ static bool console_write(struct region *r, uint64_t offset,
 		return true;
 	}
 	p = console_reg(c, offset);
-	if (p && !(offset & 3))
-		*p = v;
+	if (!p || (offset & 3))
+		return true;
+	*p = v;
 	if (offset == UART_IMSC)
 		console_update_irq(c);
 	return true;

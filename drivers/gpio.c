@@ -560,13 +560,17 @@ static int gpio_parse_line(const struct partition *p, const char *guest,
 {
 	const char *chip, *dir, *bias, *consumer;
 	const fdt32_t *reg, *line, *value;
-	int len;
+	int reg_len, line_len, value_len;
 
 	fdt_get_path(p->fdt, node, l->path, sizeof(l->path));
-	reg = fdt_getprop(p->fdt, node, "reg", &len);
-	chip = fdt_getprop(p->fdt, node, "chip", NULL);
-	line = fdt_getprop(p->fdt, node, "line", &len);
-	if (!reg || !chip || !line || len != 4 ||
+	if (partition_read_string(p, node, "chip", &chip, err) ||
+	    partition_read_string(p, node, "consumer", &consumer, err) ||
+	    partition_read_string(p, node, "direction", &dir, err) ||
+	    partition_read_string(p, node, "bias", &bias, err))
+		return -1;
+	reg = fdt_getprop(p->fdt, node, "reg", &reg_len);
+	line = fdt_getprop(p->fdt, node, "line", &line_len);
+	if (!reg || !chip || !line || reg_len != 4 || line_len != 4 ||
 	    fdt32_to_cpu(*reg) >= GPIO_LINES) {
 		error_set(err, "%s: %s: needs reg (the guest's line, 0-7), chip (a host gpiochip's label, name or path) and line (its offset)",
 			  p->source, l->path);
@@ -575,23 +579,25 @@ static int gpio_parse_line(const struct partition *p, const char *guest,
 	*index = fdt32_to_cpu(*reg);
 	snprintf(l->chip_name, sizeof(l->chip_name), "%s", chip);
 	l->offset = fdt32_to_cpu(*line);
-	consumer = fdt_getprop(p->fdt, node, "consumer", NULL);
 	if (consumer)
 		snprintf(l->consumer, sizeof(l->consumer), "%s", consumer);
 	else
 		snprintf(l->consumer, sizeof(l->consumer), "%s-%u", guest, *index);
-	dir = fdt_getprop(p->fdt, node, "direction", NULL);
 	if (dir && strcmp(dir, "in") && strcmp(dir, "out")) {
 		error_set(err, "%s: %s: direction: \"%s\" is not \"in\" or \"out\"",
 			  p->source, l->path, dir);
 		return -1;
 	}
 	l->init_out = dir && !strcmp(dir, "out");
-	value = fdt_getprop(p->fdt, node, "value", NULL);
+	value = fdt_getprop(p->fdt, node, "value", &value_len);
+	if (value && value_len != 4) {
+		error_set(err, "%s: %s: value: must be one cell", p->source,
+			  l->path);
+		return -1;
+	}
 	l->init_value = value && fdt32_to_cpu(*value);
 	if (fdt_getprop(p->fdt, node, "active-low", NULL))
 		l->flags |= GPIOD_LINE_REQUEST_FLAG_ACTIVE_LOW;
-	bias = fdt_getprop(p->fdt, node, "bias", NULL);
 	if (bias && !strcmp(bias, "pull-up"))
 		l->flags |= GPIOD_LINE_REQUEST_FLAG_BIAS_PULL_UP;
 	else if (bias && !strcmp(bias, "pull-down"))

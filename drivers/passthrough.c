@@ -140,7 +140,9 @@ static int passthrough_policy(const struct partition *p,
 			return -1;
 		}
 	}
-	access = fdt_getprop(p->fdt, d->node, "access", NULL);
+	if (partition_read_string(p, d->node, "access", &access, err) ||
+	    partition_read_string(p, d->node, "mode", &mode, err))
+		return -1;
 	if (access && !strcmp(access, "read"))
 		d->dir = BUS_DIR_READ;
 	else if (access && !strcmp(access, "write"))
@@ -151,7 +153,6 @@ static int passthrough_policy(const struct partition *p,
 		return -1;
 	}
 	d->unaligned = fdt_getprop(p->fdt, d->node, "unaligned", NULL) != NULL;
-	mode = fdt_getprop(p->fdt, d->node, "mode", NULL);
 	d->direct = mode && !strcmp(mode, "direct");
 	if (mode && !d->direct && strcmp(mode, "trap")) {
 		error_set(err, "%s: %s: mode: \"%s\" is not \"trap\" or \"direct\"",
@@ -254,11 +255,14 @@ static int passthrough_for_each_clock(const void *fdt, int node,
 	c = fdt_getprop(fdt, node, "clocks", &len);
 	for (i = 0; c && i < len / 4;) {
 		int provider = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(c[i]));
+		int cells_len = 0;
 		const fdt32_t *cells = provider >= 0 ?
-			fdt_getprop(fdt, provider, "#clock-cells", NULL) : NULL;
-		uint32_t n = cells ? fdt32_to_cpu(*cells) : 0;
+			fdt_getprop(fdt, provider, "#clock-cells", &cells_len) :
+			NULL;
+		uint32_t n = cells && cells_len == 4 ? fdt32_to_cpu(*cells) : 0;
 
-		if (n > 8 || i + 1 + (int)n > len / 4)
+		if ((cells && cells_len != 4) || n > 8 ||
+		    i + 1 + (int)n > len / 4)
 			return -1;
 		ret = fn(fdt, provider, &c[i + 1], n, ctx);
 		if (ret)
@@ -294,7 +298,7 @@ static int clock_copy(const void *fdt, int provider, const fdt32_t *spec,
 		return -1;
 	cc->cells[cc->n++] = cpu_to_fdt32(guest_fdt_copy_clock(cc->b, fdt,
 								 provider));
-	memcpy(&cc->cells[cc->n], spec, cells * 4);
+	memcpy(&cc->cells[cc->n], spec, (size_t)cells * 4);
 	cc->n += cells;
 	return 0;
 }
@@ -318,8 +322,10 @@ static void passthrough_guest_fdt(struct guest_fdt *b,
 	/* The clock nodes first: making a node moves the ones after it. */
 	if (passthrough_for_each_clock(p->fdt, board, clock_copy, &cc))
 		cc.n = 0;
-	snprintf(base, sizeof(base), "%.*s@%%llx", (int)strcspn(name, "@"), name);
-	node = guest_fdt_node(b, 0, base, d->base);
+	/* The board's node name is data, never a format. */
+	snprintf(base, sizeof(base), "%.*s@%llx", (int)strcspn(name, "@"), name,
+		 (unsigned long long)d->base);
+	node = guest_fdt_node_named(b, 0, base);
 	fdt_for_each_property_offset(prop, p->fdt, board) {
 		const char *pname;
 		const void *v;

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# make check = make unit + make system.
+# make check = make unit + make fuzz-ci + make lint + make system.
 
 SANITIZE	:= -fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_CFLAGS	:= -O1 -g $(COMMON_CFLAGS) $(SANITIZE) -Itest/unit -Idrivers
@@ -116,4 +116,4 @@ system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) $(SYSTEM_DTBS) guests $(LINUX_
 		$(PINVM_SIGN) $(SIGN_KEY) $(SWUPDATE_ROOT)/usr/bin/swupdate
 	@CROSS_COMPILE=$(CROSS_COMPILE) SIGN_KEY=$(SIGN_KEY) sh test/system/run.sh $(BUILD)
 
-check: unit fuzz-ci system
+check: unit fuzz-ci lint system

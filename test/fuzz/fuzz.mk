@@ -5,22 +5,32 @@
 
 FUZZ_CC		:= clang
 FUZZ_CFLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
-		   -fno-sanitize-recover=all $(COMMON_CFLAGS)
+		   -fno-sanitize-recover=all $(COMMON_CFLAGS) -Idrivers
 FUZZ_DIR	:= $(BUILD)/fuzz
-FUZZ_TARGETS	:= bundle state
+FUZZ_TARGETS	:= bundle state partition loader mmio
 FUZZ_SECONDS	?= 600
 FUZZ_CI_SECONDS	?= 20
 
+# Per target: its sources, and its libraries when not just libsodium.
 fuzz-bundle-srcs := test/fuzz/fuzz_bundle.c core/bundle.c core/log.c
 fuzz-state-srcs	 := test/fuzz/fuzz_state.c core/update_state.c core/bundle.c core/log.c
+# The parser, the drivers' checks and the loaders: what the unit tests link.
+fuzz-partition-srcs := test/fuzz/fuzz_partition.c $(UNIT_SRCS)
+fuzz-partition-libs := $(UNIT_LDLIBS)
+fuzz-loader-srcs := test/fuzz/fuzz_loader.c $(UNIT_SRCS)
+fuzz-loader-libs := $(UNIT_LDLIBS)
+# The exit dispatch with KVM stubbed, as test/bench/dispatch.c.
+fuzz-mmio-srcs	 := test/fuzz/fuzz_mmio.c core/vcpu.c $(UNIT_SRCS)
+fuzz-mmio-libs	 := $(UNIT_LDLIBS)
 FUZZ_KEY_HEX	 = $(shell grep -v '^\#' test/fuzz/fuzz-key.pub)
 
-$(FUZZ_DIR)/fuzz_%: test/fuzz/fuzz_%.c core/bundle.c core/update_state.c \
-		core/log.c $(wildcard core/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
+$(FUZZ_DIR)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_images.h core/vcpu.c \
+		$(UNIT_SRCS) $(wildcard core/*.h drivers/*.h) $(KCONFIG_AUTOHEADER) \
+		| $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_KEY_HEX='"$(FUZZ_KEY_HEX)"' \
-		-o $@ $(fuzz-$*-srcs) -lsodium
+		-o $@ $(fuzz-$*-srcs) $(or $(fuzz-$*-libs),-lsodium)
 
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 
