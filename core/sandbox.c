@@ -287,8 +287,8 @@ static void sandbox_sigsys(int sig, siginfo_t *si, void *uctx)
 	}
 	n = put_str(line, n, sizeof(line),
 		    ", which its filter forbids: stopping pinvm\n");
-	if (write(STDERR_FILENO, line, n) < 0)
-		n = 0;
+	/* Nothing to do if the line cannot be written: die all the same. */
+	(void)!write(STDERR_FILENO, line, n);
 	/* Die of the SIGSYS, as with no handler; never go on. */
 	memset(&dfl, 0, sizeof(dfl));
 	dfl.sa_handler = SIG_DFL;
