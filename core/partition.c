@@ -640,64 +640,67 @@ static int parse_guest_name(struct partition *p, struct guest_config *g,
 	return 0;
 }
 
+/* An optional one-cell property of a guest in [min, max], else def. */
+static int read_guest_u32(struct partition *p, struct guest_config *g,
+			  const char *name, unsigned int min, unsigned int max,
+			  unsigned int def, unsigned int *val,
+			  struct pinvm_error *err)
+{
+	const fdt32_t *cell;
+	int len;
+
+	*val = def;
+	cell = fdt_getprop(p->fdt, g->node, name, &len);
+	if (!cell)
+		return 0;
+	*val = len == 4 ? fdt32_to_cpu(*cell) : 0;
+	if (len != 4 || *val < min || *val > max) {
+		error_set(err, "%s: %s: %s: one cell, %u to %u", p->source,
+			  g->path, name, min, max);
+		return -1;
+	}
+	return 0;
+}
+
 /* Field update: the version of the partition's image, and the trial's tries. */
 static int parse_update(struct partition *p, struct guest_config *g,
 			struct pinvm_error *err)
 {
-	const fdt32_t *attempts;
 	const char *version;
-	int len;
 
-	version = fdt_getprop(p->fdt, g->node, "firmware-version", &len);
+	if (partition_read_string(p, g->node, "firmware-version", &version,
+				  err))
+		return -1;
 	g->firmware_version = version ? version : "0";
-	if (version && (len < 2 || version[len - 1] || !version_valid(version))) {
+	if (!version_valid(g->firmware_version)) {
 		error_set(err, "%s: %s: firmware-version: 1 to 4 dot-separated numbers, e.g. \"1.4.2\"",
 			  p->source, g->path);
 		return -1;
 	}
-	g->update_attempts = CONFIG_UPDATE_MAX_ATTEMPTS;
-	attempts = fdt_getprop(p->fdt, g->node, "update-attempts", &len);
-	if (attempts) {
-		g->update_attempts = len == 4 ? fdt32_to_cpu(*attempts) : 0;
-		if (g->update_attempts < 1 || g->update_attempts > 100) {
-			error_set(err, "%s: %s: update-attempts: one cell, 1 to 100",
-				  p->source, g->path);
-			return -1;
-		}
-	}
-	return 0;
+	return read_guest_u32(p, g, "update-attempts", 1, 100,
+			      CONFIG_UPDATE_MAX_ATTEMPTS, &g->update_attempts,
+			      err);
 }
 
-/* The last device parsed, when it is the guest's (only) health register. */
 /* What a guest's SYSTEM_RESET does: restart-policy and restart-limit. */
 static int parse_restart(struct partition *p, struct guest_config *g,
 			 struct pinvm_error *err)
 {
-	const fdt32_t *limit;
 	const char *policy;
-	int len;
 
-	policy = fdt_getprop(p->fdt, g->node, "restart-policy", &len);
-	g->restart_on_reset = !policy || !strcmp(policy, "restart");
-	if (policy && (len < 1 || policy[len - 1] ||
-		       (strcmp(policy, "restart") && strcmp(policy, "stop")))) {
+	if (partition_read_string(p, g->node, "restart-policy", &policy, err))
+		return -1;
+	if (policy && strcmp(policy, "restart") && strcmp(policy, "stop")) {
 		error_set(err, "%s: %s: restart-policy: \"restart\" or \"stop\"",
 			  p->source, g->path);
 		return -1;
 	}
-	g->restart_limit = CONFIG_RESTART_LIMIT;
-	limit = fdt_getprop(p->fdt, g->node, "restart-limit", &len);
-	if (limit) {
-		g->restart_limit = len == 4 ? fdt32_to_cpu(*limit) : 0;
-		if (g->restart_limit < 1 || g->restart_limit > 100000) {
-			error_set(err, "%s: %s: restart-limit: one cell, 1 to 100000 resets a minute",
-				  p->source, g->path);
-			return -1;
-		}
-	}
-	return 0;
+	g->restart_on_reset = !policy || !strcmp(policy, "restart");
+	return read_guest_u32(p, g, "restart-limit", 1, 100000,
+			      CONFIG_RESTART_LIMIT, &g->restart_limit, err);
 }
 
+/* The last device parsed, when it is the guest's (only) health register. */
 static int find_health(struct partition *p, struct guest_config *g,
 		       struct pinvm_error *err)
 {

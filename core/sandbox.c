@@ -419,7 +419,7 @@ static int add_rule(scmp_filter_ctx ctx, enum sandbox_kind kind,
 	case PRCTL:
 		for (i = 0; i < ARRAY_SIZE(prctl_ops) && !ret; i++)
 			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					       SCMP_A0(SCMP_CMP_EQ, prctl_ops[i]));
+					       SCMP_A0(SCMP_CMP_EQ, prctl_ops[i], 0));
 		return ret;
 	case IOCTL:
 		for (i = 0; i < nr_ioctls && !ret; i++)

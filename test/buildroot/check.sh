@@ -206,14 +206,7 @@ BR2_PACKAGE_PINVM=y" &&
 src=$work/pinvm-0.1
 out=$work/out
 mkdir -p "$src" "$out/host/bin" "$out/target"
-if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
-	git ls-files -z --cached --others --exclude-standard |
-		tar --null -T - --ignore-failed-read -cf - 2> /dev/null |
-		tar -xf - -C "$src"
-else
-	tar --exclude=./build --exclude=./.config --exclude=./.config.old \
-		-cf - . | tar -xf - -C "$src"
-fi
+sh test/copy-source.sh "$src"
 # HOST_DIR/bin: dtc (host-dtc) and the cross compiler, as wrappers that
 # leave a mark, so the test sees the .mk made pinvm use them.
 for t in dtc aarch64-linux-gnu-gcc; do

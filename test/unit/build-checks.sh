@@ -63,15 +63,7 @@ for def in configs/*_defconfig; do
 	dir=$build/boards/$board
 	src=$dir/src
 	rm -rf "$src" && mkdir -p "$src/build" || { bad "$board: cannot make $src"; continue; }
-	if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
-		# A tracked file deleted in the worktree is skipped quietly.
-		git ls-files -z --cached --others --exclude-standard |
-			tar --null -T - --ignore-failed-read -cf - 2> /dev/null |
-			tar -xf - -C "$src"
-	else
-		tar --exclude=./build --exclude=./.config --exclude=./.config.old \
-			-cf - . | tar -xf - -C "$src"
-	fi
+	sh test/copy-source.sh "$src"
 	# The outer build has checked the Debian packages already.
 	touch "$src/build/.deps-ok"
 	if (cd "$src" && make "${board}_defconfig" && make -j"$jobs") \
