@@ -23,6 +23,9 @@
 
 #define CONTROL_MSG_MAX	1024
 
+/* The socket file this pinvm made, to remove only that one. */
+static struct stat bound;
+
 static int control_address(const char *path, struct sockaddr_un *sa,
 			   struct pinvm_error *err)
 {
@@ -72,15 +75,26 @@ int control_listen(const char *path, struct pinvm_error *err)
 		return -1;
 	}
 	umask(old_mask);
+	if (stat(path, &bound))
+		memset(&bound, 0, sizeof(bound));
 	return fd;
 }
 
+/*
+ * Remove the socket only if it is still ours: a pinvm on its way out must
+ * not take away the socket of the pinvm that replaced it
+ * (S50pinvm restart, a quick stop and start).
+ */
 void control_close(int listen_fd, const char *path)
 {
+	struct stat st;
+
 	if (listen_fd < 0)
 		return;
 	close(listen_fd);
-	unlink(path);
+	if (!stat(path, &st) && st.st_ino == bound.st_ino &&
+	    st.st_dev == bound.st_dev)
+		unlink(path);
 }
 
 static void refuse(int client, const char *why)

@@ -239,15 +239,16 @@ test_update_power_cut() {
 		rm -rf "$U" /run/pinvm/status
 		PINVM_FAULT=$step pinvm -p "$P/update.dtb" -i "$G" > "$OUT" 2> "$ERR" &
 		PID=$!
-		if ! wait_for "$OUT" '^\[g1\] firmware 1\.0 slot a attempt 0$' 20; then
-			fail "power cut at $step" "g1 did not boot: $(tail -n 3 $OUT $ERR)"
+		if ! wait_for "$OUT" '^\[g1\] firmware 1\.0 slot a attempt 0$' 20 ||
+		   ! wait_until 5 test -S /run/pinvm/control; then
+			fail "power cut at $step" "g1 did not boot, or no control socket: $(ls -l /run/pinvm; tail -n 3 $OUT $ERR)"
 			stop KILL
 			continue
 		fi
 		timeout 60 pinvm update g1 "$B/fw-2.pvb" > /tmp/client.out 2>&1
 		crc=$?
 		if ! wait_until 10 not_running; then
-			fail "power cut at $step" "pinvm was not killed; client (exit $crc): $(cat /tmp/client.out); pinvm: $(tail -n 3 $ERR)"
+			fail "power cut at $step" "pinvm was not killed; client (exit $crc): $(cat /tmp/client.out); $(ls -l /run/pinvm); pinvm: $(tail -n 3 $ERR)"
 			stop KILL
 			continue
 		fi
