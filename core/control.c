@@ -44,7 +44,7 @@ int control_listen(const char *path, struct pinvm_error *err)
 	struct sockaddr_un sa;
 	char dir[PATH_MAX];
 	mode_t old_mask;
-	int fd, probe;
+	int fd, probe, ret;
 
 	if (control_address(path, &sa, err))
 		return -1;
@@ -53,16 +53,28 @@ int control_listen(const char *path, struct pinvm_error *err)
 		*s = '\0';
 		mkdir(dir, 0755);
 	}
-	/* A socket someone answers on belongs to a pinvm that still runs. */
+	/*
+	 * A socket someone answers on belongs to a pinvm that still runs;
+	 * only one nobody listens on (ECONNREFUSED) is a dead pinvm's.
+	 */
 	probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (probe >= 0 && !connect(probe, (struct sockaddr *)&sa, sizeof(sa))) {
-		close(probe);
+	if (probe < 0) {
+		error_set(err, "%s: cannot make a socket: %s", path, strerror(errno));
+		return -1;
+	}
+	ret = connect(probe, (struct sockaddr *)&sa, sizeof(sa)) ? errno : 0;
+	close(probe);
+	if (!ret) {
 		error_set(err, "%s: another pinvm is running", path);
 		return -1;
 	}
-	if (probe >= 0)
-		close(probe);
-	unlink(path);
+	if (ret != ECONNREFUSED && ret != ENOENT) {
+		error_set(err, "%s: cannot tell whether another pinvm runs: %s",
+			  path, strerror(ret));
+		return -1;
+	}
+	if (ret == ECONNREFUSED)
+		unlink(path);
 	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	/* Created 0600: there is no moment when others could connect. */
 	old_mask = umask(0177);
