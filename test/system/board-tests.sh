@@ -45,7 +45,9 @@ ticks_reach() { [ "$(last_tick "$1" "$2")" -ge "$3" ]; }
 # count_reaches FILE PATTERN N
 count_reaches() { [ "$(count "$1" "$2")" -ge "$3" ]; }
 
+# The files go first: a check must never read the previous run's lines.
 start() {
+	rm -f "/tmp/$1.out" "/tmp/$1.err"
 	pinvm -t -p "$P/$1.dtb" -i "$G" > "/tmp/$1.out" 2> "/tmp/$1.err" &
 	PID=$!
 }

@@ -15,9 +15,9 @@ test_least_privilege() {
 	start three
 	expect "privilege: guests run under their filters" "no '[g3] tick 3' in 60 s" \
 		wait_for /tmp/three.out "^ *[0-9.]+ \[g3\] tick 3$" 60
-	line=$(grep 'least privilege:' /tmp/three.err)
 	expect "privilege: pinvm says what it kept and filters" "stderr: $(cat /tmp/three.err)" \
-		grep -q "least privilege: capabilities kept: none; seccomp allow-lists: vcpu" /tmp/three.err
+		wait_for /tmp/three.err "least privilege: capabilities kept: none; seccomp allow-lists: vcpu" 10
+	line=$(grep 'least privilege:' /tmp/three.err)
 	set -- $(echo "$line" | sed -n 's/.*vcpu \([0-9]*\) syscalls + \([0-9]*\) ioctls, gpio-events \([0-9]*\) + \([0-9]*\), main \([0-9]*\) + \([0-9]*\).*/\1 \2 \3 \4 \5 \6/p')
 	echo "METRIC: seccomp_vcpu_syscalls=${1:-?}"
 	echo "METRIC: seccomp_vcpu_ioctls=${2:-?}"
