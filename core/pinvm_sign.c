@@ -190,8 +190,7 @@ static int verify(int argc, char **argv)
 static int seed(const char *update_dir, const char *guest,
 		const char *version, const char *image_path)
 {
-	struct update_state st = { .trial = SLOT_NONE };
-	struct slot_record *r = &st.slot[0];
+	struct update_state st;
 	struct pinvm_error err;
 	char dir[4096], text[1024];
 	uint8_t *image;
@@ -206,12 +205,8 @@ static int seed(const char *update_dir, const char *guest,
 	}
 	if (read_all(image_path, &image, &len))
 		return 1;
-	r->used = true;
-	strcpy(r->version, version);
-	r->size = len;
-	bundle_sha256(image, len, r->sha256);
-	strcpy(st.result, "none");
-	snprintf(st.reason, sizeof(st.reason), "slot a seeded in the board image");
+	update_state_seed(&st, version, image, len,
+			  "slot a seeded in the board image");
 	n = update_state_format(&st, text, sizeof(text));
 	snprintf(dir, sizeof(dir), "%s/%s", update_dir, guest);
 	mkdir(update_dir, 0755);

@@ -290,21 +290,19 @@ static int commit(struct slots *s)
 
 static int seed(struct slots *s, struct pinvm_error *err)
 {
-	struct update_state next = { .trial = SLOT_NONE };
-	struct slot_record *r = &next.slot[0];
+	struct update_state next;
+	char reason[UPDATE_REASON_MAX];
 
-	r->used = true;
-	snprintf(r->version, sizeof(r->version), "%s", s->cfg->firmware_version);
-	r->size = s->cfg->image_size;
-	bundle_sha256(s->cfg->image, s->cfg->image_size, r->sha256);
-	strcpy(next.result, "none");
-	snprintf(next.reason, sizeof(next.reason), "slot a seeded from %.150s",
+	snprintf(reason, sizeof(reason), "slot a seeded from %.150s",
 		 s->cfg->image_path);
+	update_state_seed(&next, s->cfg->firmware_version, s->cfg->image,
+			  s->cfg->image_size, reason);
 	if (file_replace(s->dir, slot_files[0], s->cfg->image,
 			 s->cfg->image_size, "seed", err) ||
 	    save_state(s, &next, "seed", err))
 		return -1;
-	pr_info("%s: %s (version %s)", s->cfg->name, s->st.reason, r->version);
+	pr_info("%s: %s (version %s)", s->cfg->name, s->st.reason,
+		s->st.slot[0].version);
 	return 0;
 }
 

@@ -25,6 +25,21 @@ static const char *const results[] = {
 	"none", "trial", "committed", "rolled-back",
 };
 
+void update_state_seed(struct update_state *s, const char *version,
+		       const uint8_t *image, size_t len, const char *reason)
+{
+	struct slot_record *r = &s->slot[0];
+
+	memset(s, 0, sizeof(*s));
+	s->trial = SLOT_NONE;
+	r->used = true;
+	snprintf(r->version, sizeof(r->version), "%s", version);
+	r->size = len;
+	bundle_sha256(image, len, r->sha256);
+	strcpy(s->result, "none");
+	snprintf(s->reason, sizeof(s->reason), "%s", reason);
+}
+
 /* The value of line "key=..." at *p, which moves to the next line. */
 static const char *state_line(const char **p, const char *end,
 			      const char *key, size_t *vlen)

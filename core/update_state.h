@@ -37,6 +37,13 @@ static inline char slot_name(int slot)
 	return slot ? 'b' : 'a';
 }
 
+/*
+ * The record of a guest's first firmware: image committed in slot a as
+ * version, no trial; reason says where it came from.
+ */
+void update_state_seed(struct update_state *s, const char *version,
+		       const uint8_t *image, size_t len, const char *reason);
+
 int update_state_parse(const char *text, size_t len, struct update_state *s,
 		       struct pinvm_error *err);
 /* The record's text; its length, or 0 when size is too small. */
