@@ -7,15 +7,11 @@
 #include <string.h>
 
 #include "bus.h"
+#include "guest_memory.h"
 #include "mmio.h"
 
 __thread volatile int mmio_in_access;
 __thread volatile int mmio_fault;
-
-static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-	return a < b + blen && b < a + alen;
-}
 
 int bus_add(struct bus *bus, const struct region *r, struct pinvm_error *err)
 {

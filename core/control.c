@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "file.h"
 #include "update.h"
 
 #define CONTROL_MSG_MAX	1024
@@ -42,17 +43,13 @@ static int control_address(const char *path, struct sockaddr_un *sa,
 int control_listen(const char *path, struct pinvm_error *err)
 {
 	struct sockaddr_un sa;
-	char dir[PATH_MAX];
 	mode_t old_mask;
 	int fd, probe, ret;
 
 	if (control_address(path, &sa, err))
 		return -1;
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (char *s = dir + 1; (s = strchr(s, '/')); *s++ = '/') {
-		*s = '\0';
-		mkdir(dir, 0755);
-	}
+	if (file_make_parent(path, err))
+		return -1;
 	/*
 	 * A socket someone answers on belongs to a pinvm that still runs;
 	 * only one nobody listens on (ECONNREFUSED) is a dead pinvm's.

@@ -42,7 +42,7 @@ int file_read_fd(int fd, const char *what, uint64_t max, uint8_t **data,
 
 	*data = NULL;
 	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		error_set(err, "%s: cannot read: %s", what,
+		error_set(err, "cannot read %s: %s", what,
 			  errno ? strerror(errno) : "not a regular file");
 		return -1;
 	}
@@ -58,7 +58,7 @@ int file_read_fd(int fd, const char *what, uint64_t max, uint8_t **data,
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			error_set(err, "%s: cannot read: %s", what,
+			error_set(err, "cannot read %s: %s", what,
 				  n < 0 ? strerror(errno) : "file changed while read");
 			free(*data);
 			*data = NULL;
@@ -82,13 +82,47 @@ int file_read_all(const char *path, uint64_t max, uint8_t **data,
 	*data = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
-		error_set(err, "%s: cannot read: %s", path, strerror(errno));
+		error_set(err, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
 	errno = 0;
 	ret = file_read_fd(fd, path, max, data, len, err);
 	close(fd);
 	return ret;
+}
+
+int file_make_dirs(const char *dir, mode_t mode, struct pinvm_error *err)
+{
+	char path[PATH_MAX];
+	char *p;
+
+	if (snprintf(path, sizeof(path), "%s/", dir) >= (int)sizeof(path)) {
+		error_set(err, "%s: path too long", dir);
+		return -1;
+	}
+	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(path, p[1] ? 0755 : mode) && errno != EEXIST) {
+			error_set(err, "%s: cannot create: %s", path,
+				  strerror(errno));
+			return -1;
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+int file_make_parent(const char *path, struct pinvm_error *err)
+{
+	char dir[PATH_MAX];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	return file_make_dirs(dir, 0755, err);
 }
 
 static int write_all(int fd, const void *data, size_t len)

@@ -3,6 +3,8 @@
 #ifndef PINVM_FILE_H
 #define PINVM_FILE_H
 
+#include <sys/types.h>
+
 #include "pinvm.h"
 
 /* A regular file of at most max bytes, whole, in a malloc'd *data. */
@@ -10,6 +12,14 @@ int file_read_fd(int fd, const char *what, uint64_t max, uint8_t **data,
 		 size_t *len, struct pinvm_error *err);
 int file_read_all(const char *path, uint64_t max, uint8_t **data,
 		  size_t *len, struct pinvm_error *err);
+
+/*
+ * Like mkdir -p: every missing directory of dir, the ancestors 0755 and
+ * dir itself with mode.
+ */
+int file_make_dirs(const char *dir, mode_t mode, struct pinvm_error *err);
+/* The same for the directory a file is to be made in. */
+int file_make_parent(const char *path, struct pinvm_error *err);
 
 /*
  * Replace dir/name with data atomically: write name.tmp, fsync it, rename

@@ -10,6 +10,7 @@
 #include "partition.h"
 
 /* Linux takes at most 2 MiB of device tree; pinvm's are far smaller. */
+#define GUEST_DTB_MAX		0x200000
 #define GUEST_FDT_MAX		0x10000
 /* arm64 COMMAND_LINE_SIZE: the longest bootargs Linux takes. */
 #define GUEST_BOOTARGS_MAX	2048

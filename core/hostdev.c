@@ -108,7 +108,7 @@ static int hostdev_unbind(struct hostdev *h, struct pinvm_error *err)
 static int hostdev_map(struct hostdev *h, uint64_t base, uint64_t size,
 		       struct pinvm_error *err)
 {
-	uint64_t page = partition_page_size();
+	uint64_t page = page_size();
 	uint64_t start = base & ~(page - 1);
 	int fd;
 

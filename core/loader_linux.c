@@ -76,7 +76,7 @@ static int linux_layout(const struct guest_config *g,
 			struct pinvm_error *err)
 {
 	const struct guest_ram *ram = &mem->ram[0];
-	uint64_t text_offset, image_size, page = partition_page_size();
+	uint64_t text_offset, image_size, page = page_size();
 
 	if (linux_header(g, &text_offset, &image_size, err))
 		return -1;

@@ -16,53 +16,10 @@
 #include "bundle.h"
 #include "bus.h"
 #include "driver.h"
+#include "file.h"
 #include "guest_fdt.h"
 #include "loader.h"
 #include "partition.h"
-
-/* Guest RAM is mapped in host pages: 4 KiB, or the host's if larger. */
-uint64_t partition_page_size(void)
-{
-	long host = sysconf(_SC_PAGESIZE);
-
-	return host > 4096 ? (uint64_t)host : 4096;
-}
-
-static bool ranges_overlap(uint64_t a, uint64_t alen, uint64_t b, uint64_t blen)
-{
-	return a < b + blen && b < a + alen;
-}
-
-static bool range_contains(uint64_t base, uint64_t size, uint64_t a,
-			   uint64_t len)
-{
-	return a >= base && len <= size && a - base <= size - len;
-}
-
-uint8_t *guest_memory_ptr(const struct guest_memory *mem, uint64_t gpa,
-			  uint64_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < mem->nr_ram; i++) {
-		const struct guest_ram *r = &mem->ram[i];
-
-		if (range_contains(r->base, r->size, gpa, len))
-			return r->host ? r->host + (gpa - r->base) : NULL;
-	}
-	return NULL;
-}
-
-bool guest_memory_contains(const struct guest_memory *mem, uint64_t gpa,
-			   uint64_t len)
-{
-	unsigned int i;
-
-	for (i = 0; i < mem->nr_ram; i++)
-		if (range_contains(mem->ram[i].base, mem->ram[i].size, gpa, len))
-			return true;
-	return false;
-}
 
 static uint64_t read_cells(const fdt32_t *cell, int n)
 {
@@ -290,11 +247,11 @@ static int check_ram_range(struct partition *p, struct guest_config *g,
 			  (unsigned long long)r->size);
 		return -1;
 	}
-	if ((r->base | r->size) & (partition_page_size() - 1)) {
+	if ((r->base | r->size) & (page_size() - 1)) {
 		error_set(err, "%s: %s: memory: range 0x%llx+0x%llx is not page aligned (base and size must be multiples of 0x%llx)",
 			  p->source, g->path, (unsigned long long)r->base,
 			  (unsigned long long)r->size,
-			  (unsigned long long)partition_page_size());
+			  (unsigned long long)page_size());
 		return -1;
 	}
 	for (i = 0; i < g->mem.nr_ram; i++) {
@@ -364,39 +321,23 @@ static int resolve_path(struct partition *p, struct guest_config *g,
 	return 0;
 }
 
-/* Read a whole file once, at start; later boots use these bytes. */
+/*
+ * Read a whole file once, at start; later boots use these bytes. Whether
+ * an image fits is its loader's to say, with the addresses at fault.
+ */
 static int read_guest_file(struct partition *p, struct guest_config *g,
 			   const char *prop, const char *path, uint8_t **data,
 			   size_t *size, struct pinvm_error *err)
 {
-	struct stat st;
-	ssize_t n;
-	int fd;
+	uint64_t max = strcmp(prop, "dtb") ? SIZE_MAX : GUEST_DTB_MAX;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st)) {
-		error_set(err, "%s: %s: %s: cannot read %s: %s", p->source,
-			  g->path, prop, path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	if (file_read_all(path, max, data, size, err)) {
+		error_prefix(err, "%s: %s: %s: ", p->source, g->path, prop);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
-		error_set(err, "%s: %s: %s: cannot read %s: not a regular file",
+	if (*size == 0) {
+		error_set(err, "%s: %s: %s: cannot read %s: file is empty",
 			  p->source, g->path, prop, path);
-		close(fd);
-		return -1;
-	}
-	*size = st.st_size;
-	*data = malloc(*size ? *size : 1);
-	errno = ENOMEM;
-	n = *data ? read(fd, *data, *size) : -1;
-	close(fd);
-	if (n != (ssize_t)*size || *size == 0) {
-		error_set(err, "%s: %s: %s: cannot read %s: %s", p->source,
-			  g->path, prop, path,
-			  *size == 0 ? "file is empty" :
-			  n < 0 ? strerror(errno) : "file changed while read");
 		return -1;
 	}
 	return 0;

@@ -9,10 +9,9 @@
 
 #include <limits.h>
 
-#include "pinvm.h"
+#include "guest_memory.h"
 
 #define GUEST_NAME_MAX		32
-#define GUEST_MAX_RAM		4
 #define GUEST_MAX_DEVICES	16
 #define NODE_PATH_MAX		128
 /* KVM's vGIC has 256 interrupt lines unless told: SPIs 0-223. */
@@ -20,18 +19,6 @@
 
 struct driver;
 struct image_loader;
-
-/* A range of guest RAM; host is NULL until the guest's VM maps it. */
-struct guest_ram {
-	uint64_t base;
-	uint64_t size;
-	uint8_t *host;
-};
-
-struct guest_memory {
-	unsigned int nr_ram;
-	struct guest_ram ram[GUEST_MAX_RAM];
-};
 
 /* A virtual or passed-through device: one child node of a guest node. */
 struct device_config {
@@ -121,13 +108,6 @@ int partition_parse(struct partition *p, const void *fdt, const char *source,
 		    const char *image_dir, struct pinvm_error *err);
 void partition_free(struct partition *p);
 
-/* Host address of [gpa, gpa + len) when it lies in one RAM range, else NULL. */
-uint8_t *guest_memory_ptr(const struct guest_memory *mem, uint64_t gpa,
-			  uint64_t len);
-/* Whether [gpa, gpa + len) lies in one RAM range. */
-bool guest_memory_contains(const struct guest_memory *mem, uint64_t gpa,
-			   uint64_t len);
-
 /*
  * A string property of node into *val, NULL when absent. A value that is
  * not NUL-terminated within its length is an error: dtc never writes one,
@@ -145,6 +125,5 @@ int partition_read_spi(const struct partition *p, struct device_config *d,
 /* The same, translated through the ancestors' ranges to a CPU address. */
 int partition_read_reg_cpu(const void *fdt, int node, int index,
 			   uint64_t *base, uint64_t *size);
-uint64_t partition_page_size(void);
 
 #endif

@@ -209,13 +209,8 @@ static int seed(const char *update_dir, const char *guest,
 			  "slot a seeded in the board image");
 	n = update_state_format(&st, text, sizeof(text));
 	snprintf(dir, sizeof(dir), "%s/%s", update_dir, guest);
-	mkdir(update_dir, 0755);
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		fprintf(stderr, "pinvm-sign: seed: %s: %s\n", dir,
-			strerror(errno));
-		goto out;
-	}
-	if (file_replace(dir, "slot-a.img", image, len, "seed", &err) ||
+	if (file_make_dirs(dir, 0700, &err) ||
+	    file_replace(dir, "slot-a.img", image, len, "seed", &err) ||
 	    file_replace(dir, "state", text, n, "seed", &err)) {
 		fprintf(stderr, "pinvm-sign: seed: %s\n", err.msg);
 		goto out;

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file.h"
 #include "status.h"
 #include "update.h"
 
@@ -52,16 +53,14 @@ static void status_guest(FILE *f, const struct guest *g)
 int status_write(const char *path, const struct guest *guests,
 		 unsigned int nr, bool running)
 {
-	char tmp[PATH_MAX], dir[PATH_MAX];
+	struct pinvm_error err;
+	char tmp[PATH_MAX];
 	unsigned int i;
 	FILE *f;
 
-	/* Like mkdir -p of the file's directory: /run may be bare at boot. */
-	snprintf(dir, sizeof(dir), "%s", path);
-	for (char *s = dir + 1; (s = strchr(s, '/')); *s++ = '/') {
-		*s = '\0';
-		mkdir(dir, 0755);
-	}
+	/* /run may be bare at boot. */
+	if (file_make_parent(path, &err))
+		return -1;
 	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
 	f = fopen(tmp, "we");
 	if (!f)

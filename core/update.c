@@ -325,26 +325,6 @@ static int load_state(struct slots *s, struct pinvm_error *err)
 	return ret;
 }
 
-/* Like mkdir -p, for the guest's directory under the update directory. */
-static int make_dirs(const char *dir, struct pinvm_error *err)
-{
-	char path[PATH_MAX];
-	char *p;
-
-	snprintf(path, sizeof(path), "%s/", dir);
-	for (p = strchr(path + 1, '/'); p; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		/* The guest's own directory is root's alone. */
-		if (mkdir(path, p[1] ? 0755 : 0700) && errno != EEXIST) {
-			error_set(err, "%s: cannot create: %s", path,
-				  strerror(errno));
-			return -1;
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
 static int init_guest(struct slots *s, const char *dir,
 		      struct pinvm_error *err)
 {
@@ -357,7 +337,8 @@ static int init_guest(struct slots *s, const char *dir,
 		error_set(err, "%s: update directory path too long", dir);
 		return -1;
 	}
-	if (make_dirs(s->dir, err))
+	/* The guest's own directory is root's alone. */
+	if (file_make_dirs(s->dir, 0700, err))
 		return -1;
 	/* What a power cut left half-written was never in a record. */
 	for (i = 0; i < 3; i++) {

@@ -166,7 +166,7 @@ static int passthrough_check_direct(const struct partition *p,
 				    const struct device_config *d,
 				    struct pinvm_error *err)
 {
-	uint64_t page = partition_page_size();
+	uint64_t page = page_size();
 
 	if ((d->base | d->host_base | d->size) & (page - 1)) {
 		error_set(err, "%s: %s: mode: direct needs page-aligned registers (guest 0x%llx, host 0x%llx, size 0x%llx; page 0x%llx): use mode = \"trap\" for sub-page or shared registers",
