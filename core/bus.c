@@ -8,10 +8,6 @@
 
 #include "bus.h"
 #include "guest_memory.h"
-#include "mmio.h"
-
-__thread volatile int mmio_in_access;
-__thread volatile int mmio_fault;
 
 int bus_add(struct bus *bus, const struct region *r, struct pinvm_error *err)
 {

@@ -62,19 +62,8 @@ struct bus {
 	/* Drive a guest interrupt line (a GIC INTID); NULL without a VM. */
 	void (*set_irq)(struct bus *bus, unsigned int intid, bool level);
 	void *irq_ctx;
-	/*
-	 * This boot as the pinvm,health register shows it to the guest, set
-	 * by core/update.c before the guest starts: its firmware slot
-	 * (BUS_SLOT_NONE without slots) and its trial boot attempt (0 once
-	 * the firmware is committed). health() tells the monitor the guest
-	 * says it is up.
-	 */
-	uint32_t boot_slot;
-	uint32_t boot_attempt;
-	void (*health)(struct bus *bus);
 };
 
-#define BUS_SLOT_NONE		0xffffffffu
 
 /* Why an access was refused; BUS_OK means the region's driver served it. */
 enum bus_status {

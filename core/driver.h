@@ -8,6 +8,7 @@
 #define PINVM_DRIVER_H
 
 #include "bus.h"
+#include "links.h"
 #include "partition.h"
 
 struct guest_fdt;
@@ -21,13 +22,18 @@ struct driver {
 	 */
 	int (*check)(const struct partition *p, const struct guest_config *g,
 		     struct device_config *dev, struct pinvm_error *err);
-	/* Put the device's region(s) on the guest's bus; priv is its state. */
+	/*
+	 * Put the device's region(s) on the guest's bus; priv is its state.
+	 * links holds the guest's endpoints of the services (fronts, below).
+	 */
 	int (*attach)(const struct partition *p, const struct guest_config *g,
 		      const struct device_config *dev, struct bus *bus,
-		      struct pinvm_error *err);
+		      const struct guest_links *links, struct pinvm_error *err);
 	/* Write the device's node into the guest's device tree; may be NULL. */
 	void (*guest_fdt)(struct guest_fdt *b, const struct partition *p,
 			  const struct device_config *dev);
+	/* The name of the service this device is the guest's window on. */
+	const char *fronts;
 	struct driver *next;
 };
 

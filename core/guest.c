@@ -1,8 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Guest lifecycle: create a guest's devices and VM, start its vCPU thread on
- * its own core, stop it, and tear it down. A guest's failure touches no
+ * Guest lifecycle: attach a guest's devices and build its VM, start its
+ * vCPU thread on its own core, and, on the main thread, boot it again or
+ * end it when its vCPU says why it stopped. A guest's failure touches no
  * other guest: each has its own VM, thread and bus.
+ *
+ *   guest_create -> guest_start -> (vCPU runs) -> waits with a verdict
+ *        main thread: guest_restart (same thread, new VM) or guest_finish
  */
 #include <errno.h>
 #include <sched.h>
@@ -10,13 +14,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "driver.h"
 #include "file.h"
 #include "guest.h"
-#include "kvm.h"
-#include "loader.h"
 #include "sandbox.h"
 
 static int guest_attach_devices(struct guest *g, struct pinvm_error *err)
@@ -27,64 +30,81 @@ static int guest_attach_devices(struct guest *g, struct pinvm_error *err)
 	for (i = 0; i < cfg->nr_devices; i++) {
 		const struct device_config *d = &cfg->devices[i];
 
-		if (d->drv->attach(g->part, cfg, d, &g->bus, err))
+		if (d->drv->attach(g->part, cfg, d, &g->bus, &g->links, err))
 			return -1;
 	}
 	return 0;
 }
 
-int guest_boot(struct guest *g, struct pinvm_error *err)
+/* The highest guest-physical address the guest's VM must cover. */
+static uint64_t guest_top(const struct guest *g)
 {
+	const struct gic_config *gic = &g->part->gic;
+	uint64_t top = gic->dist_base + gic->dist_size;
+	unsigned int i;
+
+	if (gic->cpu_base + gic->cpu_size > top)
+		top = gic->cpu_base + gic->cpu_size;
+	for (i = 0; i < g->cfg->mem.nr_ram; i++)
+		if (g->cfg->mem.ram[i].base + g->cfg->mem.ram[i].size > top)
+			top = g->cfg->mem.ram[i].base + g->cfg->mem.ram[i].size;
+	for (i = 0; i < g->cfg->nr_devices; i++)
+		if (g->cfg->devices[i].base + g->cfg->devices[i].size > top)
+			top = g->cfg->devices[i].base + g->cfg->devices[i].size;
+	return top;
+}
+
+/* A fresh VM and vCPU with g->image loaded. */
+static int guest_boot(struct guest *g, struct pinvm_error *err)
+{
+	struct vm_config c = {
+		.what = g->cfg->path,
+		.gic = &g->part->gic,
+		.mem = &g->cfg->mem,
+		.top = guest_top(g),
+		.bus = &g->bus,
+		.big_endian = g->cfg->big_endian,
+	};
 	struct boot_info boot = { 0 };
 
-	if (kvm_vm_create(g, err) ||
-	    g->cfg->loader->load(g->part, g->cfg, &g->mem, &boot, err) ||
-	    kvm_vcpu_set_boot(g, &boot, err)) {
-		guest_halt(g);
+	if (kvm_vm_create(&g->vm, &c, err) ||
+	    g->cfg->loader->load(g->part, g->cfg, &g->image, &g->vm.mem, &boot,
+				 err) ||
+	    kvm_vcpu_set_boot(&g->vm, &c, &boot, err)) {
+		kvm_vm_destroy(&g->vm);
 		return -1;
 	}
 	return 0;
-}
-
-void guest_halt(struct guest *g)
-{
-	kvm_vm_destroy(g);
 }
 
 static void guest_set_irq(struct bus *bus, unsigned int intid, bool level)
 {
 	struct guest *g = bus->irq_ctx;
 
-	/* A GPIO edge may come in while a stopped guest's VM is gone. */
-	if (g->vm_fd < 0)
+	/* A GPIO edge may come in while the guest's VM is being rebuilt. */
+	if (g->vm.vm_fd < 0)
 		return;
-	if (kvm_irq_line(g, intid, level) < 0)
+	if (kvm_irq_line(&g->vm, intid, level) < 0)
 		pr_warn("%s: cannot set interrupt %u to %d: %s", g->cfg->name,
 			intid, level, strerror(errno));
 }
 
-static void guest_health(struct bus *bus)
-{
-	struct guest *g = bus->irq_ctx;
-
-	atomic_store(&g->healthy, true);
-	pthread_kill(g->notify, SIGUSR2);
-}
-
+/*
+ * g->image and g->links are the caller's: the partition's image by
+ * default, a firmware slot's when a service chose one.
+ */
 int guest_create(struct guest *g, const struct partition *p,
 		 const struct guest_config *cfg, struct pinvm_error *err)
 {
-	memset(g, 0, sizeof(*g));
 	g->cfg = cfg;
 	g->part = p;
-	g->mem = cfg->mem;
-	g->vm_fd = g->vcpu_fd = -1;
+	g->vm.vm_fd = g->vm.vcpu_fd = -1;
 	atomic_init(&g->stop, false);
 	atomic_init(&g->state, GUEST_CREATED);
+	pthread_mutex_init(&g->lock, NULL);
+	pthread_cond_init(&g->cond, NULL);
 	g->bus.set_irq = guest_set_irq;
 	g->bus.irq_ctx = g;
-	g->bus.health = guest_health;
-	g->bus.boot_slot = BUS_SLOT_NONE;
 	if (guest_attach_devices(g, err) || guest_boot(g, err)) {
 		bus_release(&g->bus);
 		return -1;
@@ -100,7 +120,7 @@ static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t start_cond = PTHREAD_COND_INITIALIZER;
 static bool start_open;
 
-void guest_release_all(void)
+void guest_open_start_gate(void)
 {
 	pthread_mutex_lock(&start_lock);
 	start_open = true;
@@ -116,34 +136,59 @@ static void guest_wait_for_start(void)
 	pthread_mutex_unlock(&start_lock);
 }
 
+/* The vCPU thread's side: say why, and wait for the main thread's order. */
+static enum guest_order guest_wait_for_order(struct guest *g,
+					     enum guest_exit why)
+{
+	enum guest_order order;
+
+	pthread_mutex_lock(&g->lock);
+	g->exit = why;
+	g->waiting = true;
+	/* The main thread may be waiting for this (guest_stop_and_wait). */
+	pthread_cond_broadcast(&g->cond);
+	pthread_kill(g->notify, SIGUSR2);
+	while (g->order == GUEST_ORDER_NONE)
+		pthread_cond_wait(&g->cond, &g->lock);
+	order = g->order;
+	g->order = GUEST_ORDER_NONE;
+	pthread_mutex_unlock(&g->lock);
+	return order;
+}
+
 static void *guest_thread(void *arg)
 {
 	struct guest *g = arg;
-	char comm[16];
-
 	struct pinvm_error err;
+	enum guest_exit why = GUEST_EXIT_CRASH;
+	sigset_t kick;
+	char comm[16];
 
 	g->tid = syscall(SYS_gettid);
 	snprintf(comm, sizeof(comm), "vcpu-%.10s", g->cfg->name);
 	pthread_setname_np(pthread_self(), comm);
+	sigemptyset(&kick);
+	sigaddset(&kick, SIGUSR1);
+	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	/* From here on: KVM_RUN and its exit path, no capabilities. */
 	if (sandbox_enter(SANDBOX_VCPU, comm, 0, &err)) {
 		pr_err("%s: %s: not started", g->cfg->name, err.msg);
-		atomic_store(&g->state, GUEST_CRASHED);
 		atomic_store(&g->stop, true);
 	}
 	guest_wait_for_start();
-	if (!atomic_load(&g->stop))
+	if (!atomic_load(&g->stop)) {
 		pr_info("%s: running on core %u (vcpu thread %d)",
 			g->cfg->name, g->cfg->cpu, (int)g->tid);
-	/* Test hook: a call outside the filter must end pinvm, loudly. */
-	if (fault_armed("seccomp", "-vcpu"))
-		syscall(SYS_getppid);
-	vcpu_run_loop(g);
-	/* A stopped guest gives its lines and devices back at once. */
-	guest_halt(g);
-	bus_release(&g->bus);
-	pthread_kill(g->notify, SIGUSR2);
+		/* Test hook: a call outside the filter must end pinvm, loudly. */
+		if (fault_armed("seccomp", "-vcpu"))
+			syscall(SYS_getppid);
+		why = GUEST_EXIT_NONE;
+	}
+	do {
+		if (why == GUEST_EXIT_NONE)
+			why = vcpu_run_loop(g);
+	} while (guest_wait_for_order(g, why) == GUEST_ORDER_RUN &&
+		 (why = GUEST_EXIT_NONE) == GUEST_EXIT_NONE);
 	return NULL;
 }
 
@@ -197,6 +242,7 @@ int guest_start(struct guest *g, pthread_t notify, struct pinvm_error *err)
 			  ", or SCHED_FIFO refused without CAP_SYS_NICE" : "");
 		return -1;
 	}
+	g->has_thread = true;
 	return 0;
 }
 
@@ -208,26 +254,113 @@ bool guest_running(const struct guest *g)
 void guest_request_stop(struct guest *g)
 {
 	atomic_store(&g->stop, true);
-	if (atomic_load(&g->state) == GUEST_RUNNING)
+	if (g->has_thread)
 		vcpu_kick(g);
 }
 
-void guest_join(struct guest *g)
+bool guest_waiting(struct guest *g, enum guest_exit *why)
 {
-	if (atomic_load(&g->state) != GUEST_CREATED)
+	bool waiting;
+
+	pthread_mutex_lock(&g->lock);
+	waiting = g->waiting;
+	*why = g->exit;
+	pthread_mutex_unlock(&g->lock);
+	return waiting;
+}
+
+void guest_stop_and_wait(struct guest *g)
+{
+	if (!g->has_thread)
+		return;
+	guest_request_stop(g);
+	pthread_mutex_lock(&g->lock);
+	while (!g->waiting) {
+		struct timespec t;
+
+		clock_gettime(CLOCK_REALTIME, &t);
+		t.tv_nsec += 10 * 1000000L;
+		if (t.tv_nsec >= 1000000000L) {
+			t.tv_sec++;
+			t.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&g->cond, &g->lock, &t);
+		/* Kicked again, in case the first kick came before KVM_RUN. */
+		if (!g->waiting)
+			vcpu_kick(g);
+	}
+	pthread_mutex_unlock(&g->lock);
+}
+
+static void guest_order(struct guest *g, enum guest_order order)
+{
+	pthread_mutex_lock(&g->lock);
+	g->waiting = false;
+	g->exit = GUEST_EXIT_NONE;
+	g->order = order;
+	pthread_cond_broadcast(&g->cond);
+	pthread_mutex_unlock(&g->lock);
+}
+
+int guest_restart(struct guest *g, struct pinvm_error *err)
+{
+	kvm_vm_destroy(&g->vm);
+	bus_reset(&g->bus);
+	atomic_store(&g->stop, false);
+	if (guest_boot(g, err)) {
+		atomic_store(&g->state, GUEST_CRASHED);
+		guest_finish(g);
+		return -1;
+	}
+	atomic_store(&g->state, GUEST_RUNNING);
+	guest_order(g, GUEST_ORDER_RUN);
+	return 0;
+}
+
+void guest_finish(struct guest *g)
+{
+	if (g->has_thread) {
+		guest_order(g, GUEST_ORDER_EXIT);
 		pthread_join(g->thread, NULL);
+		g->has_thread = false;
+	}
+	if (atomic_load(&g->state) == GUEST_RUNNING)
+		atomic_store(&g->state, GUEST_STOPPED);
+	/* The VM first: its direct slots map the devices bus_release frees. */
+	kvm_vm_destroy(&g->vm);
+	bus_release(&g->bus);
+}
+
+/*
+ * The guest's restart policy: "stop", or "restart" at most restart-limit
+ * times a minute, so a guest in a reset storm stops instead of keeping its
+ * core and pinvm busy rebuilding VMs.
+ */
+bool guest_may_restart(struct guest *g)
+{
+	struct timespec now;
+
+	if (!g->cfg->restart_on_reset) {
+		pr_info("%s: reset (PSCI SYSTEM_RESET): stopped, as its restart-policy says",
+			g->cfg->name);
+		return false;
+	}
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if ((uint64_t)now.tv_sec >= g->reset_window + 60) {
+		g->reset_window = now.tv_sec;
+		g->resets_in_window = 0;
+	}
+	if (++g->resets_in_window <= g->cfg->restart_limit)
+		return true;
+	pr_warn("%s: more than %u resets within a minute (restart-limit): stopped",
+		g->cfg->name, g->cfg->restart_limit);
+	return false;
 }
 
 void guest_destroy(struct guest *g)
 {
-	/* The VM first: its direct slots map the devices bus_release frees. */
-	guest_halt(g);
-	bus_release(&g->bus);
-}
-
-void guest_shutdown(struct guest *g)
-{
 	guest_request_stop(g);
-	guest_join(g);
-	guest_destroy(g);
+	if (g->has_thread)
+		guest_stop_and_wait(g);
+	guest_finish(g);
 }

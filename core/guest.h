@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A running guest: one KVM VM with one vCPU on its own thread, pinned to
- * the guest's core.
+ * the guest's core. The vCPU thread only runs the guest: when it leaves
+ * its loop it says why (enum guest_exit) and waits, and the main thread
+ * decides, with the services and the guest's restart policy, whether it
+ * boots again (guest_restart) or stops for good.
  */
 #ifndef PINVM_GUEST_H
 #define PINVM_GUEST_H
@@ -11,15 +14,24 @@
 #include <sys/types.h>
 
 #include "bus.h"
+#include "kvm.h"
+#include "links.h"
 #include "partition.h"
-
-struct kvm_run;
 
 enum guest_state {
 	GUEST_CREATED,
 	GUEST_RUNNING,
 	GUEST_STOPPED,		/* PSCI SYSTEM_OFF, or pinvm asked it to stop */
 	GUEST_CRASHED,		/* the vCPU cannot go on; the others do */
+};
+
+/* Why a vCPU thread left its run loop. */
+enum guest_exit {
+	GUEST_EXIT_NONE,
+	GUEST_EXIT_STOP,	/* pinvm asked it to stop */
+	GUEST_EXIT_POWEROFF,	/* PSCI SYSTEM_OFF */
+	GUEST_EXIT_RESET,	/* PSCI SYSTEM_RESET */
+	GUEST_EXIT_CRASH,	/* an exit it cannot go on from */
 };
 
 /* Exits by reason, and what came of them; see core/status.c. */
@@ -34,28 +46,34 @@ struct guest_stats {
 	uint64_t resets;
 };
 
+/* What the main thread tells a waiting vCPU thread. */
+enum guest_order {
+	GUEST_ORDER_NONE,
+	GUEST_ORDER_RUN,	/* its VM is new: run it */
+	GUEST_ORDER_EXIT,	/* the guest is done: end the thread */
+};
+
 struct guest {
 	const struct guest_config *cfg;
 	const struct partition *part;
-	struct guest_memory mem;	/* cfg->mem plus host mappings */
+	struct vm vm;
 	struct bus bus;
-	int vm_fd;
-	int vcpu_fd;
-	struct kvm_run *run;
+	/* What the next boot loads: the partition's image, or a slot's. */
+	struct guest_image image;
 	pthread_t thread;
-	pthread_t notify;		/* told with SIGUSR2 when this guest ends */
+	bool has_thread;		/* created and not yet joined */
+	pthread_t notify;		/* told with SIGUSR2 when it waits */
 	pid_t tid;
 	atomic_bool stop;
 	_Atomic enum guest_state state;
 	struct guest_stats stats;
-	/*
-	 * Field update: a guest on trial leaves its loop on SYSTEM_RESET so
-	 * the monitor counts the boot (reset_requested); healthy is set when
-	 * it writes its health register. core/update.c reads both.
-	 */
-	atomic_bool on_trial;
-	atomic_bool healthy;
-	bool reset_requested;
+	/* The vCPU thread's handshake with the main thread. */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool waiting;			/* left its loop, exit says why */
+	enum guest_exit exit;
+	enum guest_order order;
+	struct guest_links links;
 	/* restart-limit: resets in the current minute, from reset_window on. */
 	uint64_t reset_window;
 	unsigned int resets_in_window;
@@ -64,26 +82,35 @@ struct guest {
 	unsigned int log_count;
 };
 
+/* Devices attached and the first VM built; its thread not yet made. */
 int guest_create(struct guest *g, const struct partition *p,
 		 const struct guest_config *cfg, struct pinvm_error *err);
 /* The thread is created pinned, but runs the guest only after this: */
 int guest_start(struct guest *g, pthread_t notify, struct pinvm_error *err);
-void guest_release_all(void);
+void guest_open_start_gate(void);
 bool guest_running(const struct guest *g);
 void guest_request_stop(struct guest *g);
-void guest_join(struct guest *g);
-void guest_destroy(struct guest *g);
-/* Stop a guest's thread, wait for it, and tear its VM and devices down. */
-void guest_shutdown(struct guest *g);
 
-/* Fresh VM and vCPU from the guest's image: at start and on SYSTEM_RESET. */
-int guest_boot(struct guest *g, struct pinvm_error *err);
-void guest_halt(struct guest *g);
+/* Main thread: whether g's vCPU waits for a decision, and why. */
+bool guest_waiting(struct guest *g, enum guest_exit *why);
+/* Ask g to stop and wait until its vCPU thread waits (or has none). */
+void guest_stop_and_wait(struct guest *g);
+/*
+ * A waiting guest boots again, from g->image: devices reset, a new VM,
+ * the same thread. On failure the guest is crashed and its thread ended.
+ */
+int guest_restart(struct guest *g, struct pinvm_error *err);
+/* A waiting guest is done: its thread ends, its VM and devices go. */
+void guest_finish(struct guest *g);
+/* Whether the guest's restart-policy lets this reset reboot it. */
+bool guest_may_restart(struct guest *g);
+/* Join a thread that is ending and free everything. */
+void guest_destroy(struct guest *g);
 
 /* The vCPU thread's body: KVM_RUN and the exit dispatch (core/vcpu.c). */
-void vcpu_run_loop(struct guest *g);
-/* One exit, by reason; true when the guest's loop must end. */
-bool vcpu_handle_exit(struct guest *g);
+enum guest_exit vcpu_run_loop(struct guest *g);
+/* One exit, by reason; GUEST_EXIT_NONE while the guest goes on. */
+enum guest_exit vcpu_handle_exit(struct guest *g);
 /* SIGUSR1 kicks a vCPU out of KVM_RUN; install its handler once. */
 void vcpu_signals_init(void);
 void vcpu_kick(struct guest *g);

@@ -6,8 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
-#include <signal.h>
-#include <ucontext.h>
 #include <stddef.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -15,8 +13,6 @@
 #include <unistd.h>
 
 #include "kvm.h"
-#include "loader.h"
-#include "mmio.h"
 
 #define ARM64_CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | \
 				 KVM_REG_ARM_CORE | KVM_REG_ARM_CORE_REG(x))
@@ -132,12 +128,14 @@ void kvm_exit(void)
 	kvm_fd = -1;
 }
 
-static int kvm_map_ram(struct guest *g, struct pinvm_error *err)
+static int kvm_map_ram(struct vm *vm, const struct vm_config *c,
+		       struct pinvm_error *err)
 {
 	unsigned int i;
 
-	for (i = 0; i < g->mem.nr_ram; i++) {
-		struct guest_ram *r = &g->mem.ram[i];
+	vm->mem = *c->mem;
+	for (i = 0; i < vm->mem.nr_ram; i++) {
+		struct guest_ram *r = &vm->mem.ram[i];
 		struct kvm_userspace_memory_region slot = {
 			.slot = i,
 			.guest_phys_addr = r->base,
@@ -151,14 +149,14 @@ static int kvm_map_ram(struct guest *g, struct pinvm_error *err)
 		if (r->host == MAP_FAILED) {
 			r->host = NULL;
 			error_set(err, "%s: memory: cannot allocate 0x%llx bytes: %s",
-				  g->cfg->path, (unsigned long long)r->size,
+				  c->what, (unsigned long long)r->size,
 				  strerror(errno));
 			return -1;
 		}
 		slot.userspace_addr = (uintptr_t)r->host;
-		if (ioctl(g->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0) {
+		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot) < 0) {
 			error_set(err, "%s: memory: KVM_SET_USER_MEMORY_REGION 0x%llx+0x%llx: %s",
-				  g->cfg->path, (unsigned long long)r->base,
+				  c->what, (unsigned long long)r->base,
 				  (unsigned long long)r->size, strerror(errno));
 			return -1;
 		}
@@ -170,12 +168,13 @@ static int kvm_map_ram(struct guest *g, struct pinvm_error *err)
  * Direct passthrough windows: the device's /dev/mem mapping as a memory
  * slot. KVM maps such VM_PFNMAP pages as device memory in stage 2.
  */
-static int kvm_map_direct(struct guest *g, struct pinvm_error *err)
+static int kvm_map_direct(struct vm *vm, const struct vm_config *c,
+			  struct pinvm_error *err)
 {
 	unsigned int i, slot = GUEST_MAX_RAM;
 
-	for (i = 0; i < g->bus.nr_regions; i++) {
-		const struct region *r = &g->bus.regions[i];
+	for (i = 0; i < c->bus->nr_regions; i++) {
+		const struct region *r = &c->bus->regions[i];
 		struct kvm_userspace_memory_region mr = {
 			.slot = slot,
 			.guest_phys_addr = r->base,
@@ -185,7 +184,7 @@ static int kvm_map_direct(struct guest *g, struct pinvm_error *err)
 
 		if (!r->direct)
 			continue;
-		if (ioctl(g->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
+		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
 			error_set(err, "%s: mode: cannot map the device into the guest's stage 2: %s",
 				  r->name, strerror(errno));
 			return -1;
@@ -207,9 +206,10 @@ static int kvm_set_gic_addr(int dev_fd, uint64_t type, uint64_t addr)
 }
 
 /* After the vCPU exists: the vGIC sizes its redistributors by the vCPUs. */
-static int kvm_create_vgic(struct guest *g, struct pinvm_error *err)
+static int kvm_create_vgic(struct vm *vm, const struct vm_config *c,
+			   struct pinvm_error *err)
 {
-	const struct gic_config *gic = &g->part->gic;
+	const struct gic_config *gic = c->gic;
 	struct kvm_create_device dev = { .type = gic_device_type() };
 	struct kvm_device_attr init = {
 		.group = KVM_DEV_ARM_VGIC_GRP_CTRL,
@@ -218,8 +218,8 @@ static int kvm_create_vgic(struct guest *g, struct pinvm_error *err)
 	bool v3 = gic->version == 3;
 	int ret;
 
-	if (ioctl(g->vm_fd, KVM_CREATE_DEVICE, &dev) < 0) {
-		error_set(err, "%s: cannot create the GICv%u: %s", g->cfg->path,
+	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0) {
+		error_set(err, "%s: cannot create the GICv%u: %s", c->what,
 			  gic->version, strerror(errno));
 		return -1;
 	}
@@ -236,7 +236,7 @@ static int kvm_create_vgic(struct guest *g, struct pinvm_error *err)
 	close(dev.fd);
 	if (ret < 0) {
 		error_set(err, "%s: cannot set up the GICv%u at %s: %s",
-			  g->cfg->path, gic->version, gic->path,
+			  c->what, gic->version, gic->path,
 			  strerror(errno));
 		return -1;
 	}
@@ -257,19 +257,20 @@ static int kvm_get_reg(int vcpu_fd, uint64_t id, uint64_t *val)
 	return ioctl(vcpu_fd, KVM_GET_ONE_REG, &reg);
 }
 
-static int kvm_vcpu_init(struct guest *g, struct pinvm_error *err)
+static int kvm_vcpu_init(struct vm *vm, const struct vm_config *c,
+			 struct pinvm_error *err)
 {
 	struct kvm_vcpu_init init;
 
-	if (ioctl(g->vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0) {
-		error_set(err, "%s: KVM_ARM_PREFERRED_TARGET: %s", g->cfg->path,
+	if (ioctl(vm->vm_fd, KVM_ARM_PREFERRED_TARGET, &init) < 0) {
+		error_set(err, "%s: KVM_ARM_PREFERRED_TARGET: %s", c->what,
 			  strerror(errno));
 		return -1;
 	}
 	memset(init.features, 0, sizeof(init.features));
 	init.features[0] = 1u << KVM_ARM_VCPU_PSCI_0_2;
-	if (ioctl(g->vcpu_fd, KVM_ARM_VCPU_INIT, &init) < 0) {
-		error_set(err, "%s: KVM_ARM_VCPU_INIT: %s", g->cfg->path,
+	if (ioctl(vm->vcpu_fd, KVM_ARM_VCPU_INIT, &init) < 0) {
+		error_set(err, "%s: KVM_ARM_VCPU_INIT: %s", c->what,
 			  strerror(errno));
 		return -1;
 	}
@@ -277,58 +278,41 @@ static int kvm_vcpu_init(struct guest *g, struct pinvm_error *err)
 }
 
 /* SCTLR_EL1.EE: data accesses at EL1 (and table walks) are big-endian. */
-static int kvm_vcpu_set_big_endian(struct guest *g)
+static int kvm_vcpu_set_big_endian(struct vm *vm)
 {
 	uint64_t sctlr;
 
-	if (kvm_get_reg(g->vcpu_fd, SCTLR_EL1, &sctlr))
+	if (kvm_get_reg(vm->vcpu_fd, SCTLR_EL1, &sctlr))
 		return -1;
-	return kvm_set_reg(g->vcpu_fd, SCTLR_EL1, sctlr | SCTLR_EL1_EE);
+	return kvm_set_reg(vm->vcpu_fd, SCTLR_EL1, sctlr | SCTLR_EL1_EE);
 }
 
-int kvm_vcpu_set_boot(struct guest *g, const struct boot_info *boot,
-		      struct pinvm_error *err)
+int kvm_vcpu_set_boot(struct vm *vm, const struct vm_config *c,
+		      const struct boot_info *boot, struct pinvm_error *err)
 {
-	if (kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.pstate), PSTATE_BOOT) ||
-	    kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.pc), boot->entry) ||
-	    kvm_set_reg(g->vcpu_fd, ARM64_CORE_REG(regs.regs[0]), boot->x0) ||
-	    (g->cfg->big_endian && kvm_vcpu_set_big_endian(g))) {
+	if (kvm_set_reg(vm->vcpu_fd, ARM64_CORE_REG(regs.pstate), PSTATE_BOOT) ||
+	    kvm_set_reg(vm->vcpu_fd, ARM64_CORE_REG(regs.pc), boot->entry) ||
+	    kvm_set_reg(vm->vcpu_fd, ARM64_CORE_REG(regs.regs[0]), boot->x0) ||
+	    (c->big_endian && kvm_vcpu_set_big_endian(vm))) {
 		error_set(err, "%s: cannot set the vCPU's entry state: %s",
-			  g->cfg->path, strerror(errno));
+			  c->what, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
-static uint64_t guest_top_address(const struct guest *g)
-{
-	const struct gic_config *gic = &g->part->gic;
-	uint64_t top = gic->dist_base + gic->dist_size;
-	unsigned int i;
-
-	if (gic->cpu_base + gic->cpu_size > top)
-		top = gic->cpu_base + gic->cpu_size;
-	for (i = 0; i < g->mem.nr_ram; i++)
-		if (g->mem.ram[i].base + g->mem.ram[i].size > top)
-			top = g->mem.ram[i].base + g->mem.ram[i].size;
-	for (i = 0; i < g->cfg->nr_devices; i++)
-		if (g->cfg->devices[i].base + g->cfg->devices[i].size > top)
-			top = g->cfg->devices[i].base + g->cfg->devices[i].size;
-	return top;
-}
-
 /* The VM type: a guest-physical space just large enough for the guest. */
-static int kvm_vm_type(const struct guest *g, unsigned long *type,
+static int kvm_vm_type(const struct vm_config *c, unsigned long *type,
 		       struct pinvm_error *err)
 {
-	uint64_t top = guest_top_address(g);
+	uint64_t top = c->top;
 	unsigned int bits = KVM_MIN_IPA_BITS;
 
 	while (bits < 64 && (top - 1) >> bits)
 		bits++;
 	if (bits > kvm_max_ipa_bits) {
 		error_set(err, "%s: memory/reg: addresses up to 0x%llx need a %u-bit guest-physical space; this host's KVM gives at most %u bits",
-			  g->cfg->path, (unsigned long long)top - 1, bits,
+			  c->what, (unsigned long long)top - 1, bits,
 			  kvm_max_ipa_bits);
 		return -1;
 	}
@@ -337,110 +321,81 @@ static int kvm_vm_type(const struct guest *g, unsigned long *type,
 	return 0;
 }
 
-int kvm_vm_create(struct guest *g, struct pinvm_error *err)
+int kvm_vm_create(struct vm *vm, const struct vm_config *c,
+		  struct pinvm_error *err)
 {
 	struct kvm_enable_cap nisv = { .cap = KVM_CAP_ARM_NISV_TO_USER };
 	unsigned long type;
 
-	if (kvm_vm_type(g, &type, err))
+	memset(vm, 0, sizeof(*vm));
+	vm->vm_fd = vm->vcpu_fd = -1;
+	if (kvm_vm_type(c, &type, err))
 		return -1;
-	g->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, type);
-	if (g->vm_fd < 0) {
-		error_set(err, "%s: KVM_CREATE_VM: %s", g->cfg->path,
-			  strerror(errno));
+	vm->vm_fd = ioctl(kvm_fd, KVM_CREATE_VM, type);
+	if (vm->vm_fd < 0) {
+		error_set(err, "%s: KVM_CREATE_VM: %s", c->what, strerror(errno));
 		return -1;
 	}
 	/* Accesses KVM cannot decode come to pinvm, to be aborted, not fatal. */
-	if (ioctl(g->vm_fd, KVM_ENABLE_CAP, &nisv) < 0) {
+	if (ioctl(vm->vm_fd, KVM_ENABLE_CAP, &nisv) < 0) {
 		error_set(err, "%s: KVM_ENABLE_CAP(KVM_CAP_ARM_NISV_TO_USER): %s",
-			  g->cfg->path, strerror(errno));
+			  c->what, strerror(errno));
 		return -1;
 	}
-	if (kvm_map_ram(g, err) || kvm_map_direct(g, err))
+	if (kvm_map_ram(vm, c, err) || kvm_map_direct(vm, c, err))
 		return -1;
-	g->vcpu_fd = ioctl(g->vm_fd, KVM_CREATE_VCPU, 0);
-	if (g->vcpu_fd < 0) {
-		error_set(err, "%s: KVM_CREATE_VCPU: %s", g->cfg->path,
+	vm->vcpu_fd = ioctl(vm->vm_fd, KVM_CREATE_VCPU, 0);
+	if (vm->vcpu_fd < 0) {
+		error_set(err, "%s: KVM_CREATE_VCPU: %s", c->what, strerror(errno));
+		return -1;
+	}
+	vm->run = mmap(NULL, kvm_run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		       vm->vcpu_fd, 0);
+	if (vm->run == MAP_FAILED) {
+		vm->run = NULL;
+		error_set(err, "%s: cannot map kvm_run: %s", c->what,
 			  strerror(errno));
 		return -1;
 	}
-	g->run = mmap(NULL, kvm_run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
-		      g->vcpu_fd, 0);
-	if (g->run == MAP_FAILED) {
-		g->run = NULL;
-		error_set(err, "%s: cannot map kvm_run: %s", g->cfg->path,
-			  strerror(errno));
+	if (kvm_vcpu_init(vm, c, err))
 		return -1;
-	}
-	if (kvm_vcpu_init(g, err))
-		return -1;
-	return kvm_create_vgic(g, err);
+	return kvm_create_vgic(vm, c, err);
 }
 
-void kvm_vm_destroy(struct guest *g)
+void kvm_vm_destroy(struct vm *vm)
 {
 	unsigned int i;
 
-	if (g->run)
-		munmap(g->run, kvm_run_size);
-	g->run = NULL;
-	if (g->vcpu_fd >= 0)
-		close(g->vcpu_fd);
-	if (g->vm_fd >= 0)
-		close(g->vm_fd);
-	g->vcpu_fd = g->vm_fd = -1;
-	for (i = 0; i < g->mem.nr_ram; i++) {
-		if (g->mem.ram[i].host)
-			munmap(g->mem.ram[i].host, g->mem.ram[i].size);
-		g->mem.ram[i].host = NULL;
+	if (vm->run)
+		munmap(vm->run, kvm_run_size);
+	vm->run = NULL;
+	if (vm->vcpu_fd >= 0)
+		close(vm->vcpu_fd);
+	if (vm->vm_fd >= 0)
+		close(vm->vm_fd);
+	vm->vcpu_fd = vm->vm_fd = -1;
+	for (i = 0; i < vm->mem.nr_ram; i++) {
+		if (vm->mem.ram[i].host)
+			munmap(vm->mem.ram[i].host, vm->mem.ram[i].size);
+		vm->mem.ram[i].host = NULL;
 	}
 }
 
-/*
- * A passthrough access the hardware refused raises SIGBUS on the one
- * load/store of mmio.h: step over it and let the access report a fault.
- * Anywhere else SIGBUS is a real bug and ends pinvm as usual.
- */
-static void kvm_sigbus_handler(int sig, siginfo_t *si, void *uctx)
-{
-	ucontext_t *uc = uctx;
-
-	/* Only the kernel's fault, not a SIGBUS someone sent with kill. */
-	if (!mmio_in_access || si->si_code <= 0) {
-		signal(sig, SIG_DFL);
-		raise(sig);
-		return;
-	}
-	mmio_fault = 1;
-	uc->uc_mcontext.pc += 4;
-}
-
-void kvm_signals_init(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_sigaction = kvm_sigbus_handler;
-	sa.sa_flags = SA_SIGINFO;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGBUS, &sa, NULL);
-}
-
-int kvm_irq_line(struct guest *g, unsigned int intid, bool level)
+int kvm_irq_line(struct vm *vm, unsigned int intid, bool level)
 {
 	struct kvm_irq_level irq = {
 		.irq = (KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT) | intid,
 		.level = level,
 	};
 
-	return ioctl(g->vm_fd, KVM_IRQ_LINE, &irq);
+	return ioctl(vm->vm_fd, KVM_IRQ_LINE, &irq);
 }
 
-int kvm_inject_dabt(struct guest *g)
+int kvm_inject_dabt(struct vm *vm)
 {
 	struct kvm_vcpu_events ev;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.exception.ext_dabt_pending = 1;
-	return ioctl(g->vcpu_fd, KVM_SET_VCPU_EVENTS, &ev);
+	return ioctl(vm->vcpu_fd, KVM_SET_VCPU_EVENTS, &ev);
 }

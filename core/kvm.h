@@ -1,28 +1,49 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The KVM calls pinvm makes, behind a few functions, so the run loop and the
- * guest lifecycle read as what they do rather than as ioctls.
+ * The KVM calls pinvm makes, on a small VM object: one VM, its one vCPU
+ * and kvm_run, and its RAM. It knows nothing of guests, partitions'
+ * meaning or devices: guest.c, above it, says what to build.
  */
 #ifndef PINVM_KVM_H
 #define PINVM_KVM_H
 
-#include "guest.h"
+#include "bus.h"
+#include "guest_memory.h"
+#include "loader.h"
+
+struct kvm_run;
+
+struct vm {
+	int vm_fd;
+	int vcpu_fd;
+	struct kvm_run *run;
+	struct guest_memory mem;	/* the RAM ranges, with host mappings */
+};
+
+/* What a VM is built from. */
+struct vm_config {
+	const char *what;		/* named in messages: the guest's node */
+	const struct gic_config *gic;
+	const struct guest_memory *mem;	/* RAM ranges, without mappings */
+	uint64_t top;			/* highest guest-physical address + 1 */
+	const struct bus *bus;		/* its regions' direct windows */
+	bool big_endian;		/* SCTLR_EL1.EE at every boot */
+};
 
 /* Open /dev/kvm and check every capability pinvm needs, with a test VM. */
 int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err);
 void kvm_exit(void);
-/* Recover from a device fault during a passthrough access (SIGBUS). */
-void kvm_signals_init(void);
 
-int kvm_vm_create(struct guest *g, struct pinvm_error *err);
-struct boot_info;
+/* RAM populated, direct windows mapped, the vCPU and the vGIC made. */
+int kvm_vm_create(struct vm *vm, const struct vm_config *c,
+		  struct pinvm_error *err);
 /* PC at the image entry, x0 as it says, EL1h, exceptions masked, MMU off. */
-int kvm_vcpu_set_boot(struct guest *g, const struct boot_info *boot,
-		      struct pinvm_error *err);
-void kvm_vm_destroy(struct guest *g);
+int kvm_vcpu_set_boot(struct vm *vm, const struct vm_config *c,
+		      const struct boot_info *boot, struct pinvm_error *err);
+void kvm_vm_destroy(struct vm *vm);
 /* Drive a shared peripheral interrupt (GIC INTID 32+) of the guest. */
-int kvm_irq_line(struct guest *g, unsigned int intid, bool level);
+int kvm_irq_line(struct vm *vm, unsigned int intid, bool level);
 /* Make the vCPU take an external data abort on the access that exited. */
-int kvm_inject_dabt(struct guest *g);
+int kvm_inject_dabt(struct vm *vm);
 
 #endif

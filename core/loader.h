@@ -16,11 +16,13 @@ struct boot_info {
 struct image_loader {
 	const char *format;
 	/*
-	 * Check the image in g->image against the guest's memory and, when
-	 * mem's ranges have host mappings, copy it in. Validation and loading
-	 * share one function so they can never disagree on what fits.
+	 * Check img against g's memory and, when mem's ranges have host
+	 * mappings, copy it in (with g's initrd and device tree). Validation
+	 * and loading share one function so they can never disagree on what
+	 * fits.
 	 */
 	int (*load)(const struct partition *p, const struct guest_config *g,
+		    const struct guest_image *img,
 		    const struct guest_memory *mem, struct boot_info *boot,
 		    struct pinvm_error *err);
 	struct image_loader *next;

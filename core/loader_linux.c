@@ -39,20 +39,21 @@ struct linux_layout {
 	uint64_t fdt;
 };
 
-static int linux_header(const struct guest_config *g, uint64_t *text_offset,
+static int linux_header(const struct guest_config *g,
+			const struct guest_image *img, uint64_t *text_offset,
 			uint64_t *image_size, struct pinvm_error *err)
 {
 	struct arm64_image_header h;
 
-	if (g->image_size < sizeof(h)) {
+	if (img->size < sizeof(h)) {
 		error_set(err, "%s: image: %s is %zu bytes, shorter than the 64-byte arm64 Image header",
-			  g->path, g->image_path, g->image_size);
+			  g->path, img->path, img->size);
 		return -1;
 	}
-	memcpy(&h, g->image, sizeof(h));
+	memcpy(&h, img->data, sizeof(h));
 	if (le32toh(h.magic) != ARM64_IMAGE_MAGIC) {
 		error_set(err, "%s: image: %s is not an arm64 kernel Image (no ARM64 magic at offset 56)",
-			  g->path, g->image_path);
+			  g->path, img->path);
 		return -1;
 	}
 	*text_offset = le64toh(h.text_offset);
@@ -60,11 +61,11 @@ static int linux_header(const struct guest_config *g, uint64_t *text_offset,
 	if (*image_size == 0) {
 		/* Before Linux 3.17: image_size 0 means text_offset 0x80000. */
 		*text_offset = LEGACY_TEXT_OFFSET;
-		*image_size = g->image_size;
+		*image_size = img->size;
 	}
-	if (*image_size < g->image_size) {
+	if (*image_size < img->size) {
 		error_set(err, "%s: image: %s is %zu bytes, more than its header's image_size 0x%llx (not a kernel Image?)",
-			  g->path, g->image_path, g->image_size,
+			  g->path, img->path, img->size,
 			  (unsigned long long)*image_size);
 		return -1;
 	}
@@ -72,13 +73,14 @@ static int linux_header(const struct guest_config *g, uint64_t *text_offset,
 }
 
 static int linux_layout(const struct guest_config *g,
+			const struct guest_image *img,
 			const struct guest_memory *mem, struct linux_layout *l,
 			struct pinvm_error *err)
 {
 	const struct guest_ram *ram = &mem->ram[0];
 	uint64_t text_offset, image_size, page = page_size();
 
-	if (linux_header(g, &text_offset, &image_size, err))
+	if (linux_header(g, img, &text_offset, &image_size, err))
 		return -1;
 	if (ram->base & (SZ_2M - 1)) {
 		error_set(err, "%s: memory: a Linux guest's first range must start 2 MiB aligned (0x%llx)",
@@ -117,7 +119,7 @@ static int linux_layout(const struct guest_config *g,
 }
 
 static int linux_load(const struct partition *p, const struct guest_config *g,
-		      const struct guest_memory *mem, struct boot_info *boot,
+		      const struct guest_image *img, const struct guest_memory *mem, struct boot_info *boot,
 		      struct pinvm_error *err)
 {
 	struct linux_layout l;
@@ -129,11 +131,11 @@ static int linux_load(const struct partition *p, const struct guest_config *g,
 		return -1;
 	}
 	/* The kernel clears its own BSS: only the file is copied. */
-	if (linux_layout(g, mem, &l, err) ||
+	if (linux_layout(g, img, mem, &l, err) ||
 	    guest_fdt_build(p, g, l.initrd, g->initrd_size, fdt, GUEST_FDT_MAX,
 			    err) ||
-	    loader_copy(g, mem, l.kernel, g->image, g->image_size,
-			g->image_path, err) ||
+	    loader_copy(g, mem, l.kernel, img->data, img->size,
+			img->path, err) ||
 	    (g->initrd_size && loader_copy(g, mem, l.initrd, g->initrd,
 					   g->initrd_size, g->initrd_path, err)) ||
 	    loader_copy(g, mem, l.fdt, fdt, fdt_totalsize(fdt), "device tree",

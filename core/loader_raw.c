@@ -5,13 +5,12 @@
 #include "loader.h"
 
 static int raw_load(const struct partition *p, const struct guest_config *g,
-		    const struct guest_memory *mem, struct boot_info *boot,
+		    const struct guest_image *img, const struct guest_memory *mem, struct boot_info *boot,
 		    struct pinvm_error *err)
 {
 	uint64_t load = g->has_load_addr ? g->load_addr : mem->ram[0].base;
 
-	if (loader_copy(g, mem, load, g->image, g->image_size, g->image_path,
-			err))
+	if (loader_copy(g, mem, load, img->data, img->size, img->path, err))
 		return -1;
 	boot->entry = g->has_entry ? g->entry : load;
 	if (!guest_memory_contains(mem, boot->entry, 4)) {

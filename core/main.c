@@ -28,9 +28,11 @@
 #include "guest_fdt.h"
 #include "kvm.h"
 #include "loader.h"
+#include "mmio.h"
+#include "monitor.h"
 #include "sandbox.h"
+#include "service.h"
 #include "status.h"
-#include "update.h"
 
 #ifndef PINVM_VERSION
 #define PINVM_VERSION "unknown"
@@ -52,8 +54,8 @@ struct options {
 	bool allow_downgrade;
 };
 
-static struct partition part;
-static struct guest guests[CONFIG_MAX_GUESTS];
+static struct monitor monitor;
+static struct partition *const part = &monitor.part;
 
 static void usage(FILE *f)
 {
@@ -189,10 +191,10 @@ static const struct guest_config *find_guest(const char *name,
 {
 	unsigned int i;
 
-	for (i = 0; i < part.nr_guests; i++)
-		if (!strcmp(part.guests[i].name, name))
-			return &part.guests[i];
-	error_set(err, "%s: no guest named \"%s\"", part.source, name);
+	for (i = 0; i < part->nr_guests; i++)
+		if (!strcmp(part->guests[i].name, name))
+			return &part->guests[i];
+	error_set(err, "%s: no guest named \"%s\"", part->source, name);
 	return NULL;
 }
 
@@ -225,11 +227,11 @@ static int write_guest_dtb(const struct options *o, struct pinvm_error *err)
 			goto out;
 		}
 	}
-	if (g->loader->load(&part, g, &mem, &boot, err))
+	if (g->loader->load(part, g, &g->image, &mem, &boot, err))
 		goto out;
 	if (boot.x0)
 		fdt = guest_memory_ptr(&mem, boot.x0, sizeof(struct fdt_header));
-	if (!fdt && guest_fdt_build(&part, g, 0, 0, built, sizeof(built), err))
+	if (!fdt && guest_fdt_build(part, g, 0, 0, built, sizeof(built), err))
 		goto out;
 	if (!fdt)
 		fdt = built;
@@ -300,105 +302,212 @@ static int check_cores(const struct partition *p, struct pinvm_error *err)
 	return 0;
 }
 
-static int create_guests(struct pinvm_error *err)
+static void monitor_boot_hooks(struct monitor *m, struct guest *g)
+{
+	const struct service *const *sp;
+
+	for_each_service(sp)
+		if ((*sp)->guest_boot)
+			(*sp)->guest_boot(m, g);
+}
+
+int monitor_restart(struct monitor *m, struct guest *g,
+		    struct pinvm_error *err)
+{
+	monitor_boot_hooks(m, g);
+	return guest_restart(g, err);
+}
+
+static int create_guests(struct monitor *m, struct pinvm_error *err)
 {
 	unsigned int i;
 
-	for (i = 0; i < part.nr_guests; i++) {
-		if (guest_create(&guests[i], &part, &part.guests[i], err)) {
+	for (i = 0; i < m->part.nr_guests; i++) {
+		struct guest *g = &m->guests[i];
+
+		if (guest_create(g, &m->part, &m->part.guests[i], err)) {
 			while (i--)
-				guest_destroy(&guests[i]);
+				guest_destroy(&m->guests[i]);
 			return -1;
 		}
-		update_prepare(&guests[i]);
+		monitor_boot_hooks(m, g);
 	}
 	return 0;
 }
 
-static void stop_guests(void)
+static void stop_guests(struct monitor *m)
 {
 	unsigned int i;
 
-	for (i = 0; i < part.nr_guests; i++)
-		guest_request_stop(&guests[i]);
+	m->stopping = true;
+	for (i = 0; i < m->part.nr_guests; i++)
+		guest_request_stop(&m->guests[i]);
 }
 
-static int start_guests(struct pinvm_error *err)
+static int start_guests(struct monitor *m, struct pinvm_error *err)
 {
 	unsigned int i;
 
-	for (i = 0; i < part.nr_guests; i++) {
-		if (guest_start(&guests[i], pthread_self(), err)) {
+	for (i = 0; i < m->part.nr_guests; i++) {
+		if (guest_start(&m->guests[i], m->main_thread, err)) {
 			/* The started threads see their stop flag and never run. */
-			stop_guests();
-			guest_release_all();
+			stop_guests(m);
+			guest_open_start_gate();
 			return -1;
 		}
 	}
-	guest_release_all();
+	guest_open_start_gate();
 	return 0;
 }
 
-static unsigned int guests_running(void)
+/*
+ * A guest's vCPU waits with its verdict: a service may take it (a trial's
+ * reset or crash), else its restart-policy says whether a reset reboots
+ * it; anything else ends it, and its devices go back to the host.
+ */
+static void guest_ended(struct monitor *m, struct guest *g,
+			enum guest_exit why)
+{
+	const struct service *const *sp;
+	struct pinvm_error err;
+
+	atomic_store(&g->state, why == GUEST_EXIT_CRASH ? GUEST_CRASHED :
+							  GUEST_STOPPED);
+	if (m->stopping) {
+		guest_finish(g);
+		return;
+	}
+	for_each_service(sp)
+		if ((*sp)->guest_ended && (*sp)->guest_ended(m, g, why))
+			return;
+	if (why == GUEST_EXIT_RESET && guest_may_restart(g)) {
+		pr_info("%s: reset (PSCI SYSTEM_RESET): reloading %s",
+			g->cfg->name, g->image.path);
+		if (monitor_restart(m, g, &err))
+			pr_err("%s: cannot restart: %s", g->cfg->name, err.msg);
+		return;
+	}
+	guest_finish(g);
+}
+
+static void reap_guests(struct monitor *m)
+{
+	enum guest_exit why;
+	unsigned int i;
+
+	for (i = 0; i < m->part.nr_guests; i++) {
+		struct guest *g = &m->guests[i];
+
+		if (g->has_thread && guest_waiting(g, &why))
+			guest_ended(m, g, why);
+	}
+}
+
+static unsigned int guests_running(const struct monitor *m)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < part.nr_guests; i++)
-		n += guest_running(&guests[i]);
+	for (i = 0; i < m->part.nr_guests; i++)
+		n += guest_running(&m->guests[i]);
 	return n;
+}
+
+static void poll_services(struct monitor *m)
+{
+	const struct service *const *sp;
+
+	for_each_service(sp)
+		if ((*sp)->poll)
+			(*sp)->poll(m);
+}
+
+/* The nearest of the services' deadlines, at most a second away. */
+static int services_timeout_ms(struct monitor *m)
+{
+	const struct service *const *sp;
+	int timeout = 1000;
+
+	for_each_service(sp) {
+		int t = (*sp)->timeout_ms ? (*sp)->timeout_ms(m) : -1;
+
+		if (t >= 0 && t < timeout)
+			timeout = t;
+	}
+	return timeout;
+}
+
+/* The signalfd first, then each service's descriptor. */
+static unsigned int service_fds(struct monitor *m, struct pollfd *fds,
+				const struct service **owner, unsigned int max)
+{
+	const struct service *const *sp;
+	unsigned int n = 1;
+
+	for_each_service(sp) {
+		int fd = (*sp)->get_fd ? (*sp)->get_fd(m) : -1;
+
+		if (fd < 0 || n == max)
+			continue;
+		fds[n].fd = fd;
+		fds[n].events = POLLIN;
+		fds[n].revents = 0;
+		owner[n++] = *sp;
+	}
+	return n;
+}
+
+/* SIGINT or SIGTERM read from the signalfd: true when pinvm must stop. */
+static bool read_stop_signal(int sfd)
+{
+	struct signalfd_siginfo info;
+
+	if (read(sfd, &info, sizeof(info)) != sizeof(info) ||
+	    (info.ssi_signo != SIGINT && info.ssi_signo != SIGTERM))
+		return false;
+	pr_info("%s: stopping all guests", strsignal(info.ssi_signo));
+	return true;
 }
 
 /*
  * Sleep until every guest has stopped, or SIGINT/SIGTERM says stop them;
- * meanwhile take `pinvm update` requests, watch trials (SIGUSR2 says a
- * guest ended or reported health) and refresh the status file.
+ * meanwhile act on guests whose vCPU waits (SIGUSR2 says one does), run
+ * the services and refresh the status file.
  */
-static void wait_for_guests(const sigset_t *set, const struct options *o,
-			    int control)
+static void monitor_loop(struct monitor *m, const sigset_t *set)
 {
-	struct pollfd fds[2] = {
-		{ .fd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK),
-		  .events = POLLIN },
-		{ .fd = control, .events = POLLIN },
-	};
+	struct pollfd fds[1 + GUEST_SERVICES_MAX];
+	const struct service *owner[1 + GUEST_SERVICES_MAX];
 	struct timespec last = { 0 }, now;
-	struct signalfd_siginfo info;
+	unsigned int n, i;
 
+	fds[0].fd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
+	fds[0].events = POLLIN;
 	if (fds[0].fd < 0) {
 		/* Blocked and unread, SIGTERM could never stop pinvm. */
 		pr_err("signalfd: %s: stopping all guests", strerror(errno));
-		stop_guests();
+		stop_guests(m);
 		return;
 	}
-
 	for (;;) {
-		/* A trial that ended may restart its guest: ask before leaving. */
-		bool any = guests_running();
-		int timeout;
-
-		update_poll();
-		if (!any && !guests_running())
+		reap_guests(m);
+		poll_services(m);
+		if (!guests_running(m))
 			break;
-		timeout = update_timeout_ms();
-
-		if (timeout < 0 || timeout > 1000)
-			timeout = 1000;
-		if (poll(fds, control >= 0 ? 2 : 1, timeout) <= 0)
-			fds[0].revents = fds[1].revents = 0;
-		if (fds[1].revents & POLLIN)
-			control_accept(control);
-		if ((fds[0].revents & POLLIN) &&
-		    read(fds[0].fd, &info, sizeof(info)) == sizeof(info) &&
-		    (info.ssi_signo == SIGINT || info.ssi_signo == SIGTERM)) {
-			pr_info("%s: stopping all guests",
-				strsignal(info.ssi_signo));
-			stop_guests();
+		n = service_fds(m, fds, owner, ARRAY_SIZE(fds));
+		fds[0].revents = 0;
+		if (poll(fds, n, services_timeout_ms(m)) < 0)
+			n = 0;
+		for (i = 1; i < n; i++)
+			if (fds[i].revents & POLLIN)
+				owner[i]->fd_ready(m);
+		if (n && (fds[0].revents & POLLIN) && read_stop_signal(fds[0].fd)) {
+			stop_guests(m);
 			close(fds[0].fd);
 			return;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec != last.tv_sec) {
-			status_write(o->status_file, guests, part.nr_guests, true);
+			status_write(m, true);
 			last = now;
 		}
 	}
@@ -406,43 +515,50 @@ static void wait_for_guests(const sigset_t *set, const struct options *o,
 	pr_info("all guests have stopped");
 }
 
-static int finish(const char *status_file)
+static int monitor_finish(struct monitor *m, bool write_status)
 {
 	unsigned int i, crashed = 0;
 
-	for (i = 0; i < part.nr_guests; i++) {
-		guest_join(&guests[i]);
-		crashed += atomic_load(&guests[i].state) == GUEST_CRASHED;
+	for (i = 0; i < m->part.nr_guests; i++) {
+		guest_destroy(&m->guests[i]);
+		crashed += atomic_load(&m->guests[i].state) == GUEST_CRASHED;
 	}
 	/* The last counters stay readable after pinvm has gone. */
-	if (status_file)
-		status_write(status_file, guests, part.nr_guests, false);
-	for (i = 0; i < part.nr_guests; i++)
-		guest_destroy(&guests[i]);
-	partition_free(&part);
+	if (write_status)
+		status_write(m, false);
+	partition_free(&m->part);
 	kvm_exit();
 	return crashed ? 1 : 0;
 }
 
+static int init_services(struct monitor *m, struct pinvm_error *err)
+{
+	const struct service *const *sp;
+
+	for_each_service(sp)
+		if ((*sp)->init && (*sp)->init(m, err))
+			return -1;
+	return 0;
+}
+
+static void exit_services(struct monitor *m)
+{
+	const struct service *const *sp;
+
+	for_each_service(sp)
+		if ((*sp)->exit)
+			(*sp)->exit(m);
+}
+
 /*
- * What the monitor keeps after start-up: CAP_SYS_RAWIO only when a guest
- * that field updates restart (it has slots) owns a passthrough device,
- * which the restart claims again through /dev/mem; CAP_SYS_NICE only for
- * SCHED_FIFO vCPU threads, which a restart creates again.
+ * What the monitor keeps after start-up: CAP_SYS_NICE only for SCHED_FIFO
+ * vCPU threads. A restart reuses its guest's vCPU thread and devices, so
+ * nothing claims a device again after start-up.
  */
 static uint64_t caps_to_keep(void)
 {
 	uint64_t keep = 0;
-	unsigned int i, j;
 
-	for (i = 0; i < part.nr_guests; i++) {
-		const struct guest_config *g = &part.guests[i];
-
-		for (j = 0; g->health && j < g->nr_devices; j++)
-			if (!strcmp(g->devices[j].drv->compatible,
-				    "pinvm,passthrough"))
-				keep |= 1ull << CAP_SYS_RAWIO;
-	}
 	if (IS_ENABLED(CONFIG_VCPU_SCHED_FIFO))
 		keep |= 1ull << CAP_SYS_NICE;
 	return keep;
@@ -478,14 +594,15 @@ static int drop_privileges(struct pinvm_error *err)
 	return 0;
 }
 
-static int run(const struct options *o, struct pinvm_error *err)
+static int run(struct monitor *m, const struct options *o,
+	       struct pinvm_error *err)
 {
+	unsigned int i;
 	sigset_t set;
-	int control;
 
-	if (check_cores(&part, err) ||
+	if (check_cores(&m->part, err) ||
 	    sandbox_enable(IS_ENABLED(CONFIG_SECCOMP), err) ||
-	    kvm_init(o->kvm_dev, part.gic.version, err))
+	    kvm_init(o->kvm_dev, m->part.gic.version, err))
 		return -1;
 	/*
 	 * Every thread inherits this mask; the main thread takes the signals
@@ -499,33 +616,35 @@ static int run(const struct options *o, struct pinvm_error *err)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	sigdelset(&set, SIGUSR1);
 	vcpu_signals_init();
-	/* First: a second pinvm must not touch the first one's slots. */
-	control = control_listen(o->control, err);
-	if (control < 0 || update_init(&part, guests, o->update_dir, err) ||
-	    create_guests(err)) {
-		control_close(control, o->control);
+	mmio_fault_init();
+	m->main_thread = pthread_self();
+	m->status_file = o->status_file;
+	m->update_dir = o->update_dir;
+	m->control = o->control;
+	for (i = 0; i < m->part.nr_guests; i++)
+		m->guests[i].image = m->part.guests[i].image;
+	if (init_services(m, err) || create_guests(m, err)) {
+		exit_services(m);
 		kvm_exit();
 		return -1;
 	}
-	if (start_guests(err)) {
-		control_close(control, o->control);
-		finish(NULL);
+	if (start_guests(m, err)) {
+		exit_services(m);
+		monitor_finish(m, false);
 		return -1;
 	}
-	pr_info("%u guests started", part.nr_guests);
+	pr_info("%u guests started", m->part.nr_guests);
 	if (drop_privileges(err)) {
 		pr_err("%s: stopping all guests", err->msg);
-		stop_guests();
-		control_close(control, o->control);
-		update_exit();
-		finish(o->status_file);
+		stop_guests(m);
+		exit_services(m);
+		monitor_finish(m, true);
 		return 1;
 	}
-	status_write(o->status_file, guests, part.nr_guests, true);
-	wait_for_guests(&set, o, control);
-	control_close(control, o->control);
-	update_exit();
-	return finish(o->status_file);
+	status_write(m, true);
+	monitor_loop(m, &set);
+	exit_services(m);
+	return monitor_finish(m, true);
 }
 
 int main(int argc, char **argv)
@@ -547,7 +666,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	if (partition_parse(&part, fdt, source, o.image_dir, &err)) {
+	if (partition_parse(part, fdt, source, o.image_dir, &err)) {
 		pr_err("%s", err.msg);
 		return 1;
 	}
@@ -557,15 +676,15 @@ int main(int argc, char **argv)
 			pr_err("%s", err.msg);
 			ret = 1;
 		} else if (o.check_only) {
-			pr_info("%s: %u guests, valid", source, part.nr_guests);
+			pr_info("%s: %u guests, valid", source, part->nr_guests);
 		}
-		partition_free(&part);
+		partition_free(part);
 		return ret;
 	}
-	ret = run(&o, &err);
+	ret = run(&monitor, &o, &err);
 	if (ret < 0) {
 		pr_err("%s", err.msg);
-		partition_free(&part);
+		partition_free(part);
 		return 1;
 	}
 	return ret;

@@ -348,6 +348,7 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 			     const char *image_dir, struct pinvm_error *err)
 {
 	const char *image, *initrd, *dtb;
+	uint8_t *data;
 
 	if (partition_read_string(p, g->node, "image", &image, err) ||
 	    partition_read_string(p, g->node, "initrd", &initrd, err) ||
@@ -360,9 +361,11 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 	}
 	if (resolve_path(p, g, "image", image, image_dir, g->image_path,
 			 sizeof(g->image_path), err) ||
-	    read_guest_file(p, g, "image", g->image_path, &g->image,
-			    &g->image_size, err))
+	    read_guest_file(p, g, "image", g->image_path, &data,
+			    &g->image.size, err))
 		return -1;
+	g->image.data = data;
+	g->image.path = g->image_path;
 	if (initrd && (resolve_path(p, g, "initrd", initrd, image_dir,
 				    g->initrd_path, sizeof(g->initrd_path), err) ||
 		       read_guest_file(p, g, "initrd", g->initrd_path,
@@ -430,7 +433,7 @@ static int parse_image(struct partition *p, struct guest_config *g,
 	    parse_bootargs(p, g, err))
 		return -1;
 	/* A dry run: mem has no host mappings yet, so this only checks. */
-	if (g->loader->load(p, g, &g->mem, &boot, err)) {
+	if (g->loader->load(p, g, &g->image, &g->mem, &boot, err)) {
 		char msg[sizeof(err->msg) + NODE_PATH_MAX];
 
 		snprintf(msg, sizeof(msg), "%s: %s", p->source, err->msg);
@@ -641,23 +644,6 @@ static int parse_restart(struct partition *p, struct guest_config *g,
 			      CONFIG_RESTART_LIMIT, &g->restart_limit, err);
 }
 
-/* The last device parsed, when it is the guest's (only) health register. */
-static int find_health(struct partition *p, struct guest_config *g,
-		       struct pinvm_error *err)
-{
-	const struct device_config *d = &g->devices[g->nr_devices - 1];
-
-	if (strcmp(d->drv->compatible, "pinvm,health"))
-		return 0;
-	if (g->health) {
-		error_set(err, "%s: %s: a guest has one pinvm,health device at most",
-			  p->source, d->path);
-		return -1;
-	}
-	g->health = d;
-	return 0;
-}
-
 static int parse_guest(struct partition *p, int node, const char *image_dir,
 		       struct pinvm_error *err)
 {
@@ -673,7 +659,7 @@ static int parse_guest(struct partition *p, int node, const char *image_dir,
 		return -1;
 	g->big_endian = fdt_getprop(p->fdt, node, "big-endian", NULL) != NULL;
 	fdt_for_each_subnode(child, p->fdt, node) {
-		if (parse_device(p, g, child, err) || find_health(p, g, err))
+		if (parse_device(p, g, child, err))
 			return -1;
 	}
 	/* Count it now so partition_free() releases the image on failure. */
@@ -792,10 +778,11 @@ void partition_free(struct partition *p)
 	unsigned int i;
 
 	for (i = 0; i < p->nr_guests; i++) {
-		free(p->guests[i].image);
+		free((void *)p->guests[i].image.data);
 		free(p->guests[i].initrd);
 		free(p->guests[i].dtb);
-		p->guests[i].image = p->guests[i].initrd = p->guests[i].dtb = NULL;
+		p->guests[i].image.data = NULL;
+		p->guests[i].initrd = p->guests[i].dtb = NULL;
 	}
 	p->nr_guests = 0;
 }

@@ -20,6 +20,13 @@
 struct driver;
 struct image_loader;
 
+/* The bytes a guest boots from: the partition's image, or a firmware slot. */
+struct guest_image {
+	const uint8_t *data;
+	size_t size;
+	const char *path;
+};
+
 /* A virtual or passed-through device: one child node of a guest node. */
 struct device_config {
 	const struct driver *drv;
@@ -51,15 +58,14 @@ struct guest_config {
 	struct guest_memory mem;
 	bool big_endian;	/* SCTLR_EL1.EE set at every boot */
 
-	char image_path[PATH_MAX];
 	const struct image_loader *loader;
 	bool has_load_addr;
 	uint64_t load_addr;
 	bool has_entry;
 	uint64_t entry;
-	/* The image file's bytes, read once; a reset reloads from here. */
-	uint8_t *image;
-	size_t image_size;
+	/* The partition's image, read once; guests boot from their own copy. */
+	char image_path[PATH_MAX];
+	struct guest_image image;
 	/* Linux guests: initramfs, command line; any guest: its own DTB. */
 	char initrd_path[PATH_MAX];
 	uint8_t *initrd;
@@ -73,13 +79,12 @@ struct guest_config {
 	struct device_config devices[GUEST_MAX_DEVICES];
 
 	/*
-	 * Field update (core/update.c), for guests with a pinvm,health
-	 * device: the version of the partition's image, which seeds slot a,
-	 * and how many boots a new firmware gets to report health.
+	 * Field update (core/update.c), for guests with a health register:
+	 * the version of the partition's image, which seeds slot a, and how
+	 * many boots a new firmware gets to report health.
 	 */
 	const char *firmware_version;
 	unsigned int update_attempts;
-	const struct device_config *health;
 
 	/* PSCI SYSTEM_RESET: reboot (at most restart_limit a minute) or stop. */
 	bool restart_on_reset;

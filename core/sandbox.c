@@ -5,20 +5,18 @@
  * the system calls, and the ioctl commands, its work needs:
  *
  *   vcpu-<guest>  KVM_RUN and the exit path: MMIO (console, GPIO lines,
- *                 health), data aborts, interrupts, PSCI reset (the VM
- *                 is rebuilt in the thread: KVM_CREATE_VM and the rest of
- *                 guest_boot, guest RAM mmap), and at its end giving the
- *                 devices back (sysfs writes, libgpiod). No file creation,
- *                 no executable mappings, no sockets, no exec, no clone.
+ *                 health), data aborts, interrupts. A reset or a stop is
+ *                 the main thread's: no VM-building call is allowed. No
+ *                 file creation, no executable mappings, no sockets, no
+ *                 exec, no clone.
  *   gpio-events   poll and read of the line event fds, KVM_IRQ_LINE and
  *                 the line value read. Nothing else.
  *   main          the monitor after start-up: the control socket, status
- *                 file, field updates (files, fsync, rename), and
- *                 restarting a guest (KVM, mmap, clone, affinity, sysfs,
- *                 /dev/mem, libgpiod, and the new thread's own capability
- *                 drop and filter). A superset of vcpu-<guest>, since a
- *                 restarted vCPU thread inherits it. No exec, no executable
- *                 mappings, no network sockets, no ptrace, no mount.
+ *                 file, field updates (files, fsync, rename), restarting a
+ *                 guest (its VM: KVM, guest RAM mmap; its devices' reset:
+ *                 libgpiod) and ending one (sysfs writes giving devices
+ *                 back). No exec, no executable mappings, no network
+ *                 sockets, no ptrace, no mount.
  *
  * Anything else traps: the SIGSYS handler writes one line naming the
  * thread and the call and ends pinvm with SIGSYS.
@@ -44,7 +42,6 @@ enum rule_kind {
 	PLAIN,
 	NO_EXEC,	/* arg 2 (prot) without PROT_EXEC: mmap, mprotect */
 	NO_CREATE,	/* openat: arg 2 (flags) without O_CREAT/O_TRUNC/O_TMPFILE */
-	PRCTL,		/* prctl: only the options in prctl_ops[] */
 	IOCTL,		/* ioctl: only the commands of the thread's list */
 };
 
@@ -106,7 +103,10 @@ static const struct rule gpio_rules[] = {
 	{ "ioctl", IOCTL },
 };
 
-/* The main thread adds these to the vCPU thread's; openat may create. */
+/*
+ * The main thread adds these to the vCPU thread's; openat may create. It
+ * makes no thread after start-up: a restart keeps its guest's vCPU thread.
+ */
 static const struct rule main_rules[] = {
 	{ "pread64", PLAIN },
 	{ "fsync", PLAIN },
@@ -125,33 +125,16 @@ static const struct rule main_rules[] = {
 	{ "getsockopt", PLAIN },
 	{ "getuid", PLAIN },
 	{ "geteuid", PLAIN },
-	{ "clone", PLAIN },
-	{ "clone3", PLAIN },
-	{ "set_robust_list", PLAIN },
-	{ "rseq", PLAIN },
-	{ "sched_setaffinity", PLAIN },
-	{ "sched_getaffinity", PLAIN },
-	{ "sched_setscheduler", PLAIN },
-	{ "sched_setparam", PLAIN },
-	{ "sched_getscheduler", PLAIN },
-	{ "sched_getparam", PLAIN },
-	{ "capget", PLAIN },
-	{ "capset", PLAIN },
-	{ "seccomp", PLAIN },
-	{ "prctl", PRCTL },
 };
 
-/* What a new vCPU thread does before its own filter (names, caps, NNP). */
-static const int prctl_ops[] = {
-	PR_SET_NAME, PR_GET_NAME, PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS,
-	PR_CAPBSET_READ, PR_CAPBSET_DROP, PR_CAP_AMBIENT, PR_GET_SECCOMP,
-	PR_SET_SECCOMP,
-};
-
-/* core/kvm.c after start-up, and core/vcpu.c. */
-static const unsigned long kvm_ioctls[] = {
+/* core/vcpu.c: run, data aborts, device interrupts. Never a VM's making. */
+static const unsigned long kvm_vcpu_ioctls[] = {
 	KVM_RUN, KVM_SET_VCPU_EVENTS, KVM_IRQ_LINE,
-	/* guest_boot(): a reset rebuilds the VM. */
+};
+
+/* The main thread also rebuilds a guest's VM (guest_restart()). */
+static const unsigned long kvm_main_ioctls[] = {
+	KVM_RUN, KVM_SET_VCPU_EVENTS, KVM_IRQ_LINE,
 	KVM_CREATE_VM, KVM_ENABLE_CAP, KVM_SET_USER_MEMORY_REGION,
 	KVM_CREATE_VCPU, KVM_CREATE_DEVICE, KVM_SET_DEVICE_ATTR,
 	KVM_SET_ONE_REG, KVM_GET_ONE_REG,
@@ -372,10 +355,14 @@ static void rule_sets(enum sandbox_kind kind, struct rule_set sets[4],
 	} else {
 		ADD(memory_rules);
 		ADD(file_rules);
-		if (kind == SANDBOX_MAIN)
+		if (kind == SANDBOX_MAIN) {
 			ADD(main_rules);
-		*ioctls = kvm_ioctls;
-		*nr_ioctls = ARRAY_SIZE(kvm_ioctls);
+			*ioctls = kvm_main_ioctls;
+			*nr_ioctls = ARRAY_SIZE(kvm_main_ioctls);
+		} else {
+			*ioctls = kvm_vcpu_ioctls;
+			*nr_ioctls = ARRAY_SIZE(kvm_vcpu_ioctls);
+		}
 	}
 #undef ADD
 	*nr_sets = n;
@@ -416,11 +403,6 @@ static int add_rule(scmp_filter_ctx ctx, enum sandbox_kind kind,
 					SCMP_A2(SCMP_CMP_MASKED_EQ,
 						O_CREAT | O_TRUNC |
 						(__O_TMPFILE & ~O_DIRECTORY), 0));
-	case PRCTL:
-		for (i = 0; i < ARRAY_SIZE(prctl_ops) && !ret; i++)
-			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					       SCMP_A0(SCMP_CMP_EQ, prctl_ops[i], 0));
-		return ret;
 	case IOCTL:
 		for (i = 0; i < nr_ioctls && !ret; i++)
 			ret = add_ioctl(ctx, nr, ioctls[i]);

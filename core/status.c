@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "file.h"
+#include "service.h"
 #include "status.h"
-#include "update.h"
 
 static const char *const state_names[] = {
 	[GUEST_CREATED] = "created",
@@ -50,9 +50,10 @@ static void status_guest(FILE *f, const struct guest *g)
 	}
 }
 
-int status_write(const char *path, const struct guest *guests,
-		 unsigned int nr, bool running)
+int status_write(struct monitor *m, bool running)
 {
+	const char *path = m->status_file;
+	const struct service *const *sp;
 	struct pinvm_error err;
 	char tmp[PATH_MAX];
 	unsigned int i;
@@ -67,9 +68,11 @@ int status_write(const char *path, const struct guest *guests,
 		return -1;
 	fprintf(f, "pinvm pid=%d state=%s uptime=%.3f\n", (int)getpid(),
 		running ? "running" : "exited", log_elapsed());
-	for (i = 0; i < nr; i++) {
-		status_guest(f, &guests[i]);
-		update_status(f, &guests[i]);
+	for (i = 0; i < m->part.nr_guests; i++) {
+		status_guest(f, &m->guests[i]);
+		for_each_service(sp)
+			if ((*sp)->status)
+				(*sp)->status(m, f, &m->guests[i]);
 	}
 	if (fclose(f) || rename(tmp, path)) {
 		unlink(tmp);

@@ -3,10 +3,10 @@
 #ifndef PINVM_STATUS_H
 #define PINVM_STATUS_H
 
-#include "guest.h"
+#include "monitor.h"
 
-int status_write(const char *path, const struct guest *guests,
-		 unsigned int nr, bool running);
+/* Every guest's line and its regions' and services' lines. */
+int status_write(struct monitor *m, bool running);
 /* `pinvm status`: print the file a running pinvm keeps. */
 int status_show(const char *path);
 

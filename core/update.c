@@ -10,6 +10,7 @@
  * check, and a slot is booted only when its bytes match its record.
  */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "control.h"
+#include "driver.h"
 #include "generated/update_key.h"
 #include "loader.h"
 #include "update.h"
@@ -26,17 +29,23 @@
 
 struct slots {
 	struct guest *g;
-	struct guest_config *cfg;
+	const struct guest_config *cfg;
+	uint32_t timeout_ms;		/* of its health register */
 	char dir[PATH_MAX - 64];	/* room for "/slot-a.img.tmp" */
 	struct update_state st;
 	int boot;			/* the slot the guest runs */
+	uint8_t *image;			/* its bytes, which the guest boots */
+	char image_path[PATH_MAX];
 	struct timespec trial_start;	/* of the boot on trial */
 	struct timespec deadline;	/* for its health report */
 	int client;			/* `pinvm update` waiting, or -1 */
+	struct update_link link;
 };
 
-static struct partition *part;
+static struct monitor *mon;
+static const struct partition *part;
 static struct slots slots[CONFIG_MAX_GUESTS];
+static int control_fd = -1;
 static uint8_t public_key[BUNDLE_KEY_SIZE];
 
 static const char *const slot_files[] = { "slot-a.img", "slot-b.img" };
@@ -48,13 +57,12 @@ static double ms_between(const struct timespec *a, const struct timespec *b)
 
 static struct slots *slots_of(const struct guest *g)
 {
-	unsigned int i;
+	unsigned int i = g - mon->guests;
 
-	for (i = 0; i < part->nr_guests; i++)
-		if (slots[i].cfg && slots[i].g == g)
-			return &slots[i];
-	return NULL;
+	return i < part->nr_guests && slots[i].cfg ? &slots[i] : NULL;
 }
+
+
 
 static bool on_trial(const struct slots *s)
 {
@@ -117,15 +125,14 @@ static int save_state(struct slots *s, const struct update_state *next,
 
 /* Whether the guest's loader takes the image: format, and fit in memory. */
 static int check_image(const struct slots *s, const uint8_t *image,
-		       size_t len, struct pinvm_error *err)
+		       size_t len, const char *path, struct pinvm_error *err)
 {
-	struct guest_config tmp = *s->cfg;
+	struct guest_image img = { .data = image, .size = len, .path = path };
 	struct boot_info boot = { 0 };
 
-	tmp.image = (uint8_t *)image;
-	tmp.image_size = len;
 	/* cfg->mem has no host mappings: the loader only checks. */
-	return s->cfg->loader->load(part, &tmp, &s->cfg->mem, &boot, err);
+	return s->cfg->loader->load(part, s->cfg, &img, &s->cfg->mem, &boot,
+				    err);
 }
 
 /* A slot's image, only when its bytes are those its record promises. */
@@ -145,7 +152,7 @@ static int read_slot(struct slots *s, int slot, uint8_t **image, size_t *len,
 			  path);
 		goto fail;
 	}
-	if (check_image(s, *image, *len, err))
+	if (check_image(s, *image, *len, path, err))
 		goto fail;
 	return 0;
 fail:
@@ -153,45 +160,33 @@ fail:
 	return -1;
 }
 
-/* Restart the guest alone; the other guests' threads are not touched. */
-static void restart(struct slots *s)
-{
-	struct pinvm_error err;
-	struct guest *g = s->g;
-
-	if (guest_create(g, part, s->cfg, &err)) {
-		pr_err("%s: cannot restart: %s", s->cfg->name, err.msg);
-		return;
-	}
-	update_prepare(g);
-	if (guest_start(g, pthread_self(), &err)) {
-		pr_err("%s: cannot restart: %s", s->cfg->name, err.msg);
-		guest_destroy(g);
-	}
-}
-
 /*
- * Boot slot: read and check it, and once guests run, stop this one, swap
- * its image (no vCPU thread may reset from it meanwhile) and restart it.
+ * Boot slot: read and check it, and once the guest runs, stop it, give it
+ * the slot's bytes and boot it again, alone; no other guest is touched.
  */
 static int switch_to(struct slots *s, int slot, struct pinvm_error *err)
 {
-	bool live = s->g->cfg != NULL;
+	struct guest *g = s->g;
+	bool live = g->has_thread;
 	uint8_t *image;
 	size_t len;
 
 	if (read_slot(s, slot, &image, &len, err))
 		return -1;
 	if (live)
-		guest_shutdown(s->g);
-	free(s->cfg->image);
-	s->cfg->image = image;
-	s->cfg->image_size = len;
-	snprintf(s->cfg->image_path, sizeof(s->cfg->image_path), "%s/%s",
-		 s->dir, slot_files[slot]);
+		guest_stop_and_wait(g);
+	free(s->image);
+	s->image = image;
+	snprintf(s->image_path, sizeof(s->image_path), "%s/%s", s->dir,
+		 slot_files[slot]);
+	g->image.data = image;
+	g->image.size = len;
+	g->image.path = s->image_path;
 	s->boot = slot;
-	if (live)
-		restart(s);
+	if (live && monitor_restart(mon, g, err)) {
+		pr_err("%s: cannot restart: %s", s->cfg->name, err->msg);
+		return 0;
+	}
 	return 0;
 }
 
@@ -229,8 +224,8 @@ static int rollback(struct slots *s, const char *fmt, ...)
 	if (switch_to(s, committed, &err)) {
 		pr_err("%s: cannot boot its committed firmware, so it stays stopped: %s",
 		       s->cfg->name, err.msg);
-		if (s->g->cfg)
-			guest_shutdown(s->g);
+		guest_stop_and_wait(s->g);
+		guest_finish(s->g);
 		return -1;
 	}
 	return 0;
@@ -279,8 +274,7 @@ static int commit(struct slots *s)
 		pr_err("%s: cannot record the commit: %s", s->cfg->name, err.msg);
 		return -1;
 	}
-	atomic_store(&s->g->on_trial, false);
-	__atomic_store_n(&s->g->bus.boot_attempt, 0, __ATOMIC_RELAXED);
+	atomic_store(&s->link.attempt, 0);
 	pr_info("%s: committed slot %c: %s", s->cfg->name,
 		slot_name(s->st.committed), s->st.reason);
 	snprintf(msg, sizeof(msg), "committed: %s", s->st.reason);
@@ -294,11 +288,11 @@ static int seed(struct slots *s, struct pinvm_error *err)
 	char reason[UPDATE_REASON_MAX];
 
 	snprintf(reason, sizeof(reason), "slot a seeded from %.150s",
-		 s->cfg->image_path);
-	update_state_seed(&next, s->cfg->firmware_version, s->cfg->image,
-			  s->cfg->image_size, reason);
-	if (file_replace(s->dir, slot_files[0], s->cfg->image,
-			 s->cfg->image_size, "seed", err) ||
+		 s->cfg->image.path);
+	update_state_seed(&next, s->cfg->firmware_version, s->cfg->image.data,
+			  s->cfg->image.size, reason);
+	if (file_replace(s->dir, slot_files[0], s->cfg->image.data,
+			 s->cfg->image.size, "seed", err) ||
 	    save_state(s, &next, "seed", err))
 		return -1;
 	pr_info("%s: %s (version %s)", s->cfg->name, s->st.reason,
@@ -361,115 +355,119 @@ static int init_guest(struct slots *s, const char *dir,
 	return 0;
 }
 
-int update_init(struct partition *p, struct guest *guests, const char *dir,
-		struct pinvm_error *err)
+/* The guest's health register: a device whose driver fronts this service. */
+static const struct device_config *health_device(const struct guest_config *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->nr_devices; i++)
+		if (g->devices[i].drv->fronts &&
+		    !strcmp(g->devices[i].drv->fronts, UPDATE_SERVICE))
+			return &g->devices[i];
+	return NULL;
+}
+
+static int update_init(struct monitor *m, struct pinvm_error *err)
 {
 	static const char key[] = UPDATE_PUBLIC_KEY_HEX;
 	unsigned int i;
 
-	part = p;
-	if (bundle_crypto_init(err) ||
+	mon = m;
+	part = &m->part;
+	/* First: a second pinvm must not touch the first one's slots. */
+	control_fd = control_listen(m->control, err);
+	if (control_fd < 0 || bundle_crypto_init(err) ||
 	    bundle_parse_key(key, sizeof(key) - 1, public_key,
 			     sizeof(public_key), "built-in update key", err))
 		return -1;
-	for (i = 0; i < p->nr_guests; i++) {
-		if (!p->guests[i].health)
+	for (i = 0; i < part->nr_guests; i++) {
+		const struct device_config *health = health_device(&part->guests[i]);
+		struct slots *s = &slots[i];
+
+		if (!health)
 			continue;
-		slots[i].g = &guests[i];
-		slots[i].cfg = &p->guests[i];
-		if (init_guest(&slots[i], dir, err))
+		s->g = &m->guests[i];
+		s->cfg = &part->guests[i];
+		s->timeout_ms = health->timeout_ms;
+		s->link.main = m->main_thread;
+		guest_set_link(&s->g->links, &update_service, &s->link);
+		if (init_guest(s, m->update_dir, err))
 			return -1;
 	}
 	return 0;
 }
 
-void update_prepare(struct guest *g)
+/* A guest is about to boot: show it this boot, start a trial's deadline. */
+static void update_guest_boot(struct monitor *m, struct guest *g)
 {
 	struct slots *s = slots_of(g);
 
 	if (!s)
 		return;
-	g->bus.boot_slot = s->boot;
-	g->bus.boot_attempt = on_trial(s) ? s->st.attempts : 0;
-	atomic_store(&g->on_trial, on_trial(s));
+	atomic_store(&s->link.slot, s->boot);
+	atomic_store(&s->link.attempt, on_trial(s) ? s->st.attempts : 0);
+	atomic_store(&s->link.healthy, false);
 	clock_gettime(CLOCK_MONOTONIC, &s->trial_start);
 	s->deadline = s->trial_start;
-	s->deadline.tv_sec += s->cfg->health->timeout_ms / 1000;
-	s->deadline.tv_nsec += s->cfg->health->timeout_ms % 1000 * 1000000L;
+	s->deadline.tv_sec += s->timeout_ms / 1000;
+	s->deadline.tv_nsec += s->timeout_ms % 1000 * 1000000L;
 	if (s->deadline.tv_nsec >= 1000000000L) {
 		s->deadline.tv_sec++;
 		s->deadline.tv_nsec -= 1000000000L;
 	}
 }
 
-static const char *guest_end_reason(enum guest_state state)
-{
-	if (state == GUEST_CRASHED)
-		return "crashed";
-	/* restart() could not create or start it (logged then). */
-	if (state == GUEST_CREATED)
-		return "failed to start";
-	return "powered off";
-}
-
-static void poll_trial(struct slots *s, const struct timespec *now)
-{
-	struct guest *g = s->g;
-	/* Read before the report: a guest may report, then reset at once. */
-	bool ended = !guest_running(g);
-
-	if (atomic_load(&g->healthy)) {
-		/* A reset after the report restarts it: see update_poll(). */
-		commit(s);
-		return;
-	}
-	fault_point("trial", "-running");
-	if (ended) {
-		if (g->reset_requested)
-			trial_boot(s);
-		else
-			rollback(s, "%s during its trial",
-				 guest_end_reason(atomic_load(&g->state)));
-		return;
-	}
-	if (ms_between(&s->deadline, now) >= 0)
-		rollback(s, "no health report within %u ms",
-			 s->cfg->health->timeout_ms);
-}
-
 /*
- * A guest that reset while its thread still saw it on trial, but whose
- * trial was committed meanwhile: it reset committed firmware, so it boots
- * again from the committed slot.
+ * A guest on trial ended its run. A report before the end commits first
+ * (a guest may report, then reset at once); then a reset is one more boot
+ * attempt, anything else a rollback.
  */
-static void poll_committed(struct slots *s)
+static bool update_guest_ended(struct monitor *m, struct guest *g,
+			       enum guest_exit why)
 {
-	struct pinvm_error err;
+	struct slots *s = slots_of(g);
 
-	if (guest_running(s->g) || !s->g->reset_requested)
-		return;
-	s->g->reset_requested = false;
-	if (switch_to(s, s->st.committed, &err))
-		pr_err("%s: cannot restart: %s", s->cfg->name, err.msg);
+	if (!s || !on_trial(s) || why == GUEST_EXIT_STOP)
+		return false;
+	if (atomic_load(&s->link.healthy)) {
+		/* Committed, the reset reboots it as any reset does. */
+		commit(s);
+		return false;
+	}
+	if (why == GUEST_EXIT_RESET) {
+		pr_info("%s: reset (PSCI SYSTEM_RESET) during its trial",
+			s->cfg->name);
+		trial_boot(s);
+		return true;
+	}
+	rollback(s, "%s during its trial",
+		 why == GUEST_EXIT_CRASH ? "crashed" : "powered off");
+	return true;
 }
 
-void update_poll(void)
+static void update_poll(struct monitor *m)
 {
 	struct timespec now;
 	unsigned int i;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (i = 0; i < part->nr_guests; i++) {
-		if (!slots[i].cfg)
+		struct slots *s = &slots[i];
+
+		if (!s->cfg || !on_trial(s) || !guest_running(s->g))
 			continue;
-		if (on_trial(&slots[i]))
-			poll_trial(&slots[i], &now);
-		else
-			poll_committed(&slots[i]);
+		if (atomic_load(&s->link.healthy)) {
+			commit(s);
+			continue;
+		}
+		fault_point("trial", "-running");
+		if (ms_between(&s->deadline, &now) >= 0)
+			rollback(s, "no health report within %u ms",
+				 s->timeout_ms);
 	}
 }
 
-int update_timeout_ms(void)
+static int update_timeout_ms(struct monitor *m)
 {
 	struct timespec now;
 	double best = -1;
@@ -544,7 +542,7 @@ static int check_bundle(struct slots *s, const struct bundle *b,
 			  m->version, running);
 		return -1;
 	}
-	if (check_image(s, b->image, b->image_size, err)) {
+	if (check_image(s, b->image, b->image_size, "the bundle's image", err)) {
 		error_prefix(err, "bundle: ");
 		return -1;
 	}
@@ -603,14 +601,14 @@ void update_request(const char *guest, int bundle_fd, bool allow_downgrade,
 		return;
 	}
 	pr_info("%s: %s; restarting it on trial (health within %u ms)",
-		s->cfg->name, s->st.reason, s->cfg->health->timeout_ms);
+		s->cfg->name, s->st.reason, s->timeout_ms);
 	client_send(client, "info", "%s: %s; restarting it on trial",
 		    s->cfg->name, s->st.reason);
 	s->client = client;
 	trial_boot(s);
 }
 
-void update_status(FILE *f, const struct guest *g)
+static void update_status(struct monitor *m, FILE *f, const struct guest *g)
 {
 	struct slots *s = slots_of(g);
 	const struct update_state *st;
@@ -628,12 +626,52 @@ void update_status(FILE *f, const struct guest *g)
 		st->result, st->reason);
 }
 
-void update_exit(void)
+static int update_get_fd(struct monitor *m)
+{
+	return control_fd;
+}
+
+static void update_fd_ready(struct monitor *m)
+{
+	control_accept(control_fd);
+}
+
+static void update_exit(struct monitor *m)
 {
 	unsigned int i;
 
-	for (i = 0; part && i < part->nr_guests; i++)
-		if (slots[i].cfg)
-			client_finish(&slots[i], false,
-				      "pinvm stopped before the trial ended");
+	for (i = 0; part && i < part->nr_guests; i++) {
+		if (!slots[i].cfg)
+			continue;
+		client_finish(&slots[i], false,
+			      "pinvm stopped before the trial ended");
+	}
+	control_close(control_fd, m->control);
+	control_fd = -1;
 }
+
+/* The guests' images are their slots' until the very end. */
+static void update_release(void) __attribute__((destructor));
+static void update_release(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(slots); i++) {
+		free(slots[i].image);
+		slots[i].image = NULL;
+	}
+}
+
+const struct service update_service = {
+	.name = UPDATE_SERVICE,
+	.init = update_init,
+	.exit = update_exit,
+	.guest_boot = update_guest_boot,
+	.guest_ended = update_guest_ended,
+	.poll = update_poll,
+	.timeout_ms = update_timeout_ms,
+	.get_fd = update_get_fd,
+	.fd_ready = update_fd_ready,
+	.status = update_status,
+};
+DEFINE_SERVICE(update_service);

@@ -1,33 +1,38 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Field update of one guest's firmware: A/B slots, signed bundles, a trial
- * boot that must report health, commit or roll back. Runs on the main
- * thread only; the guests it does not update never notice.
- * docs/update.md tells the whole story.
+ * boot that must report health, commit or roll back. A service of the
+ * monitor (update_service), run by its main thread only; the guests it
+ * does not update never notice. docs/update.md tells the whole story.
  */
 #ifndef PINVM_UPDATE_H
 #define PINVM_UPDATE_H
 
-#include <stdio.h>
+#include <stdatomic.h>
 
-#include "guest.h"
+#include "monitor.h"
+#include "service.h"
+
+#define UPDATE_SLOT_NONE	0xffffffffu
+/* The service's name, which the devices fronting it give as fronts. */
+#define UPDATE_SERVICE		"update"
 
 /*
- * At start, before the guests are created: the slots of every guest with
- * a health register, recovered from their state records; each such
- * guest's image becomes its boot slot's. dir: CONFIG_UPDATE_DIR or -u.
+ * What a guest's health register (drivers/health.c, which fronts this
+ * service) sees of its firmware: set before every boot of the guest.
  */
-int update_init(struct partition *p, struct guest *guests, const char *dir,
-		struct pinvm_error *err);
-/*
- * A guest was created: show it its boot in the health register, and
- * start a trial's health deadline.
- */
-void update_prepare(struct guest *g);
-/* Act on health reports, trials that ended, and deadlines. */
-void update_poll(void);
-/* Milliseconds until the next deadline, or -1 for none. */
-int update_timeout_ms(void);
+struct update_link {
+	_Atomic uint32_t slot;		/* 0 = a, 1 = b */
+	_Atomic uint32_t attempt;	/* the trial's boot attempt, 0 when committed */
+	atomic_bool healthy;
+	pthread_t main;			/* woken by a report */
+};
+
+/* The guest says it is up: from its vCPU thread, never blocks (core/update_link.c). */
+void update_link_report(struct update_link *l);
+
+extern const struct service update_service;
+
 /*
  * `pinvm update`: check the bundle in bundle_fd and start its trial. The
  * outcome goes to client as "info|ok|error <text>" messages; the client
@@ -35,9 +40,5 @@ int update_timeout_ms(void);
  */
 void update_request(const char *guest, int bundle_fd, bool allow_downgrade,
 		    int client);
-/* The guest's update line of the status file, if it has slots. */
-void update_status(FILE *f, const struct guest *g);
-/* pinvm ends: tell waiting clients so. */
-void update_exit(void);
 
 #endif

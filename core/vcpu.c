@@ -5,8 +5,11 @@
  *   KVM_RUN -> KVM_EXIT_MMIO -> bus_access() -> region->ops->read/write()
  *                               refused     -> vcpu_deny(): data abort
  *
- * Nothing on the MMIO path allocates, locks or makes a system call besides
- * the device access itself.
+ * The core's MMIO path allocates nothing and takes no lock; a device model
+ * that shares state with another thread (the GPIO model, the console's
+ * line buffer) takes its own. Anything that is not an access to serve
+ * (power-off, reset, a crash, a stop request) ends the loop with a
+ * verdict for the main thread: this thread only runs the guest.
  */
 #include <errno.h>
 #include <linux/kvm.h>
@@ -44,7 +47,6 @@ void vcpu_signals_init(void)
 	sa.sa_handler = vcpu_kick_handler;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
-	kvm_signals_init();
 }
 
 void vcpu_kick(struct guest *g)
@@ -76,14 +78,14 @@ static void vcpu_deny(struct guest *g, uint64_t addr, unsigned int len,
 			g->cfg->name, (unsigned long long)g->stats.denied);
 	}
 	g->log_count++;
-	if (kvm_inject_dabt(g) < 0)
+	if (kvm_inject_dabt(&g->vm) < 0)
 		pr_err("%s: cannot inject a data abort: %s", g->cfg->name,
 		       strerror(errno));
 }
 
 static void vcpu_mmio(struct guest *g)
 {
-	struct kvm_run *run = g->run;
+	struct kvm_run *run = g->vm.run;
 	enum bus_status st;
 
 	stat_inc(&g->stats.mmio);
@@ -94,126 +96,71 @@ static void vcpu_mmio(struct guest *g)
 			  run->mmio.is_write, bus_status_str(st));
 }
 
-/*
- * The guest's restart policy: "stop", or "restart" at most restart-limit
- * times a minute, so a guest in a reset storm stops instead of keeping its
- * core and pinvm busy rebuilding VMs.
- */
-static bool vcpu_may_restart(struct guest *g)
+/* PSCI SYSTEM_OFF, SYSTEM_RESET and crashes end the loop. */
+static enum guest_exit vcpu_system_event(struct guest *g)
 {
-	struct timespec now;
-
-	if (!g->cfg->restart_on_reset) {
-		pr_info("%s: reset (PSCI SYSTEM_RESET): stopped, as its restart-policy says",
-			g->cfg->name);
-		return false;
-	}
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	if ((uint64_t)now.tv_sec >= g->reset_window + 60) {
-		g->reset_window = now.tv_sec;
-		g->resets_in_window = 0;
-	}
-	if (++g->resets_in_window <= g->cfg->restart_limit)
-		return true;
-	pr_warn("%s: more than %u resets within a minute (restart-limit): stopped",
-		g->cfg->name, g->cfg->restart_limit);
-	return false;
-}
-
-/* PSCI SYSTEM_OFF, SYSTEM_RESET and crashes; true when the loop ends. */
-static bool vcpu_system_event(struct guest *g)
-{
-	struct pinvm_error err;
-
 	stat_inc(&g->stats.system_events);
-	switch (g->run->system_event.type) {
+	switch (g->vm.run->system_event.type) {
 	case KVM_SYSTEM_EVENT_SHUTDOWN:
 		pr_info("%s: powered off (PSCI SYSTEM_OFF)", g->cfg->name);
-		atomic_store(&g->state, GUEST_STOPPED);
-		return true;
+		return GUEST_EXIT_POWEROFF;
 	case KVM_SYSTEM_EVENT_RESET:
 		stat_inc(&g->stats.resets);
-		if (atomic_load(&g->on_trial)) {
-			/* Each boot of new firmware counts: the monitor restarts it. */
-			pr_info("%s: reset (PSCI SYSTEM_RESET) during its trial",
-				g->cfg->name);
-			g->reset_requested = true;
-			atomic_store(&g->state, GUEST_STOPPED);
-			return true;
-		}
-		if (!vcpu_may_restart(g)) {
-			atomic_store(&g->state, GUEST_STOPPED);
-			return true;
-		}
-		pr_info("%s: reset (PSCI SYSTEM_RESET): reloading %s",
-			g->cfg->name, g->cfg->image_path);
-		/* The kick handler must not touch kvm_run while it is remapped. */
-		vcpu_current_run = NULL;
-		bus_reset(&g->bus);
-		guest_halt(g);
-		if (guest_boot(g, &err)) {
-			pr_err("%s: cannot restart: %s", g->cfg->name, err.msg);
-			atomic_store(&g->state, GUEST_CRASHED);
-			return true;
-		}
-		vcpu_current_run = g->run;
-		return false;
+		return GUEST_EXIT_RESET;
 	default:
 		pr_err("%s: stopped on system event %u (crash)", g->cfg->name,
-		       g->run->system_event.type);
-		atomic_store(&g->state, GUEST_CRASHED);
-		return true;
+		       g->vm.run->system_event.type);
+		return GUEST_EXIT_CRASH;
 	}
 }
 
-bool vcpu_handle_exit(struct guest *g)
+enum guest_exit vcpu_handle_exit(struct guest *g)
 {
-	struct kvm_run *run = g->run;
+	struct kvm_run *run = g->vm.run;
 
 	switch (run->exit_reason) {
 	case KVM_EXIT_MMIO:
 		vcpu_mmio(g);
-		return false;
+		return GUEST_EXIT_NONE;
 	case KVM_EXIT_SYSTEM_EVENT:
 		return vcpu_system_event(g);
 	case KVM_EXIT_ARM_NISV:
 		stat_inc(&g->stats.nisv);
 		vcpu_deny(g, run->arm_nisv.fault_ipa, 0, false,
 			  "no valid syndrome (e.g. a load/store pair)");
-		return false;
+		return GUEST_EXIT_NONE;
 	default:
 		stat_inc(&g->stats.other);
 		pr_err("%s: stopped on unexpected KVM exit %u", g->cfg->name,
 		       run->exit_reason);
-		atomic_store(&g->state, GUEST_CRASHED);
-		return true;
+		return GUEST_EXIT_CRASH;
 	}
 }
 
-void vcpu_run_loop(struct guest *g)
+enum guest_exit vcpu_run_loop(struct guest *g)
 {
-	sigset_t kick;
+	enum guest_exit why = GUEST_EXIT_NONE;
 
-	sigemptyset(&kick);
-	sigaddset(&kick, SIGUSR1);
-	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
-	vcpu_current_run = g->run;
-	while (!atomic_load(&g->stop)) {
-		if (ioctl(g->vcpu_fd, KVM_RUN, 0) < 0) {
+	vcpu_current_run = g->vm.run;
+	while (why == GUEST_EXIT_NONE) {
+		if (atomic_load(&g->stop)) {
+			why = GUEST_EXIT_STOP;
+			break;
+		}
+		if (ioctl(g->vm.vcpu_fd, KVM_RUN, 0) < 0) {
 			if (errno == EINTR || errno == EAGAIN) {
 				stat_inc(&g->stats.interrupted);
-				g->run->immediate_exit = 0;
+				g->vm.run->immediate_exit = 0;
 				continue;
 			}
 			pr_err("%s: KVM_RUN: %s", g->cfg->name, strerror(errno));
-			atomic_store(&g->state, GUEST_CRASHED);
+			why = GUEST_EXIT_CRASH;
 			break;
 		}
 		stat_inc(&g->stats.exits);
-		if (vcpu_handle_exit(g))
-			break;
+		why = vcpu_handle_exit(g);
 	}
+	/* The main thread may rebuild the VM: the kick must not touch it. */
 	vcpu_current_run = NULL;
-	if (atomic_load(&g->state) == GUEST_RUNNING)
-		atomic_store(&g->state, GUEST_STOPPED);
+	return why;
 }

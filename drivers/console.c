@@ -169,6 +169,7 @@ static const struct region_ops console_ops = {
 static int console_attach(const struct partition *p,
 			  const struct guest_config *g,
 			  const struct device_config *dev, struct bus *bus,
+			  const struct guest_links *links,
 			  struct pinvm_error *err)
 {
 	struct console *c = device_zalloc(dev, sizeof(*c), err);

@@ -691,6 +691,7 @@ static int gpio_check(const struct partition *p, const struct guest_config *g,
 
 static int gpio_attach(const struct partition *p, const struct guest_config *g,
 		       const struct device_config *d, struct bus *bus,
+		       const struct guest_links *links,
 		       struct pinvm_error *err)
 {
 	struct pl061 *c = device_zalloc(d, sizeof(*c), err);

@@ -2,8 +2,10 @@
 /*
  * The health register (compatible "pinvm,health"): how a guest on trial
  * with new firmware tells pinvm it is up, so the update is committed
- * instead of rolled back (core/update.c). One 4 KiB page of 32-bit
- * registers, little-endian like every pinvm device model:
+ * instead of rolled back. It fronts the field-update service
+ * (core/update.c), which it reaches through the guest's update link. One
+ * 4 KiB page of 32-bit registers, little-endian like every pinvm device
+ * model:
  *
  *   0x00 STATUS   write HEALTH_OK: "up and well"; reads 1 once written
  *   0x04 SLOT     the firmware slot this boot runs: 0 = a, 1 = b,
@@ -17,6 +19,7 @@
 
 #include "driver.h"
 #include "guest_fdt.h"
+#include "update.h"
 
 #define HEALTH_STATUS		0x00
 #define HEALTH_SLOT		0x04
@@ -28,7 +31,7 @@
 #define HEALTH_TIMEOUT_MS_MAX	3600000
 
 struct health {
-	struct bus *bus;
+	struct update_link *link;
 	bool reported;
 };
 
@@ -41,10 +44,10 @@ static bool health_read(struct region *r, uint64_t offset, uint8_t *data,
 	if (offset == HEALTH_STATUS)
 		v = h->reported;
 	else if (offset == HEALTH_SLOT)
-		v = h->bus->boot_slot;
+		v = atomic_load_explicit(&h->link->slot, memory_order_relaxed);
 	else if (offset == HEALTH_ATTEMPT)
 		/* The monitor zeroes it at commit, while the guest runs. */
-		v = __atomic_load_n(&h->bus->boot_attempt, __ATOMIC_RELAXED);
+		v = atomic_load_explicit(&h->link->attempt, memory_order_relaxed);
 	bus_put_le(data, len, v);
 	return true;
 }
@@ -58,8 +61,7 @@ static bool health_write(struct region *r, uint64_t offset,
 	    h->reported)
 		return true;
 	h->reported = true;
-	if (h->bus->health)
-		h->bus->health(h->bus);
+	update_link_report(h->link);
 	return true;
 }
 
@@ -87,16 +89,25 @@ static const struct region_ops health_ops = {
 static int health_attach(const struct partition *p,
 			 const struct guest_config *g,
 			 const struct device_config *dev, struct bus *bus,
+			 const struct guest_links *links,
 			 struct pinvm_error *err)
 {
-	struct health *h = device_zalloc(dev, sizeof(*h), err);
-	struct region r = device_region(dev, &health_ops, h);
+	struct update_link *link = guest_link(links, UPDATE_SERVICE);
+	struct health *h;
+	struct region r;
 
+	if (!link) {
+		error_set(err, "%s: the field-update service does not serve this guest",
+			  dev->path);
+		return -1;
+	}
+	h = device_zalloc(dev, sizeof(*h), err);
+	r = device_region(dev, &health_ops, h);
 	if (!h)
 		return -1;
 	r.widths = BUS_WIDTH(4);
 	r.dir = BUS_DIR_READ | BUS_DIR_WRITE;
-	h->bus = bus;
+	h->link = link;
 	if (bus_add(bus, &r, err)) {
 		free(h);
 		return -1;
@@ -109,8 +120,16 @@ static int health_check(const struct partition *p,
 			struct device_config *dev, struct pinvm_error *err)
 {
 	const fdt32_t *timeout;
+	unsigned int i;
 	int len;
 
+	for (i = 0; i < g->nr_devices; i++) {
+		if (g->devices[i].drv == dev->drv) {
+			error_set(err, "%s: %s: a guest has one pinvm,health device at most",
+				  p->source, dev->path);
+			return -1;
+		}
+	}
 	if (dev->size < 0x1000) {
 		error_set(err, "%s: %s: reg: the health register needs 0x1000 bytes",
 			  p->source, dev->path);
@@ -141,5 +160,6 @@ static struct driver health_driver = {
 	.check = health_check,
 	.attach = health_attach,
 	.guest_fdt = health_guest_fdt,
+	.fronts = UPDATE_SERVICE,
 };
 DRIVER_REGISTER(health_driver)

@@ -54,6 +54,7 @@ static const struct region_ops passthrough_ops = {
 static int passthrough_attach(const struct partition *p,
 			      const struct guest_config *g,
 			      const struct device_config *d, struct bus *bus,
+			      const struct guest_links *links,
 			      struct pinvm_error *err)
 {
 	struct passthrough *pt = device_zalloc(d, sizeof(*pt), err);

@@ -36,23 +36,10 @@ static const struct region_ops dev_ops = {
 	.write = dev_write,
 };
 
-/* What the harness does not exercise: a refused access, a reset. */
-int kvm_inject_dabt(struct guest *g)
+/* What the harness does not exercise: a refused access. */
+int kvm_inject_dabt(struct vm *vm)
 {
 	return 0;
-}
-
-void kvm_signals_init(void)
-{
-}
-
-int guest_boot(struct guest *g, struct pinvm_error *err)
-{
-	return 0;
-}
-
-void guest_halt(struct guest *g)
-{
 }
 
 int main(int argc, char **argv)
@@ -73,7 +60,7 @@ int main(int argc, char **argv)
 	memset(&g, 0, sizeof(g));
 	memset(&run, 0, sizeof(run));
 	g.cfg = &cfg;
-	g.run = &run;
+	g.vm.run = &run;
 	for (b = 0; b < ARRAY_SIZE(bases); b++) {
 		struct region r = {
 			.base = bases[b], .size = 0x1000, .name = "dev",
@@ -91,7 +78,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		if (run.mmio.is_write)
 			memcpy(run.mmio.data, &i, 4);
-		if (vcpu_handle_exit(&g))
+		if (vcpu_handle_exit(&g) != GUEST_EXIT_NONE)
 			return 1;
 	}
 	printf("dispatch: %lu %s exits, mmio=%llu denied=%llu\n", n, argv[1],

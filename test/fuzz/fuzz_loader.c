@@ -104,7 +104,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct guest_memory mem;
 	struct boot_info dry = { 0 }, boot = { 0 };
 	struct pinvm_error err;
-	uint8_t sel;
+	uint8_t sel, *copy;
 	int ret;
 
 	if (!size)
@@ -148,26 +148,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		g->dtb_size = fdt_totalsize(own_dtb);
 	}
 	/* The image in a buffer of its exact size, as read_guest_file() reads it. */
-	g->image_size = size;
-	g->image = malloc(size ? size : 1);
-	if (!g->image)
+	copy = malloc(size ? size : 1);
+	if (!copy)
 		return 0;
-	memcpy(g->image, data, size);
+	memcpy(copy, data, size);
+	g->image.data = copy;
+	g->image.size = size;
+	g->image.path = g->image_path;
 	part.nr_guests = 1;
 
 	/* The dry run at partition_parse(): no host mappings. */
-	ret = l->load(&part, g, &g->mem, &dry, &err);
+	ret = l->load(&part, g, &g->image, &g->mem, &dry, &err);
 	if (ret == 0) {
 		mem = g->mem;
 		mem.ram[0].host = ram;
 		mem.ram[1].host = ram2;
-		if (l->load(&part, g, &mem, &boot, &err) ||
+		if (l->load(&part, g, &g->image, &mem, &boot, &err) ||
 		    boot.entry != dry.entry || boot.x0 != dry.x0 ||
 		    !guest_memory_contains(&mem, boot.entry, 4))
 			abort();
 	}
-	free(g->image);
-	g->image = NULL;
+	free(copy);
+	g->image.data = NULL;
 	part.nr_guests = 0;
 	return 0;
 }

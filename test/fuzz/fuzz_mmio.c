@@ -16,12 +16,15 @@
  */
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "driver.h"
 #include "guest.h"
 #include "kvm.h"
+#include "service.h"
+#include "update.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -92,24 +95,10 @@ static const struct region_ops fake_ops = {
 };
 
 /* What core/kvm.c does with KVM, stubbed as in test/bench/dispatch.c. */
-int kvm_inject_dabt(struct guest *guest)
+int kvm_inject_dabt(struct vm *vm)
 {
 	aborts++;
 	return 0;
-}
-
-void kvm_signals_init(void)
-{
-}
-
-int guest_boot(struct guest *guest, struct pinvm_error *err)
-{
-	abort();	/* only system events boot, and none are fed */
-}
-
-void guest_halt(struct guest *guest)
-{
-	abort();
 }
 
 static bool irq_level[256];
@@ -121,9 +110,11 @@ static void set_irq(struct bus *bus, unsigned int intid, bool level)
 	irq_level[intid] = level;
 }
 
-static void health(struct bus *bus)
-{
-}
+/* The health register's end of field update: a link nobody reads. */
+static const struct service fake_update = { .name = UPDATE_SERVICE };
+DEFINE_SERVICE(fake_update);
+static struct update_link link;
+static struct guest_links links;
 
 static void attach(const char *compatible, uint64_t base, uint32_t irq)
 {
@@ -137,7 +128,7 @@ static void attach(const char *compatible, uint64_t base, uint32_t irq)
 	if (!drv)
 		return;		/* not compiled in */
 	strcpy(d.path, compatible);
-	if (drv->attach(NULL, &cfg, &d, &g.bus, &err))
+	if (drv->attach(NULL, &cfg, &d, &g.bus, &links, &err))
 		abort();
 }
 
@@ -148,10 +139,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 	log_console_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	g.cfg = &cfg;
-	g.run = &run;
+	g.vm.run = &run;
 	g.bus.set_irq = set_irq;
-	g.bus.health = health;
-	g.bus.boot_slot = BUS_SLOT_NONE;
+	link.main = pthread_self();
+	atomic_store(&link.slot, UPDATE_SLOT_NONE);
+	guest_set_link(&links, &fake_update, &link);
+	/* A report wakes the monitor with SIGUSR2: there is none here. */
+	signal(SIGUSR2, SIG_IGN);
 	attach("pinvm,console", 0x09000000, 33);
 	attach("pinvm,health", 0x09030000, 0);
 	for (i = 0; i < ARRAY_SIZE(fakes); i++) {
@@ -221,7 +215,7 @@ static void one_exit(const uint8_t *rec)
 		memcpy(run.mmio.data, rec + 6, 8);
 		f = allowed(addr, rec[1], rec[2] & 1);
 	}
-	if (vcpu_handle_exit(&g))
+	if (vcpu_handle_exit(&g) != GUEST_EXIT_NONE)
 		abort();	/* MMIO and NISV exits never end the loop */
 	for (i = 0; i < ARRAY_SIZE(fakes); i++) {
 		unsigned int n = fakes[i].accesses - before[i];

@@ -93,8 +93,8 @@ static void check_partition(const struct partition *p)
 	for (i = 0; i < p->nr_guests; i++) {
 		const struct guest_config *g = &p->guests[i];
 
-		if (g->cpu >= p->nr_board_cpus || !g->image ||
-		    !g->image_size || !g->loader || !g->mem.nr_ram ||
+		if (g->cpu >= p->nr_board_cpus || !g->image.data ||
+		    !g->image.size || !g->loader || !g->mem.nr_ram ||
 		    g->nr_devices > GUEST_MAX_DEVICES)
 			abort();
 		for (j = 0; j < i; j++)

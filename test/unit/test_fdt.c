@@ -173,13 +173,13 @@ static void test_linux_load(void)
 	TEST("linux load");
 	memset(ram, 0xee, RAM_SIZE);
 	mem.ram[0].host = ram;
-	CHECK(g->loader->load(&part, g, &mem, &boot, &err) == 0);
+	CHECK(g->loader->load(&part, g, &g->image, &mem, &boot, &err) == 0);
 	if (err.msg[0])
 		fprintf(stderr, "  %s\n", err.msg);
 	/* text_offset 0 at the 2 MiB aligned base; tree in the top 2 MiB. */
 	CHECK(boot.entry == RAM_BASE);
 	CHECK(boot.x0 == RAM_BASE + RAM_SIZE - 0x200000);
-	CHECK(memcmp(ram, g->image, g->image_size) == 0);
+	CHECK(memcmp(ram, g->image.data, g->image.size) == 0);
 	fdt = ram + (boot.x0 - RAM_BASE);
 	CHECK(fdt_check_header(fdt) == 0);
 	start = prop_u64(fdt, "/chosen", "linux,initrd-start", 0);

@@ -170,7 +170,7 @@ static void test_good(void)
 	CHECK(raw->loader == loader_find("raw") && elf->loader == loader_find("elf"));
 	CHECK(raw->has_load_addr && raw->load_addr == 0x40000000);
 	CHECK(raw->has_entry && raw->entry == 0x40000000 && !elf->has_entry);
-	CHECK(raw->image_size > 0 && raw->image != NULL);
+	CHECK(raw->image.size > 0 && raw->image.data != NULL);
 	CHECK(raw->nr_devices == 3 && elf->nr_devices == 2);
 	/* Translated through /soc's ranges to the CPU's address. */
 	CHECK(raw->devices[2].host_base == 0x0a001000);
