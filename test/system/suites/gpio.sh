@@ -1,25 +1,13 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# GPIO lines for guests, on the board's PL061; sourced by board-tests.sh.
-# The kernel's own view of each line (debugfs) is the oracle, not pinvm's.
-# The input edge comes from QEMU's power button (PL061 line 3, QEMU's
-# gpio-key device pulses it high for 100 ms), pressed by
-# test/system/run.sh on the QEMU monitor when this prints NEED-POWERDOWN.
-
-# line_state CONSUMER: "out hi", "in lo", ... as the kernel reports it.
-line_state() {
-	sed -n "s/.*|$1 *) *\([a-z]*\) *\([a-z]*\).*/\1 \2/p" /sys/kernel/debug/gpio
-}
-
-line_is() {
-	[ "$(line_state "$1")" = "$2" ]
-}
-
-expect_line() {
-	expect "$1: $2 is $3" "kernel says '$(line_state "$2")'" \
-		wait_until 5 line_is "$2" "$3"
-}
+# GPIO lines for guests, on the board's PL061. The kernel's own view of
+# each line (debugfs) is the oracle, not pinvm's. The input edge comes
+# from QEMU's power button (PL061 line 3, QEMU's gpio-key device pulses it
+# high for 100 ms), pressed by test/system/run.sh on the QEMU monitor when
+# this prints NEED-POWERDOWN (the boot's "monitor" column in
+# test/system/boots).
+. /test/lib.sh
 
 # A second pinvm wants the lines the running one holds: busy.
 test_gpio_busy() {
@@ -79,17 +67,5 @@ test_gpio() {
 		not grep -q "g2-out" /sys/kernel/debug/gpio
 }
 
-test_linux_gpio() {
-	pinvm -p "$P/linux-gpio.dtb" -i "$G" > /tmp/lgpio.out 2> /tmp/lgpio.err &
-	PID=$!
-	expect "linux gpio: gpio-pl061 probes the virtual controller" \
-		"$(grep -E 'gpio|init' /tmp/lgpio.out | tail -n 3)" \
-		wait_for /tmp/lgpio.out "linux-guest: gpio chip 9030000.gpio base [0-9]+" 300
-	expect "linux gpio: sysfs gpio set the line" "$(grep 'gpio set' /tmp/lgpio.out)" \
-		wait_for /tmp/lgpio.out "linux-guest: gpio set value=1" 60
-	expect_line "linux gpio: the real line moved" lx-gpio0 "out hi"
-	expect "linux gpio: and back" "$(grep 'gpio cleared' /tmp/lgpio.out)" \
-		wait_for /tmp/lgpio.out "linux-guest: gpio cleared value=0" 60
-	expect_line "linux gpio: the real line moved back" lx-gpio0 "out lo"
-	stop TERM
-}
+test_gpio
+exit 0

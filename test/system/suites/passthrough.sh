@@ -1,9 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Passthrough tests on the board's real fw_cfg, PL031 and PL061; sourced by
-# board-tests.sh for its helpers. Host-side readings use busybox devmem
-# while pinvm holds the devices (no host driver bound then).
+# Passthrough on the board's real fw_cfg, PL031 and PL061: the byte order
+# matrix, claiming the PL031 from its host driver, every refusal, direct
+# mode, /dev/mem refused. Host-side readings use busybox devmem while
+# pinvm holds the devices (no host driver bound then).
+. /test/lib.sh
 
 RTC_SYS=/sys/bus/amba/devices/9010000.pl031
 
@@ -24,15 +26,9 @@ bytes() {
 	sed -n "s/^\[g1\] $1: bytes=\(.*\) value=.*/\1/p" "$2" | tail -n 1
 }
 
-# stat_of FILE GUEST KEY: a counter from pinvm's status file.
-stat_of() {
-	sed -n "s/^guest=$2 .* $3=\([0-9]*\).*/\1/p" "$1"
-}
-
 # run_mmio NAME: start pinvm on partition NAME; return once g1 is done.
 run_mmio() {
-	pinvm -p "$P/$1.dtb" -i "$G" -s "/tmp/$1.status" > "/tmp/$1.out" 2> "/tmp/$1.err" &
-	PID=$!
+	pinvm_start "$1" "$1" -s "/tmp/$1.status"
 	expect "$1: g1 ran its tests" "no 'done' in 60 s" \
 		wait_for "/tmp/$1.out" "\[g1\] done" 60
 	T0=$(last_tick "/tmp/$1.out" g2)
@@ -170,7 +166,7 @@ test_deny() {
 	finish_mmio deny
 	s=/tmp/deny.status
 	expect "deny: status counts the denials" "$(grep guest=g1 $s)" \
-		[ "$(stat_of $s g1 denied)" -eq 1008 -a "$(stat_of $s g1 nisv)" -eq 1 ]
+		[ "$(status_of g1 denied $s)" -eq 1008 -a "$(status_of g1 nisv $s)" -eq 1 ]
 	expect "deny: status counts region accesses" "$(grep 'region guest=g1' $s)" \
 		grep -q "region guest=g1 name=/pinvm/g1/rtc base=0x9010000 size=0x1000 mode=trap reads=[1-9]" $s
 }
@@ -182,7 +178,7 @@ test_direct() {
 		grep -q "^\[g1\] hammer: reads=100000 zero=0 aborts=0$" $f
 	finish_mmio direct
 	s=/tmp/direct.status
-	mmio=$(stat_of $s g1 mmio)
+	mmio=$(status_of g1 mmio $s)
 	expect "direct: 100000 reads, no MMIO exit for them" \
 		"g1 had $mmio MMIO exits" [ "$mmio" -lt 1000 ]
 	expect "direct: the region is direct and untouched by traps" \
@@ -203,3 +199,9 @@ test_eperm() {
 	expect "devmem refused: RTC given back" "not bound" \
 		[ -e $RTC_SYS/driver -a "$(cat $RTC_SYS/driver_override)" = "(null)" ]
 }
+
+test_bytes_and_claim
+test_deny
+test_direct
+test_eperm
+exit 0
