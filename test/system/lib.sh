@@ -73,6 +73,29 @@ stop() {
 
 # --- what pinvm and the guests print ---------------------------------------
 
+# error_line FILE PREFIX WORD...: FILE has a line that starts with
+# "pinvm: error: PREFIX" (a regular expression, grep -E) and holds every
+# WORD (fixed strings). Tests name the source, node and property in PREFIX
+# and the values in WORDs, so a reworded reason still passes and a wrong
+# node, property or value does not.
+error_line() {
+	_f=$1 _re="^pinvm: error: $2"
+	shift 2
+	grep -E "$_re" "$_f" > /tmp/error_line.$$
+	while IFS= read -r _line; do
+		for _w in "$@"; do
+			case $_line in
+			*"$_w"*) ;;
+			*) continue 2 ;;
+			esac
+		done
+		rm -f /tmp/error_line.$$
+		return 0
+	done < /tmp/error_line.$$
+	rm -f /tmp/error_line.$$
+	return 1
+}
+
 # The vCPU thread of a guest, from pinvm's "running on core" line.
 tid_of() {
 	sed -n "s/.*pinvm: $2: running on core [0-9]* (vcpu thread \([0-9]*\)).*/\1/p" "$1"

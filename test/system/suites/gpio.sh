@@ -14,7 +14,8 @@ test_gpio_busy() {
 	pinvm -p "$P/gpio.dtb" -i "$G" -s /tmp/busy.status -C /tmp/busy.control > /tmp/busy.out 2> /tmp/busy.err
 	rc=$?
 	expect "gpio busy line: refused, naming chip and line" "exit $rc: $(cat /tmp/busy.err)" \
-		grep -q 'line: chip "9030000.pl061" line 0: Device or resource busy (requested by another consumer)' /tmp/busy.err
+		error_line /tmp/busy.err ".*/pinvm/g1/gpio@9030000/line@0: line: " \
+			'"9030000.pl061"' "line 0" "Device or resource busy"
 	expect "gpio busy line: exit status" "exit $rc" [ $rc -ne 0 ]
 	expect "gpio busy line: no guest ran" "$(cat /tmp/busy.out)" [ ! -s /tmp/busy.out ]
 	expect_line "gpio busy line: the holder's line untouched" g1-out0 "out lo"
@@ -24,7 +25,7 @@ test_gpio_errors() {
 	pinvm -p "$P/gpio-badchip.dtb" -i "$G" > /tmp/bad.out 2> /tmp/bad.err
 	rc=$?
 	expect "gpio missing chip: refused, naming chip and line" "exit $rc: $(cat /tmp/bad.err)" \
-		grep -q 'chip: GPIO chip "no-such-chip" (for line 2)' /tmp/bad.err
+		error_line /tmp/bad.err ".*/pinvm/g2/gpio@9030000/line@[0-9]*: chip: " '"no-such-chip"' "line 2"
 	expect "gpio missing chip: no guest ran" "$(cat /tmp/bad.out)" [ ! -s /tmp/bad.out ]
 }
 

@@ -56,7 +56,7 @@ test_linux_dtb() {
 		sh -c "grep -q 'pinvm.mode=rtc' /tmp/g1.dtb && grep -q 'linux,initrd-start' /tmp/g1.dtb"
 	pinvm -p "$P/linux-rtc.dtb" -i "$G" dtb nobody /tmp/x.dtb 2> /tmp/dtb.err
 	expect "pinvm dtb: an unknown guest is an error" "$(cat /tmp/dtb.err)" \
-		grep -q 'no guest named "nobody"' /tmp/dtb.err
+		error_line /tmp/dtb.err "$P/linux-rtc.dtb: " '"nobody"'
 }
 
 test_linux_reboot() {

@@ -104,17 +104,18 @@ test_update() {
 	stop TERM
 }
 
-# reject BUNDLE NAME PATTERN: refused with a clear message, and nothing
-# written, g1 not restarted.
+# reject BUNDLE NAME WORD...: refused with an error naming g1 and each
+# WORD (see error_line), and nothing written, g1 not restarted.
 reject() {
 	bundle=$1 name=$2
+	shift 2
 	before=$(fingerprint)
 	boots=$(firmware_lines)
 	pinvm update g1 "$B/$bundle.pvb" > /tmp/client.out 2>&1
 	rc=$?
 	expect "update refused: $name: exit status" "exit $rc" [ $rc -ne 0 ]
 	expect "update refused: $name: says why" "$(cat /tmp/client.out)" \
-		grep -q "$3" /tmp/client.out
+		error_line /tmp/client.out "update of g1: " "$@"
 	expect "update refused: $name: slots and record untouched" "changed" \
 		[ "$(fingerprint)" = "$before" ]
 	expect "update refused: $name: g1 not restarted" "$(firmware_lines) boots" \
@@ -125,20 +126,20 @@ test_update_rejects() {
 	rm -rf "$U"
 	start_update
 	booted_first "update refused"
-	reject bad-signature "bad signature" "bad signature: the bundle was changed after signing"
-	reject other-key "another key" "signed by another key (the bundle names key-id [0-9a-f]*); this board trusts key-id"
-	reject tampered-image "tampered image" "SHA-256 does not match the signed manifest (tampered image)"
-	reject wrong-guest "wrong guest" "made for guest g3, not g1"
-	reject truncated "truncated" "truncated: [0-9]* image bytes, the manifest says"
-	reject fw-0.5 "downgrade" "version 0.5 is older than the running 1.0 (--allow-downgrade"
-	reject too-big "image too large" "does not fit in the guest's memory"
+	reject bad-signature "bad signature" "bad signature"
+	reject other-key "another key" "another key" "key-id"
+	reject tampered-image "tampered image" "SHA-256" "tampered"
+	reject wrong-guest "wrong guest" "guest g3"
+	reject truncated "truncated" "truncated"
+	reject fw-0.5 "downgrade" "0.5" "1.0" "--allow-downgrade"
+	reject too-big "image too large" "guest's memory"
 	before=$(fingerprint)
 	pinvm update g2 "$B/no-health.pvb" > /tmp/client.out 2>&1
 	expect "update refused: guest without health register" "$(cat /tmp/client.out)" \
-		grep -q "guest g2 has no pinvm,health device" /tmp/client.out
+		error_line /tmp/client.out "update of g2: " "g2" "pinvm,health"
 	pinvm update nobody "$B/fw-2.pvb" > /tmp/client.out 2>&1
 	expect "update refused: unknown guest" "$(cat /tmp/client.out)" \
-		grep -q 'no guest named "nobody"' /tmp/client.out
+		error_line /tmp/client.out "update of nobody: " '"nobody"'
 	expect "update refused: pinvm logs each refusal" "$(grep -c 'refused' $ERR)" \
 		[ "$(grep -c 'update of g1 refused' "$ERR")" -eq 7 ]
 	ls -l /run/pinvm/control > /tmp/ls.out
