@@ -152,6 +152,24 @@ for name in $(echo "${SYSTEM_ONLY:-}" | tr , ' '); do
 			"(boots: $(echo $names))"
 done
 
+# Every suite a boot names exists, and every suite is in some boot.
+boots | while read -r name gic kind timeout monitor suites cmdline; do
+	if [ "$suites" = host ]; then
+		[ -f "$here/host/$name.sh" ] ||
+			die "boot $name: its host check $here/host/$name.sh is missing"
+		continue
+	fi
+	for suite in $(echo "$suites" | tr , ' '); do
+		[ -f "$here/suites/$suite.sh" ] ||
+			die "boot $name: no suite $here/suites/$suite.sh"
+	done
+done || exit 1
+for f in "$here"/suites/*.sh; do
+	suite=$(basename "$f" .sh)
+	boots | awk '{ print $6 }' | tr , '\n' | grep -qx "$suite" ||
+		echo "system: warning: no boot in $here/boots runs suite $suite"
+done
+
 mkdir -p "$out"
 rm -f "$out/tests.cpio.gz" "$out/swupdate.cpio.gz"
 boots > "$out/boots.table"
