@@ -103,7 +103,8 @@ $(SYSTEM_DIR)/partitions/%.dtb: test/system/partitions/%.dts \
 # UPDATE_SECRET_KEY when the board has a key of its own.
 SIGN_KEY	?= $(or $(UPDATE_SECRET_KEY),$(DEV_KEY).sec)
 
-# Debian's arm64 swupdate and its libraries, for the fleet-agent test.
+# Debian's arm64 swupdate and its libraries, for the fleet-agent test. The
+# target is touched: the package's own older mtime would restage it each run.
 SWUPDATE_ROOT	:= $(BUILD)/swupdate/root
 $(SWUPDATE_ROOT)/usr/bin/swupdate: board/common/stage-swupdate.sh | $(DEPS_STAMP)
 	$(quiet) STAGE $@
@@ -111,6 +112,7 @@ $(SWUPDATE_ROOT)/usr/bin/swupdate: board/common/stage-swupdate.sh | $(DEPS_STAMP
 	$(Q)mkdir -p $(BUILD)/swupdate
 	$(Q)bash board/common/stage-swupdate.sh $(SWUPDATE_ROOT) $(BUILD)/swupdate/cache \
 		> $(BUILD)/swupdate/stage.log
+	$(Q)touch $@
 
 system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) $(SYSTEM_DTBS) guests $(LINUX_INITRD) \
 		$(PINVM_SIGN) $(SIGN_KEY) $(SWUPDATE_ROOT)/usr/bin/swupdate

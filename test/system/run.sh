@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # System tests on the emulated arm64 board: boots it (QEMU, real KVM inside)
-# with the host image plus a test overlay, reads the board's console for
-# PASS/FAIL lines, and ends with "N passed, N failed".
+# once for each line of test/system/boots, with the host image alone or
+# plus a test overlay, reads the board's console for PASS/FAIL lines, and
+# ends with "N passed, N failed".
 #   run.sh BUILD_DIR
+# SYSTEM_ONLY=NAME[,NAME...] makes only the boots named.
 set -u
 build=${1:-build}
+here=$(dirname "$0")
 out=$build/system
 image=$build/host/Image
 passed=0
@@ -14,37 +17,67 @@ failed=0
 
 note_pass() { echo "PASS: $1"; passed=$((passed + 1)); }
 note_fail() { echo "FAIL: $1"; failed=$((failed + 1)); }
+die() { echo "system: $*" >&2; exit 1; }
 
+# Every file a test partition names (image, initrd, dtb), found among the
+# built guests or the host's own files (the Linux guest is the board's
+# Image).
+partition_files() {
+	sed -n 's/.*\<\(image\|initrd\|dtb\) = "\([^"]*\)".*/\2/p' \
+		"$here"/partitions/*.dts "$here"/partitions/*.dtsi | LC_ALL=C sort -u
+}
+
+# cpio_gz DIR: DIR's files as a gzipped newc archive, on stdout.
+cpio_gz() {
+	(cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1)
+}
+
+# The test overlay: /test/{lib.sh,board.sh,suites,partitions,guests,bundles}.
 make_overlay() {
-	rm -rf "$out/overlay"
-	mkdir -p "$out/overlay/test/guests" "$out/overlay/test/partitions"
-	for g in worker storm spin hammer undef probe; do
-		cp "$build/guests/$g.bin" "$out/overlay/test/guests/"
+	ov=$out/overlay
+	rm -rf "$ov"
+	mkdir -p "$ov/test/guests" "$ov/test/partitions" "$ov/test/suites"
+	cp "$here/lib.sh" "$here/board.sh" "$ov/test/"
+	cp "$here"/suites/*.sh "$ov/test/suites/"
+	cp "$out"/partitions/*.dtb "$ov/test/partitions/"
+	# Every test guest (the suites also use images no partition names,
+	# such as the update's fw-2.bin), then what else the partitions name.
+	cp "$build"/guests/*.bin "$build"/guests/*.elf "$ov/test/guests/"
+	for f in $(partition_files); do
+		[ -e "$ov/test/guests/$f" ] && continue
+		if [ -f "$build/guests/$f" ]; then
+			cp "$build/guests/$f" "$ov/test/guests/"
+		elif [ -f "$build/host/$f" ]; then
+			cp "$build/host/$f" "$ov/test/guests/"
+		else
+			die "a test partition names $f, which is neither in $build/guests nor $build/host"
+		fi
 	done
-	for g in ticker resetter stopper mmio-le mmio-be mmio-deny mmio-hammer \
-		 gpio-out gpio-hog; do
-		cp "$build/guests/$g.bin" "$build/guests/$g.elf" "$out/overlay/test/guests/"
-	done
-	cp "$out"/partitions/*.dtb "$out/overlay/test/partitions/"
-	for g in fw-1 fw-2; do
-		cp "$build/guests/$g.bin" "$out/overlay/test/guests/"
-	done
-	sh test/system/make-bundles.sh "$build" "$SIGN_KEY" "$out/overlay/test/bundles"
-	# The Linux guest: the board's own kernel and a busybox initramfs.
-	cp "$image" "$build/guests/linux-initrd.cpio.gz" "$out/overlay/test/guests/"
-	cp test/system/board-tests.sh test/system/passthrough-tests.sh \
-		test/system/linux-tests.sh test/system/gpio-tests.sh \
-		test/system/gicv2-tests.sh test/system/update-tests.sh \
-		test/system/misbehave-tests.sh test/system/seccomp-tests.sh \
-		"$out/overlay/test/"
+	sh "$here/make-bundles.sh" "$build" "$SIGN_KEY" "$ov/test/bundles"
 	# The kernel unpacks concatenated archives: host image, then tests.
-	(cd "$out/overlay" && find . | LC_ALL=C sort |
-		cpio -o -H newc --quiet | gzip -1) > "$out/overlay.cpio.gz"
-	cat "$build/image/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/system.cpio.gz"
-	# The update boot also gets Debian's swupdate (61 MB) as a fleet agent.
-	(cd "$build/swupdate/root" && find . | LC_ALL=C sort |
-		cpio -o -H newc --quiet | gzip -1) > "$out/swupdate.cpio.gz"
-	cat "$out/system.cpio.gz" "$out/swupdate.cpio.gz" > "$out/update.cpio.gz"
+	cpio_gz "$ov" > "$out/overlay.cpio.gz"
+	cat "$build/image/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/tests.cpio.gz"
+}
+
+# initramfs KIND: INITRD = the initramfs of a boots line's kind, made on
+# first use.
+initramfs() {
+	case $1 in
+	image) INITRD=$build/image/initramfs.cpio.gz ;;
+	tests)
+		[ -f "$out/tests.cpio.gz" ] || make_overlay
+		INITRD=$out/tests.cpio.gz ;;
+	swupdate)
+		# Debian's swupdate (61 MB) as a fleet agent.
+		if [ ! -f "$out/swupdate.cpio.gz" ]; then
+			[ -f "$out/tests.cpio.gz" ] || make_overlay
+			cpio_gz "$build/swupdate/root" > "$out/swupdate-root.cpio.gz"
+			cat "$out/tests.cpio.gz" "$out/swupdate-root.cpio.gz" \
+				> "$out/swupdate.cpio.gz"
+		fi
+		INITRD=$out/swupdate.cpio.gz ;;
+	*) die "boot $name: unknown initramfs '$1' (image, tests or swupdate)" ;;
+	esac
 }
 
 # boot NAME GIC INITRD TIMEOUT CMDLINE: console to $out/NAME.log
@@ -52,20 +85,20 @@ boot() {
 	echo "system: booting the board ($1, GICv$2)"
 	start=$(date +%s)
 	QEMU_GIC=$2 QEMU_TIMEOUT=$4 sh board/qemu-virt/run.sh "$image" "$3" \
-		"quiet $5" < /dev/null > "$out/$1.log" 2>&1
+		"quiet $5" < /dev/null > "$out/$1.log" 2>&1 4<&-
 	echo "system: $1 took $(($(date +%s) - start)) s"
 }
 
-# boot_with_monitor NAME INITRD TIMEOUT CMDLINE: like boot, but QEMU reads
-# a FIFO, so when the board prints NEED-POWERDOWN we can press its power
-# button: Ctrl-A c switches -serial mon:stdio to the monitor and back.
+# boot_with_monitor NAME GIC INITRD TIMEOUT CMDLINE: like boot, but QEMU
+# reads a FIFO, so when the board prints NEED-POWERDOWN we can press its
+# power button: Ctrl-A c switches -serial mon:stdio to the monitor and back.
 boot_with_monitor() {
-	echo "system: booting the board ($1, GICv3, with its monitor)"
+	echo "system: booting the board ($1, GICv$2, with its monitor)"
 	start=$(date +%s)
 	rm -f "$out/$1.in"
 	mkfifo "$out/$1.in"
-	QEMU_TIMEOUT=$3 sh board/qemu-virt/run.sh "$image" "$2" "quiet $4" \
-		< "$out/$1.in" > "$out/$1.log" 2>&1 &
+	QEMU_GIC=$2 QEMU_TIMEOUT=$4 sh board/qemu-virt/run.sh "$image" "$3" \
+		"quiet $5" < "$out/$1.in" > "$out/$1.log" 2>&1 4<&- &
 	qemu=$!
 	exec 3> "$out/$1.in"
 	pressed=
@@ -99,80 +132,66 @@ collect() {
 	fi
 }
 
-# The product's main job, as `make run` boots it: three demo guests.
-check_demo() {
-	log=$out/demo.log.txt
-	tr -d '\r' < "$out/demo.log" > "$log"
-	for g in alpha beta gamma; do
-		if grep -q "^\[$g\] tick 3$" "$log"; then
-			note_pass "demo: $g prints with its name in front"
-		else
-			note_fail "demo: no '[$g] tick 3' on the board's console"
-		fi
-	done
-	for core in 1 2 3; do
-		if grep -q "pinvm: [a-z]*: running on core $core " "$log"; then
-			note_pass "demo: a guest runs on core $core"
-		else
-			note_fail "demo: no guest on core $core"
-		fi
-	done
-	if grep -q "^pinvm: host keeps cores 0; guests get 1-3$" "$log"; then
-		note_pass "demo: the image's S50pinvm gave cores 1-3 to the guests"
-	else
-		note_fail "demo: no core claim by /etc/init.d/S50pinvm"
-	fi
-	if grep -q "seeded from" "$log"; then
-		note_fail "demo: pinvm seeded slots the image should have brought"
-	else
-		note_pass "demo: the guests boot from the slots the image brought"
-	fi
-	if grep -q "^init: pinvm exited with status 0" "$log"; then
-		note_pass "demo: ends on its own, pinvm exit status 0"
-	else
-		note_fail "demo: pinvm did not end cleanly (see $out/demo.log)"
-		tail -n 30 "$log"
-	fi
+# wanted NAME: SYSTEM_ONLY is unset, or names this boot.
+wanted() {
+	case ",${SYSTEM_ONLY:-$1}," in
+	*",$1,"*) return 0 ;;
+	esac
+	return 1
 }
 
-# SYSTEM_ONLY=NAME runs one of the boots: demo, board, linux, gpio, update,
-# misbehave, gicv2.
-wanted() { [ -z "${SYSTEM_ONLY:-}" ] || [ "$SYSTEM_ONLY" = "$1" ]; }
+# The boots table without its comments and blank lines.
+boots() {
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$here/boots"
+}
+
+names=$(boots | awk '{ print $1 }')
+for name in $(echo "${SYSTEM_ONLY:-}" | tr , ' '); do
+	echo "$names" | grep -qx "$name" ||
+		die "SYSTEM_ONLY=$SYSTEM_ONLY: no boot named $name in $here/boots" \
+			"(boots: $(echo $names))"
+done
+
+# Every suite a boot names exists, and every suite is in some boot.
+boots | while read -r name gic kind timeout monitor suites cmdline; do
+	if [ "$suites" = host ]; then
+		[ -f "$here/host/$name.sh" ] ||
+			die "boot $name: its host check $here/host/$name.sh is missing"
+		continue
+	fi
+	for suite in $(echo "$suites" | tr , ' '); do
+		[ -f "$here/suites/$suite.sh" ] ||
+			die "boot $name: no suite $here/suites/$suite.sh"
+	done
+done || exit 1
+for f in "$here"/suites/*.sh; do
+	suite=$(basename "$f" .sh)
+	boots | awk '{ print $6 }' | tr , '\n' | grep -qx "$suite" ||
+		echo "system: warning: no boot in $here/boots runs suite $suite"
+done
 
 mkdir -p "$out"
-make_overlay
-if wanted demo; then
-	boot demo 3 "$build/image/initramfs.cpio.gz" 300 "pinvm.seconds=5"
-	check_demo
-fi
-if wanted board; then
-	boot board 3 "$out/system.cpio.gz" 900 "pinvm.test=/test/board-tests.sh"
-	collect board
-fi
-if wanted linux; then
-	boot linux 3 "$out/system.cpio.gz" 1200 \
-		"pinvm.test=/test/board-tests.sh pinvm.arg=linux"
-	collect linux
-fi
-if wanted gpio; then
-	boot_with_monitor gpio "$out/system.cpio.gz" 600 \
-		"pinvm.test=/test/board-tests.sh pinvm.arg=gpio"
-	collect gpio
-fi
-if wanted update; then
-	boot update 3 "$out/update.cpio.gz" 900 \
-		"pinvm.test=/test/board-tests.sh pinvm.arg=update"
-	collect update
-fi
-if wanted misbehave; then
-	boot misbehave 3 "$out/system.cpio.gz" 600 \
-		"pinvm.test=/test/board-tests.sh pinvm.arg=misbehave"
-	collect misbehave
-fi
-if wanted gicv2; then
-	boot gicv2 2 "$out/system.cpio.gz" 300 "pinvm.test=/test/gicv2-tests.sh"
-	collect gicv2
-fi
+rm -f "$out/tests.cpio.gz" "$out/swupdate.cpio.gz"
+boots > "$out/boots.table"
+while read -r name gic kind timeout monitor suites cmdline <&4; do
+	wanted "$name" || continue
+	initramfs "$kind"
+	[ "$cmdline" = - ] && cmdline=
+	if [ "$suites" != host ]; then
+		cmdline="pinvm.test=/test/board.sh pinvm.arg=$suites${cmdline:+ $cmdline}"
+	fi
+	case $monitor in
+	yes) boot_with_monitor "$name" "$gic" "$INITRD" "$timeout" "$cmdline" ;;
+	no) boot "$name" "$gic" "$INITRD" "$timeout" "$cmdline" ;;
+	*) die "boot $name: monitor is '$monitor', not yes or no" ;;
+	esac
+	if [ "$suites" = host ]; then
+		. "$here/host/$name.sh"
+		"check_$name"
+	else
+		collect "$name"
+	fi
+done 4< "$out/boots.table"
 
 stripped=$out/pinvm.stripped
 ${CROSS_COMPILE:-aarch64-linux-gnu-}strip -o "$stripped" "$build/pinvm"

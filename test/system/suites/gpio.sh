@@ -1,32 +1,21 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# GPIO lines for guests, on the board's PL061; sourced by board-tests.sh.
-# The kernel's own view of each line (debugfs) is the oracle, not pinvm's.
-# The input edge comes from QEMU's power button (PL061 line 3, QEMU's
-# gpio-key device pulses it high for 100 ms), pressed by
-# test/system/run.sh on the QEMU monitor when this prints NEED-POWERDOWN.
-
-# line_state CONSUMER: "out hi", "in lo", ... as the kernel reports it.
-line_state() {
-	sed -n "s/.*|$1 *) *\([a-z]*\) *\([a-z]*\).*/\1 \2/p" /sys/kernel/debug/gpio
-}
-
-line_is() {
-	[ "$(line_state "$1")" = "$2" ]
-}
-
-expect_line() {
-	expect "$1: $2 is $3" "kernel says '$(line_state "$2")'" \
-		wait_until 5 line_is "$2" "$3"
-}
+# GPIO lines for guests, on the board's PL061. The kernel's own view of
+# each line (debugfs) is the oracle, not pinvm's. The input edge comes
+# from QEMU's power button (PL061 line 3, QEMU's gpio-key device pulses it
+# high for 100 ms), pressed by test/system/run.sh on the QEMU monitor when
+# this prints NEED-POWERDOWN (the boot's "monitor" column in
+# test/system/boots).
+. /test/lib.sh
 
 # A second pinvm wants the lines the running one holds: busy.
 test_gpio_busy() {
 	pinvm -p "$P/gpio.dtb" -i "$G" -s /tmp/busy.status -C /tmp/busy.control > /tmp/busy.out 2> /tmp/busy.err
 	rc=$?
 	expect "gpio busy line: refused, naming chip and line" "exit $rc: $(cat /tmp/busy.err)" \
-		grep -q 'line: chip "9030000.pl061" line 0: Device or resource busy (requested by another consumer)' /tmp/busy.err
+		error_line /tmp/busy.err ".*/pinvm/g1/gpio@9030000/line@0: line: " \
+			'"9030000.pl061"' "line 0" "Device or resource busy"
 	expect "gpio busy line: exit status" "exit $rc" [ $rc -ne 0 ]
 	expect "gpio busy line: no guest ran" "$(cat /tmp/busy.out)" [ ! -s /tmp/busy.out ]
 	expect_line "gpio busy line: the holder's line untouched" g1-out0 "out lo"
@@ -36,7 +25,7 @@ test_gpio_errors() {
 	pinvm -p "$P/gpio-badchip.dtb" -i "$G" > /tmp/bad.out 2> /tmp/bad.err
 	rc=$?
 	expect "gpio missing chip: refused, naming chip and line" "exit $rc: $(cat /tmp/bad.err)" \
-		grep -q 'chip: GPIO chip "no-such-chip" (for line 2)' /tmp/bad.err
+		error_line /tmp/bad.err ".*/pinvm/g2/gpio@9030000/line@[0-9]*: chip: " '"no-such-chip"' "line 2"
 	expect "gpio missing chip: no guest ran" "$(cat /tmp/bad.out)" [ ! -s /tmp/bad.out ]
 }
 
@@ -79,17 +68,5 @@ test_gpio() {
 		not grep -q "g2-out" /sys/kernel/debug/gpio
 }
 
-test_linux_gpio() {
-	pinvm -p "$P/linux-gpio.dtb" -i "$G" > /tmp/lgpio.out 2> /tmp/lgpio.err &
-	PID=$!
-	expect "linux gpio: gpio-pl061 probes the virtual controller" \
-		"$(grep -E 'gpio|init' /tmp/lgpio.out | tail -n 3)" \
-		wait_for /tmp/lgpio.out "linux-guest: gpio chip 9030000.gpio base [0-9]+" 300
-	expect "linux gpio: sysfs gpio set the line" "$(grep 'gpio set' /tmp/lgpio.out)" \
-		wait_for /tmp/lgpio.out "linux-guest: gpio set value=1" 60
-	expect_line "linux gpio: the real line moved" lx-gpio0 "out hi"
-	expect "linux gpio: and back" "$(grep 'gpio cleared' /tmp/lgpio.out)" \
-		wait_for /tmp/lgpio.out "linux-guest: gpio cleared value=0" 60
-	expect_line "linux gpio: the real line moved back" lx-gpio0 "out lo"
-	stop TERM
-}
+test_gpio
+exit 0

@@ -1,10 +1,12 @@
+#!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Least privilege (sourced by board-tests.sh): every thread of a running
-# pinvm is under a seccomp filter, with no capability left, and a call
-# outside a thread's filter ends pinvm with one line naming the thread and
-# the call (fault injection: PINVM_FAULT=seccomp-vcpu / seccomp-main makes
-# that thread call getppid once the guests run).
+# Least privilege: every thread of a running pinvm is under a seccomp
+# filter, with no capability left, and a call outside a thread's filter
+# ends pinvm with one line naming the thread and the call (fault
+# injection: PINVM_FAULT=seccomp-vcpu / seccomp-main makes that thread call
+# getppid once the guests run).
+. /test/lib.sh
 
 # status_field TASK_DIR FIELD: a line of /proc/<pid>/task/<tid>/status.
 status_field() {
@@ -19,12 +21,12 @@ test_least_privilege() {
 		wait_for /tmp/three.err "least privilege: capabilities kept: none; seccomp allow-lists: vcpu" 10
 	line=$(grep 'least privilege:' /tmp/three.err)
 	set -- $(echo "$line" | sed -n 's/.*vcpu \([0-9]*\) syscalls + \([0-9]*\) ioctls, gpio-events \([0-9]*\) + \([0-9]*\), main \([0-9]*\) + \([0-9]*\).*/\1 \2 \3 \4 \5 \6/p')
-	echo "METRIC: seccomp_vcpu_syscalls=${1:-?}"
-	echo "METRIC: seccomp_vcpu_ioctls=${2:-?}"
-	echo "METRIC: seccomp_gpio_events_syscalls=${3:-?}"
-	echo "METRIC: seccomp_gpio_events_ioctls=${4:-?}"
-	echo "METRIC: seccomp_main_syscalls=${5:-?}"
-	echo "METRIC: seccomp_main_ioctls=${6:-?}"
+	metric seccomp_vcpu_syscalls "${1:-?}"
+	metric seccomp_vcpu_ioctls "${2:-?}"
+	metric seccomp_gpio_events_syscalls "${3:-?}"
+	metric seccomp_gpio_events_ioctls "${4:-?}"
+	metric seccomp_main_syscalls "${5:-?}"
+	metric seccomp_main_ioctls "${6:-?}"
 	threads=0
 	for t in /proc/$PID/task/*; do
 		comm=$(cat "$t/comm" 2>/dev/null)
@@ -57,9 +59,9 @@ test_seccomp_violation() {
 		vcpu) thread='vcpu-g[123]' ;;
 		main) thread=main ;;
 		esac
-		PINVM_FAULT=seccomp-$which pinvm -t -p "$P/three.dtb" -i "$G" \
-			> /tmp/sc.out 2> /tmp/sc.err &
-		PID=$!
+		export PINVM_FAULT=seccomp-$which
+		pinvm_start sc three -t
+		unset PINVM_FAULT
 		expect "seccomp $which: a forbidden call ends pinvm" \
 			"still running after 30 s" wait_until 30 not_running
 		running && kill -KILL "$PID"
@@ -69,7 +71,10 @@ test_seccomp_violation() {
 			[ "$RC" -eq 159 ]
 		expect "seccomp $which: one clear line names the thread and the call" \
 			"stderr: $(tail -n 3 /tmp/sc.err)" \
-			grep -qE "^pinvm: error: seccomp: thread $thread made system call [0-9]+ \(getppid\) args 0x[0-9a-f]+ 0x[0-9a-f]+ 0x[0-9a-f]+, which its filter forbids: stopping pinvm$" \
-			/tmp/sc.err
+			error_line /tmp/sc.err "seccomp: thread $thread " "(getppid)"
 	done
 }
+
+test_least_privilege
+test_seccomp_violation
+exit 0

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# A stock Linux kernel as a guest (the board's own Debian Image), sourced by
-# board-tests.sh for its helpers.
+# A stock Linux kernel as a guest (the board's own Debian Image, with a
+# busybox initramfs) on core 1, next to a ticker on core 2: its device
+# tree, its RTC driver on the passed-through PL031, poweroff and reboot.
+. /test/lib.sh
 
 # guest_value FILE KEY: the number after KEY= in the Linux guest's lines.
 guest_value() {
@@ -10,14 +12,12 @@ guest_value() {
 }
 
 test_linux_rtc() {
-	pinvm -t -p "$P/linux-rtc.dtb" -i "$G" -s /tmp/linux.status \
-		> /tmp/linux.out 2> /tmp/linux.err &
-	PID=$!
+	pinvm_start linux linux-rtc -t -s /tmp/linux.status
 	expect "linux: the guest kernel reaches its /init" \
 		"$(tail -n 5 /tmp/linux.out /tmp/linux.err)" \
 		wait_for /tmp/linux.out "linux-guest: init reached" 300
 	boot=$(sed -n 's/^ *\([0-9.]*\) \[g1\] linux-guest: init reached.*/\1/p' /tmp/linux.out)
-	echo "METRIC: linux_guest_boot_s=$boot"
+	metric linux_guest_boot_s "$boot"
 	expect "linux: the guest prints through its virtual console" "no [g1] lines" \
 		grep -q "^ *[0-9.]* \[g1\] linux-guest: init reached" /tmp/linux.out
 	expect "linux: rtc-pl031 ran on the passed-through PL031" \
@@ -56,12 +56,11 @@ test_linux_dtb() {
 		sh -c "grep -q 'pinvm.mode=rtc' /tmp/g1.dtb && grep -q 'linux,initrd-start' /tmp/g1.dtb"
 	pinvm -p "$P/linux-rtc.dtb" -i "$G" dtb nobody /tmp/x.dtb 2> /tmp/dtb.err
 	expect "pinvm dtb: an unknown guest is an error" "$(cat /tmp/dtb.err)" \
-		grep -q 'no guest named "nobody"' /tmp/dtb.err
+		error_line /tmp/dtb.err "$P/linux-rtc.dtb: " '"nobody"'
 }
 
 test_linux_reboot() {
-	pinvm -p "$P/linux-reboot.dtb" -i "$G" > /tmp/reboot.out 2> /tmp/reboot.err &
-	PID=$!
+	pinvm_start reboot linux-reboot
 	expect "linux reboot: the guest restarts" "$(tail -n 3 /tmp/reboot.err)" \
 		wait_until 400 count_reaches /tmp/reboot.out "linux-guest: init reached" 2
 	expect "linux reboot: by PSCI SYSTEM_RESET, reloaded by pinvm" "no reset" \
@@ -73,3 +72,8 @@ test_linux_reboot() {
 	stop TERM
 	expect "linux reboot: pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
 }
+
+test_linux_dtb
+test_linux_rtc
+test_linux_reboot
+exit 0
