@@ -338,6 +338,8 @@ static int read_guest_file(struct partition *p, struct guest_config *g,
 	if (*size == 0) {
 		error_set(err, "%s: %s: %s: cannot read %s: file is empty",
 			  p->source, g->path, prop, path);
+		free(*data);
+		*data = NULL;
 		return -1;
 	}
 	return 0;

@@ -184,8 +184,8 @@ static int switch_to(struct slots *s, int slot, struct pinvm_error *err)
 	g->image.path = s->image_path;
 	s->boot = slot;
 	if (live && monitor_restart(mon, g, err)) {
-		pr_err("%s: cannot restart: %s", s->cfg->name, err->msg);
-		return 0;
+		error_prefix(err, "cannot restart: ");
+		return -1;
 	}
 	return 0;
 }
@@ -224,8 +224,10 @@ static int rollback(struct slots *s, const char *fmt, ...)
 	if (switch_to(s, committed, &err)) {
 		pr_err("%s: cannot boot its committed firmware, so it stays stopped: %s",
 		       s->cfg->name, err.msg);
-		guest_stop_and_wait(s->g);
-		guest_finish(s->g);
+		if (s->g->has_thread) {
+			guest_stop_and_wait(s->g);
+			guest_finish(s->g);
+		}
 		return -1;
 	}
 	return 0;
@@ -427,13 +429,15 @@ static bool update_guest_ended(struct monitor *m, struct guest *g,
 {
 	struct slots *s = slots_of(g);
 
-	if (!s || !on_trial(s) || why == GUEST_EXIT_STOP)
+	if (!s || !on_trial(s))
 		return false;
 	if (atomic_load(&s->link.healthy)) {
-		/* Committed, the reset reboots it as any reset does. */
+		/* Committed, a reset reboots it as any reset does. */
 		commit(s);
 		return false;
 	}
+	if (why == GUEST_EXIT_STOP)
+		return false;
 	if (why == GUEST_EXIT_RESET) {
 		pr_info("%s: reset (PSCI SYSTEM_RESET) during its trial",
 			s->cfg->name);
@@ -560,6 +564,12 @@ static int install(struct slots *s, int fd, bool allow_downgrade,
 	size_t len;
 	int ret = -1;
 
+	/* Its trial could neither boot nor end: nothing would run it. */
+	if (!s->g->has_thread) {
+		error_set(err, "guest %s is not running (it stopped or crashed): restart pinvm to update it",
+			  s->cfg->name);
+		return -1;
+	}
 	if (next.trial != SLOT_NONE) {
 		error_set(err, "guest %s: an update is already on trial",
 			  s->cfg->name);
@@ -648,18 +658,12 @@ static void update_exit(struct monitor *m)
 	}
 	control_close(control_fd, m->control);
 	control_fd = -1;
-}
-
-/* The guests' images are their slots' until the very end. */
-static void update_release(void) __attribute__((destructor));
-static void update_release(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(slots); i++) {
+	/* No guest boots again: the slots' bytes can go. */
+	for (i = 0; i < ARRAY_SIZE(slots); i++)
 		free(slots[i].image);
-		slots[i].image = NULL;
-	}
+	memset(slots, 0, sizeof(slots));
+	mon = NULL;
+	part = NULL;
 }
 
 const struct service update_service = {

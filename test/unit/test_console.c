@@ -62,7 +62,7 @@ int main(void)
 
 	TEST("attach");
 	CHECK(dev.drv != NULL);
-	CHECK(dev.drv->attach(NULL, &g, &dev, &bus, &err) == 0);
+	CHECK(dev.drv->attach(NULL, &g, &dev, &bus, NULL, &err) == 0);
 	CHECK(bus.nr_regions == 1);
 
 	TEST("lines");
@@ -90,7 +90,7 @@ int main(void)
 	bus_release(&bus);
 	memset(&bus, 0, sizeof(bus));
 	dev.size = 0x10000;
-	CHECK(dev.drv->attach(NULL, &g, &dev, &bus, &err) == 0);
+	CHECK(dev.drv->attach(NULL, &g, &dev, &bus, NULL, &err) == 0);
 	CHECK(guest_read(0x8000, 4) == 0);
 	CHECK(guest_read(0x1fe0, 4) == 0);
 	CHECK(guest_read(0xffc, 4) == 0xb1);

@@ -222,7 +222,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "  %s\n", err.msg);
 	bus.set_irq = fake_set_irq;
 	CHECK(part.guests[0].devices[0].drv->attach(&part, &part.guests[0],
-		&part.guests[0].devices[0], &bus, &err) == 0);
+		&part.guests[0].devices[0], &bus, NULL, &err) == 0);
 	test_reset_state();
 	test_data();
 	test_interrupts();

@@ -449,6 +449,18 @@ static void test_passthrough_errors(void)
 		     NULL);
 }
 
+/* The device of g that fronts field update: its health register. */
+static const struct device_config *health_of(const struct guest_config *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->nr_devices; i++)
+		if (g->devices[i].drv->fronts &&
+		    !strcmp(g->devices[i].drv->fronts, "update"))
+			return &g->devices[i];
+	return NULL;
+}
+
 /* A health register on raw-guest, as an updatable guest has. */
 static int add_health(void *fdt, uint64_t base, uint32_t timeout_ms)
 {
@@ -479,10 +491,10 @@ static void test_update_props(void)
 	CHECK(!partition_parse(&part, fdt, "test.dtb", image_dir, &err));
 	g = &part.guests[0];
 	CHECK(!strcmp(g->name, "raw-guest"));
-	CHECK(g->health && g->health->timeout_ms == 5000);
+	CHECK(health_of(g) && health_of(g)->timeout_ms == 5000);
 	CHECK(!strcmp(g->firmware_version, "1.4.2"));
 	CHECK(g->update_attempts == 5);
-	CHECK(part.guests[1].health == NULL);
+	CHECK(health_of(&part.guests[1]) == NULL);
 	CHECK(!strcmp(part.guests[1].firmware_version, "0"));
 	CHECK(part.guests[1].update_attempts == CONFIG_UPDATE_MAX_ATTEMPTS);
 	partition_free(&part);
