@@ -945,6 +945,28 @@ static void test_corrupt_slots(void)
 	CHECK_CONTAINS(err.msg, "alpha: committed firmware: ");
 	CHECK_CONTAINS(err.msg, "slot-a.img: does not match its state record");
 	pinvm_stop(m);
+
+	TEST("a trial out of attempts and a corrupt committed slot");
+	fresh_dir("corrupt-both");
+	m = pinvm_start();
+	client = request("alpha", fw2, "alpha", "2.0");
+	check_client(client, "info ");
+	pinvm_stop(m);
+	check_client(client, "error pinvm stopped");
+	check_client_closed(client);
+	m = pinvm_start();
+	pinvm_stop(m);
+	m = pinvm_start();
+	pinvm_stop(m);
+	check_record(0, 1, 3, "trial", "version 2.0 written to slot b");
+	unit_write_file(slot_dir, "slot-a.img", bad, sizeof(bad));
+	m = new_monitor();
+	CHECK(update_service.init(m, &err) == -1);
+	CHECK_CONTAINS(err.msg, "alpha: no firmware to boot");
+	check_record(0, SLOT_NONE, 0, "rolled-back",
+		     "no health report in 3 boot attempts");
+	CHECK(slot_file_is("slot-b.img", fw2, IMAGE_SIZE));
+	pinvm_stop(m);
 }
 
 static void setup(void)
