@@ -33,6 +33,17 @@ $(UNIT_DIR)/test_seccomp: test/unit/test_seccomp.c test/unit/unit.h $(UNIT_SRCS)
 		-fno-sanitize-recover=all -Itest/unit -Idrivers -o $@ $< \
 		$(UNIT_SRCS) $(UNIT_LDLIBS)
 
+# The field-update service with the control socket, on a fake guest: the
+# test defines monitor_restart() and the guest calls update.c makes.
+UPDATE_TEST_SRCS := core/update.c core/control.c
+$(UNIT_DIR)/test_update: test/unit/test_update.c test/unit/unit.h $(UNIT_SRCS) \
+		$(UPDATE_TEST_SRCS) $(wildcard core/*.h) $(KCONFIG_AUTOHEADER) \
+		$(UPDATE_KEY_H) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) HOSTCC $@
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(UPDATE_TEST_SRCS) $(UNIT_SRCS) \
+		$(UNIT_LDLIBS)
+
 # Every board's partition, checked by test/unit/board_partition.c built once
 # per configs/<board>_defconfig against that board's own autoconf.h (its
 # vGIC version and drivers), on dts/<name>.dts compiled as the build does.
