@@ -46,6 +46,7 @@ static struct {
 	unsigned int restarts;		/* monitor_restart() */
 	unsigned int stops;		/* guest_stop_and_wait() of a live guest */
 	unsigned int finishes;		/* guest_finish() */
+	bool fail_restart;		/* the next monitor_restart() fails */
 	int guest;			/* the guest of the last (re)boot */
 	uint8_t *image;			/* and the bytes it booted */
 	size_t size;
@@ -76,6 +77,15 @@ int monitor_restart(struct monitor *m, struct guest *g,
 		    struct pinvm_error *err)
 {
 	boot_hooks(m, g);
+	if (fake.fail_restart) {
+		/* As guest_restart() does: the guest crashed and is finished. */
+		fake.fail_restart = false;
+		snprintf(err->msg, sizeof(err->msg), "%s: KVM_CREATE_VM: fake",
+			 g->cfg->path);
+		atomic_store(&g->state, GUEST_CRASHED);
+		guest_finish(g);
+		return -1;
+	}
 	fake.restarts++;
 	record_boot(m, g);
 	atomic_store(&g->state, GUEST_RUNNING);
@@ -1000,6 +1010,38 @@ static void setup(void)
 	signal(SIGUSR2, wake);
 }
 
+/* A guest that ended for good, and a trial whose restart failed. */
+static void test_not_running(void)
+{
+	struct snapshot before;
+	struct monitor *m;
+	int client;
+
+	fresh_dir("not-running");
+	m = pinvm_start();
+	guest_finish(alpha(m));
+	snapshot_take(&before);
+	client = request("alpha", fw2, "alpha", "2.0");
+	check_refused("an update of a guest that no longer runs", client,
+		      "guest alpha is not running", &before);
+	snapshot_free(&before);
+	pinvm_stop(m);
+
+	TEST("a trial whose restart fails rolls back");
+	fresh_dir("restart-fails");
+	m = pinvm_start();
+	fake.fail_restart = true;
+	client = request("alpha", fw2, "alpha", "2.0");
+	check_client(client, "info ");
+	check_client(client, "error rolled back to version 1.0: cannot restart: ");
+	check_client_closed(client);
+	check_record(0, SLOT_NONE, 0, "rolled-back", "cannot restart: ");
+	/* Not restarted by the rollback: its thread is gone, nothing runs it. */
+	CHECK(!alpha(m)->has_thread && !guest_running(alpha(m)));
+	CHECK(update_service.timeout_ms(m) == -1);
+	pinvm_stop(m);
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[300];
@@ -1017,6 +1059,7 @@ int main(int argc, char **argv)
 	test_report_then_reset();
 	test_refusals();
 	test_corrupt_slots();
+	test_not_running();
 
 	free(fake.image);
 	free(dtb);
