@@ -165,7 +165,7 @@ $(DTB): $(call unquote,$(CONFIG_PARTITION_DTS)) $(wildcard dts/*.dtsi) \
 # --- field update: pinvm-sign (build machine) and the board's key -------
 PINVM_SIGN	:= $(BUILD)/tools/pinvm-sign
 SIGN_SRCS	:= core/pinvm_sign.c core/bundle.c core/file.c core/update_state.c \
-		   core/log.c
+		   core/log.c core/names.c
 
 $(PINVM_SIGN): $(SIGN_SRCS) $(wildcard core/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

@@ -12,6 +12,7 @@
 #ifndef PINVM_BUNDLE_H
 #define PINVM_BUNDLE_H
 
+#include "names.h"
 #include "pinvm.h"
 
 #define BUNDLE_MAGIC		"PVMBNDL1"
@@ -23,11 +24,9 @@
 #define BUNDLE_SHA256_SIZE	32
 /* Hex of the first 8 bytes of SHA-256(public key): names a key in messages. */
 #define BUNDLE_KEY_ID_LEN	16
-#define VERSION_MAX		32
-#define BUNDLE_GUEST_MAX	32
 
 struct bundle_manifest {
-	char guest[BUNDLE_GUEST_MAX];
+	char guest[GUEST_NAME_MAX];
 	char version[VERSION_MAX];
 	uint64_t size;
 	uint8_t sha256[BUNDLE_SHA256_SIZE];
@@ -67,12 +66,5 @@ void bundle_sha256(const uint8_t *data, size_t len,
 void bundle_hex(const uint8_t *bin, size_t len, char *hex);
 /* Exactly size bytes from 2 * size hex digits. */
 int bundle_unhex(const char *hex, size_t hex_len, uint8_t *bin, size_t size);
-
-/* Versions are 1-4 dot-separated decimal numbers: "2", "1.10.3". */
-bool version_valid(const char *v);
-/* <0, 0, >0 like strcmp, by number; both must be valid. */
-int version_compare(const char *a, const char *b);
-/* A guest name as the partition allows it: a-z, 0-9, '-' and '_'. */
-bool guest_name_valid(const char *name);
 
 #endif

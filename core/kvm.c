@@ -30,7 +30,6 @@
 
 static int kvm_fd = -1;
 static int kvm_run_size;
-static unsigned int kvm_gic_version;
 static unsigned int kvm_max_ipa_bits;
 static bool kvm_ipa_cap;
 
@@ -47,17 +46,17 @@ static const struct {
 	{ KVM_CAP_ARM_NISV_TO_USER, "KVM_CAP_ARM_NISV_TO_USER" },
 };
 
-static int gic_device_type(void)
+static int gic_device_type(unsigned int version)
 {
-	return kvm_gic_version == 3 ? KVM_DEV_TYPE_ARM_VGIC_V3 :
-				      KVM_DEV_TYPE_ARM_VGIC_V2;
+	return version == 3 ? KVM_DEV_TYPE_ARM_VGIC_V3 :
+			      KVM_DEV_TYPE_ARM_VGIC_V2;
 }
 
 /* A throw-away VM proves the host can give every guest its vGIC. */
-static int kvm_check_vgic(struct pinvm_error *err)
+static int kvm_check_vgic(unsigned int version, struct pinvm_error *err)
 {
 	struct kvm_create_device dev = {
-		.type = gic_device_type(),
+		.type = gic_device_type(version),
 		.flags = KVM_CREATE_DEVICE_TEST,
 	};
 	int vm, ret;
@@ -71,7 +70,7 @@ static int kvm_check_vgic(struct pinvm_error *err)
 	close(vm);
 	if (ret < 0) {
 		error_set(err, "KVM on this host cannot give guests a GICv%u (KVM_CREATE_DEVICE: %s); pinvm was built with CONFIG_VGIC_V%u: choose the GIC version this host's KVM offers",
-			  kvm_gic_version, strerror(errno), kvm_gic_version);
+			  version, strerror(errno), version);
 		return -1;
 	}
 	return 0;
@@ -82,7 +81,6 @@ int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err)
 	unsigned int i;
 	int ver;
 
-	kvm_gic_version = gic_version;
 	kvm_fd = open(dev, O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0) {
 		error_set(err, "cannot open %s: %s (is this kernel built with KVM, and booted at EL2?)",
@@ -113,7 +111,7 @@ int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err)
 	kvm_ipa_cap = (int)kvm_max_ipa_bits > 0;
 	if (!kvm_ipa_cap)
 		kvm_max_ipa_bits = KVM_DEFAULT_IPA_BITS;
-	if (kvm_check_vgic(err))
+	if (kvm_check_vgic(gic_version, err))
 		goto fail;
 	return 0;
 fail:
@@ -210,7 +208,7 @@ static int kvm_create_vgic(struct vm *vm, const struct vm_config *c,
 			   struct pinvm_error *err)
 {
 	const struct gic_config *gic = c->gic;
-	struct kvm_create_device dev = { .type = gic_device_type() };
+	struct kvm_create_device dev = { .type = gic_device_type(gic->version) };
 	struct kvm_device_attr init = {
 		.group = KVM_DEV_ARM_VGIC_GRP_CTRL,
 		.attr = KVM_DEV_ARM_VGIC_CTRL_INIT,

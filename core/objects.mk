@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The monitor. Files shared with the host unit tests are in core-portable-y.
-core-portable-y := core/log.o core/guest_memory.o core/mmio.o core/bus.o \
+core-portable-y := core/log.o core/names.o core/guest_memory.o core/mmio.o core/bus.o \
 		   core/partition.o core/loader.o core/driver.o core/hostdev.o \
 		   core/guest_fdt.o core/bundle.o core/file.o core/update_state.o \
 		   core/update_link.o core/service.o core/sandbox.o

@@ -13,7 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bundle.h"
 #include "bus.h"
 #include "driver.h"
 #include "file.h"

@@ -10,8 +10,8 @@
 #include <limits.h>
 
 #include "guest_memory.h"
+#include "names.h"
 
-#define GUEST_NAME_MAX		32
 #define GUEST_MAX_DEVICES	16
 #define NODE_PATH_MAX		128
 /* KVM's vGIC has 256 interrupt lines unless told: SPIs 0-223. */

@@ -13,7 +13,6 @@
 #include "monitor.h"
 #include "service.h"
 
-#define UPDATE_SLOT_NONE	0xffffffffu
 /* The service's name, which the devices fronting it give as fronts. */
 #define UPDATE_SERVICE		"update"
 

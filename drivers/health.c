@@ -8,8 +8,8 @@
  * model:
  *
  *   0x00 STATUS   write HEALTH_OK: "up and well"; reads 1 once written
- *   0x04 SLOT     the firmware slot this boot runs: 0 = a, 1 = b,
- *                 0xffffffff when the guest has no slots
+ *   0x04 SLOT     the firmware slot this boot runs: 0 = a, 1 = b
+ *                 (a guest with a health register always has slots)
  *   0x08 ATTEMPT  the trial's boot attempt (1, 2, ...), 0 when committed
  *
  * A guest reports once per boot; later writes are counted and ignored.

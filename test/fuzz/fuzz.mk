@@ -12,8 +12,9 @@ FUZZ_SECONDS	?= 600
 FUZZ_CI_SECONDS	?= 20
 
 # Per target: its sources, and its libraries when not just libsodium.
-fuzz-bundle-srcs := test/fuzz/fuzz_bundle.c core/bundle.c core/log.c
-fuzz-state-srcs	 := test/fuzz/fuzz_state.c core/update_state.c core/bundle.c core/log.c
+fuzz-bundle-srcs := test/fuzz/fuzz_bundle.c core/bundle.c core/names.c core/log.c
+fuzz-state-srcs	 := test/fuzz/fuzz_state.c core/update_state.c core/bundle.c \
+		    core/names.c core/log.c
 # The parser, the drivers' checks and the loaders: what the unit tests link.
 fuzz-partition-srcs := test/fuzz/fuzz_partition.c $(UNIT_SRCS)
 fuzz-partition-libs := $(UNIT_LDLIBS)

@@ -142,7 +142,6 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	g.vm.run = &run;
 	g.bus.set_irq = set_irq;
 	link.main = pthread_self();
-	atomic_store(&link.slot, UPDATE_SLOT_NONE);
 	guest_set_link(&links, &fake_update, &link);
 	/* A report wakes the monitor with SIGUSR2: there is none here. */
 	signal(SIGUSR2, SIG_IGN);
