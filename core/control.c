@@ -174,10 +174,28 @@ static int receive_request(int client, char *req, size_t size, int *fd)
 	return 0;
 }
 
-void control_accept(int listen_fd)
+/* "update <guest> [allow-downgrade]" with its bundle's fd, to the service. */
+static void control_dispatch(int client, const char *req, int bundle_fd)
 {
-	char req[256], guest[64] = "", flag[32] = "", extra[2];
-	int client, bundle_fd, n;
+	char guest[64] = "", flag[32] = "", extra[2];
+	int n;
+
+	n = sscanf(req, "update %63s %31s %1s", guest, flag, extra);
+	if (n < 1 || n > 2 || (n == 2 && strcmp(flag, "allow-downgrade")) ||
+	    bundle_fd < 0) {
+		if (bundle_fd >= 0)
+			close(bundle_fd);
+		refuse(client, "malformed request");
+		return;
+	}
+	update_request(guest, bundle_fd, n == 2, client);
+	close(bundle_fd);
+}
+
+void control_serve_one(int listen_fd)
+{
+	char req[256];
+	int client, bundle_fd;
 
 	client = accept4(listen_fd, NULL, NULL, SOCK_CLOEXEC);
 	if (client < 0)
@@ -190,16 +208,7 @@ void control_accept(int listen_fd)
 		refuse(client, "no request received");
 		return;
 	}
-	n = sscanf(req, "update %63s %31s %1s", guest, flag, extra);
-	if (n < 1 || n > 2 || (n == 2 && strcmp(flag, "allow-downgrade")) ||
-	    bundle_fd < 0) {
-		if (bundle_fd >= 0)
-			close(bundle_fd);
-		refuse(client, "malformed request");
-		return;
-	}
-	update_request(guest, bundle_fd, n == 2, client);
-	close(bundle_fd);
+	control_dispatch(client, req, bundle_fd);
 }
 
 static int send_request(int sock, const char *req, int fd)

@@ -12,8 +12,11 @@
 
 /* The listening socket, or -1 with err set. */
 int control_listen(const char *path, struct pinvm_error *err);
-/* Take one request from the listening socket. */
-void control_accept(int listen_fd);
+/*
+ * One connection from the listening socket: accept it, check the peer,
+ * read its request and hand it to field update (which answers it).
+ */
+void control_serve_one(int listen_fd);
 void control_close(int listen_fd, const char *path);
 
 /* The client side: pinvm update GUEST BUNDLE; returns the exit status. */

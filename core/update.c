@@ -643,7 +643,7 @@ static int update_get_fd(struct monitor *m)
 
 static void update_fd_ready(struct monitor *m)
 {
-	control_accept(control_fd);
+	control_serve_one(control_fd);
 }
 
 static void update_exit(struct monitor *m)
