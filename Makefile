@@ -211,6 +211,7 @@ install: $(BUILD)/pinvm
 IMAGE_OUT	:= $(BUILD)/image
 IMAGE_ROOT	:= $(IMAGE_OUT)/rootfs
 
+include rootfs/guests/lib/lib.mk
 include test/guests/guests.mk
 include board/$(or $(BOARD),qemu-virt)/board.mk
 include board/common/image.mk
