@@ -6,7 +6,6 @@ TEST_GUEST_DIR	:= test/guests
 BENCH_N		?= 10000
 
 # name := source and extra flags
-guest-demo	:= $(TEST_GUEST_DIR)/ticker.c -DTICK_MS=1000
 guest-ticker	:= $(TEST_GUEST_DIR)/ticker.c -DTICK_MS=200
 guest-resetter	:= $(TEST_GUEST_DIR)/ticker.c -DTICK_MS=200 -DTICKS=3 -DEND=1
 guest-stopper	:= $(TEST_GUEST_DIR)/ticker.c -DTICK_MS=200 -DTICKS=5 -DEND=2
@@ -28,7 +27,7 @@ guest-spin	:= $(TEST_GUEST_DIR)/misbehave.c -DMODE=3
 guest-hammer	:= $(TEST_GUEST_DIR)/misbehave.c -DMODE=4
 guest-undef	:= $(TEST_GUEST_DIR)/misbehave.c -DMODE=5
 guest-probe	:= $(TEST_GUEST_DIR)/misbehave.c -DMODE=6
-TEST_GUESTS	:= demo ticker resetter stopper mmio-le mmio-be mmio-deny \
+TEST_GUESTS	:= ticker resetter stopper mmio-le mmio-be mmio-deny \
 		   mmio-hammer bench gpio-out gpio-hog fw-1 fw-2 fw-silent \
 		   fw-resetloop fw-healthreset worker storm spin hammer undef probe
 
