@@ -23,7 +23,8 @@ GUEST_DEPS	:= $(GUEST_SRCS) $(GUEST_LIB)/guest.h $(GUEST_LIB)/guest.ld \
 
 # $(call guest-rule,NAME,MAKEFILE): $(BUILD)/guests/NAME.elf
 define guest-rule
-$(BUILD)/guests/$(1).elf: $(filter %.c %.S,$(guest-$(1))) $(GUEST_DEPS) $(2) | $(DEPS_STAMP)
+$(BUILD)/guests/$(1).elf: $(filter %.c %.S,$(guest-$(1))) $(GUEST_DEPS) $(2) \
+		| $(DEPS_STAMP)
 	@mkdir -p $$(dir $$@)
 	$$(quiet) GUEST $$@
 	$$(Q)$$(GUEST_CC) $$(GUEST_CFLAGS) $(filter -%,$(guest-$(1))) -o $$@ \
