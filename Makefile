@@ -211,6 +211,8 @@ install: $(BUILD)/pinvm
 IMAGE_OUT	:= $(BUILD)/image
 IMAGE_ROOT	:= $(IMAGE_OUT)/rootfs
 
+include rootfs/guests/lib/lib.mk
+include rootfs/guests/demo/guests.mk
 include test/guests/guests.mk
 include board/$(or $(BOARD),qemu-virt)/board.mk
 include board/common/image.mk

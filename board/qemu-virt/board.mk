@@ -7,8 +7,10 @@ HOST_IMAGE	:= $(HOST_DIR)/Image
 HOST_BUSYBOX	:= $(HOST_DIR)/busybox
 INITRAMFS	:= $(BUILD)/image/initramfs.cpio.gz
 INITRAMFS_ROOT	:= $(BUILD)/image/initramfs
-# make image: the demo guests are the firmware (CONFIG_IMAGE_FIRMWARE_DIR).
-BOARD_FIRMWARE	:= $(BUILD)/guests/demo.bin $(BUILD)/guests/demo.elf
+# make image: the demo firmware of dts/qemu-virt.dts (rootfs/guests/demo/,
+# built into CONFIG_IMAGE_FIRMWARE_DIR).
+BOARD_FIRMWARE	:= $(BUILD)/guests/demo-rtc.elf $(BUILD)/guests/demo-fwcfg-be.bin \
+		   $(BUILD)/guests/demo-gpio.bin
 BOARD_IMAGES	:= $(INITRAMFS)
 
 export QEMU_CPUS   := $(CONFIG_QEMU_VIRT_CPUS)

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The demo and lifecycle test guest. Built several ways:
- *   demo:     "hello" then a tick a second, forever
+ * The lifecycle test guest. Built several ways:
  *   ticker:   a tick every TICK_MS, forever
  *   resetter: TICKS ticks, then PSCI SYSTEM_RESET
  *   stopper:  TICKS ticks, then PSCI SYSTEM_OFF

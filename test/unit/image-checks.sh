@@ -32,7 +32,7 @@ check "image: the board's host command line isolates cores 1-3" \
 	grep -q "isolcpus=1-3 nohz_full=1-3 irqaffinity=0" "$root/etc/pinvm/cmdline"
 check "image: /etc/hwrevision names the board (SWUpdate)" \
 	grep -qx "qemu-virt 1.0" "$root/etc/hwrevision"
-for f in demo.bin demo.elf; do
+for f in demo-rtc.elf demo-fwcfg-be.bin demo-gpio.bin; do
 	check "image: guest firmware $f" cmp -s "$build/guests/$f" "$root/lib/pinvm/guests/$f"
 done
 for g in alpha beta gamma; do
@@ -67,10 +67,10 @@ make_image CONFIG_IMAGE_FIRMWARE_DIR=/nonexistent
 check "image with a firmware directory that is not there: says so" \
 	grep -q "make image: CONFIG_IMAGE_FIRMWARE_DIR: /nonexistent is not a directory" "$tmp/out"
 mkdir "$tmp/fw"
-cp "$build/guests/demo.bin" "$tmp/fw/"
+cp "$build/guests/demo-rtc.elf" "$tmp/fw/"
 make_image CONFIG_IMAGE_FIRMWARE_DIR="$tmp/fw"
 check "image with missing guest firmware: names guest, file and what to set" \
-	grep -q "make image: guest beta: image \"demo.elf\" is not in $tmp/fw (set CONFIG_IMAGE_FIRMWARE_DIR" "$tmp/out"
+	grep -q "make image: guest beta: image \"demo-fwcfg-be.bin\" is not in $tmp/fw (set CONFIG_IMAGE_FIRMWARE_DIR" "$tmp/out"
 mkdir "$tmp/src"
 cp -r Makefile Kconfig configs board core drivers dts rootfs test "$tmp/src/"
 (cd "$tmp/src" && make --no-print-directory image > "$tmp/out" 2>&1)

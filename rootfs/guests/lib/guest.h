@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/* The little library of the bare-metal test and demo guests. */
+/* The little library of the bare-metal demo and test guests (lib.mk). */
 #ifndef GUEST_GUEST_H
 #define GUEST_GUEST_H
 
