@@ -92,7 +92,7 @@ savedefconfig: $(DEPS_STAMP) .config
 	@echo "No .config: using configs/$(DEFAULT_DEFCONFIG)"
 	kconfig-conf --defconfig=configs/$(DEFAULT_DEFCONFIG) $(KCONFIG)
 
-KCONFIG_FILES := $(KCONFIG) $(wildcard board/*/Kconfig)
+KCONFIG_FILES := $(KCONFIG) $(wildcard board/*/Kconfig board/*/Kconfig.board)
 $(KCONFIG_AUTOCONFIG) $(KCONFIG_AUTOHEADER) &: .config $(KCONFIG_FILES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $(KCONFIG_AUTOCONFIG)) $(dir $(KCONFIG_AUTOHEADER))
 	@# Symbols new since .config was made take their defaults, as with

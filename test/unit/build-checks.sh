@@ -16,18 +16,21 @@ failed=0
 ok() { echo "PASS: $1"; passed=$((passed + 1)); }
 bad() { echo "FAIL: $1"; failed=$((failed + 1)); }
 
-# A "config" or "choice" entry without a help block before the next entry.
+# A "config" or "choice" entry that declares a symbol (a type or a prompt)
+# without a help block before the next entry; a board's entry that only
+# adds a default to a symbol declared in Kconfig needs none.
 missing=$(awk '
-	function flush() { if (sym != "" && !help) print FILENAME ": " sym }
+	function flush() { if (sym != "" && decl && !help) print FILENAME ": " sym }
 	/^[[:space:]]*(config|menuconfig|choice)([[:space:]]|$)/ {
-		flush(); sym = $0; help = 0; next
+		flush(); sym = $0; help = 0; decl = ($1 == "choice"); next
 	}
+	/^[[:space:]]*(bool|tristate|string|int|hex|def_bool|def_tristate|prompt)([[:space:]]|$)/ { decl = 1 }
 	/^[[:space:]]*(endchoice|menu|endmenu|if|endif|source|comment|mainmenu)([[:space:]]|$)/ {
 		flush(); sym = ""; next
 	}
 	/^[[:space:]]*help[[:space:]]*$/ { help = 1 }
 	ENDFILE { flush(); sym = "" }
-' Kconfig board/*/Kconfig)
+' Kconfig board/*/Kconfig*)
 if [ -z "$missing" ]; then
 	ok "every Kconfig symbol has help text"
 else
