@@ -86,6 +86,19 @@ for f in $files $ext/configs/*; do
 	check "$f: has an SPDX-License-Identifier line" \
 		grep -q 'SPDX-License-Identifier: GPL-2.0-only' $f
 done
+# A defconfig in configs/ of the tree forces hash checks
+# (checkpackagelib/lib_defconfig.py, ForceCheckHash): the exact line.
+fails() { ! "$@"; }
+forces_hashes() { grep -qx 'BR2_DOWNLOAD_FORCE_CHECK_HASHES=y' "$1"; }
+for f in $ext/configs/*_defconfig; do
+	check "$f: sets BR2_DOWNLOAD_FORCE_CHECK_HASHES=y" forces_hashes "$f"
+done
+mkdir -p "$work/configs"
+for f in $ext/configs/*_defconfig; do
+	grep -vx 'BR2_DOWNLOAD_FORCE_CHECK_HASHES=y' "$f" > "$work/configs/${f##*/}"
+	check "the rule fails on a copy of $f without it" \
+		fails forces_hashes "$work/configs/${f##*/}"
+done
 # The .mk: continuation lines and define bodies indented with tabs.
 check "pinvm.mk: define bodies and continuation lines start with a tab" \
 	awk '
