@@ -4,15 +4,27 @@
 #
 # Configuration follows Linux and Buildroot: *_defconfig, menuconfig,
 # nconfig, oldconfig, olddefconfig, savedefconfig, with Debian's
-# kconfig-frontends. Everything built lands in build/.
+# kconfig-frontends. Everything built lands in build/ (or O=DIR, with
+# its own DIR/.config, as in Linux and Buildroot).
 
 MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
 # A recipe that fails leaves no half-made target that a rerun would trust.
 .DELETE_ON_ERROR:
 
+ifneq ($(O),)
+BUILD		:= $(patsubst %/,%,$(O))
+KCONFIG_CONFIG	?= $(BUILD)/.config
+else
 BUILD		:= build
+KCONFIG_CONFIG	?= .config
+endif
 KCONFIG		:= Kconfig
+# Every kconfig tool reads and writes $(KCONFIG_CONFIG).
+KCONF		:= KCONFIG_CONFIG=$(KCONFIG_CONFIG)
+# What selects the build is the make's own; a make in another tree (a
+# board or Buildroot check) must not inherit it.
+unexport O BUILD KCONFIG_CONFIG IN_TEST_BUILD TEST_BASE_CONFIG TOP_BUILD
 DEFAULT_DEFCONFIG := qemu_virt_defconfig
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
@@ -21,10 +33,13 @@ KCONFIG_AUTOHEADER := $(BUILD)/include/generated/autoconf.h
 
 CONFIG_TARGETS	:= %_defconfig menuconfig nconfig oldconfig olddefconfig \
 		   savedefconfig
-NO_CONFIG_TARGETS := deps clean distclean help $(CONFIG_TARGETS)
+# The test goals run in the test build, O=$(BUILD)/test (test/test-build.mk).
+TEST_GOALS	:= unit build-checks system fuzz fuzz-ci lint check
+NO_CONFIG_TARGETS := deps clean distclean help kconfig-doc $(CONFIG_TARGETS)
 
-.PHONY: all deps clean distclean help check unit system run bench install lint \
-	menuconfig nconfig oldconfig olddefconfig savedefconfig
+.PHONY: all deps clean distclean help check unit build-checks system run bench \
+	install lint \
+	menuconfig nconfig oldconfig olddefconfig savedefconfig kconfig-doc
 
 all: $(BUILD)/pinvm
 
@@ -37,76 +52,107 @@ Q := @
 quiet = @printf '  %-7s %s\n'
 endif
 
-# --- dependencies: Debian packages, installed when missing ---------------
+# --- dependencies: Debian packages --------------------------------------
+# Checking is not installing. Every target first checks (one dpkg-query)
+# that the packages it needs are installed, and stops with the line to
+# run when not; only make deps, and make run, make check and make bench
+# (which set a fresh machine up), install what is missing.
 # The unit tests link the host's own libfdt and libgpiod: name their
 # architecture, or the arm64 copies the -dev packages pull in would do.
 HOST_ARCH  := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEPS_KCONFIG := kconfig-frontends-nox
 DEPS_BUILD := make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	      binutils-aarch64-linux-gnu device-tree-compiler \
 	      libfdt1:$(HOST_ARCH) libgpiod2:$(HOST_ARCH) \
-	      libsodium-dev:$(HOST_ARCH) kconfig-frontends-nox \
+	      libsodium-dev:$(HOST_ARCH) $(DEPS_KCONFIG) \
 	      libfdt-dev:arm64 libgpiod-dev:arm64 libsodium-dev:arm64 \
 	      libseccomp-dev:arm64 libseccomp-dev:$(HOST_ARCH)
 DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu
-DEPS_TEST  := clang libclang-rt-14-dev openssl
-DEPS_STAMP := $(BUILD)/.deps-ok
+DEPS_TEST  := clang libclang-rt-14-dev openssl cppcheck clang-tidy valgrind
+DEPS_ALL   := $(DEPS_BUILD) $(DEPS_BOARD) $(DEPS_TEST)
+DEPS_INSTALL_GOALS := deps run check bench
+DEPS_STAMP := deps-checked
 
-# NO_DEPS=1: another build system (Buildroot) provides the toolchain and
-# libraries; install nothing.
-deps: $(DEPS_STAMP)
-ifeq ($(NO_DEPS),1)
-$(DEPS_STAMP):
-	@mkdir -p $(BUILD)
-	@touch $@
+# What the goals need: configuring needs kconfig-frontends, building
+# pinvm the build packages, anything else (image, tests) all of them.
+DEPS_GOALS := $(or $(MAKECMDGOALS),all)
+ifeq ($(filter-out clean distclean help,$(DEPS_GOALS)),)
+DEPS_NEEDED :=
+else ifeq ($(filter-out $(CONFIG_TARGETS),$(DEPS_GOALS)),)
+DEPS_NEEDED := $(DEPS_KCONFIG)
+else ifeq ($(filter-out all install $(BUILD)/% kconfig-doc,$(DEPS_GOALS)),)
+DEPS_NEEDED := $(DEPS_BUILD)
 else
-$(DEPS_STAMP): Makefile board/common/install-deps.sh
-	@mkdir -p $(BUILD)
-	@sh board/common/install-deps.sh $(DEPS_BUILD) $(DEPS_BOARD) $(DEPS_TEST)
-	@touch $@
+DEPS_NEEDED := $(DEPS_ALL)
+endif
+
+.PHONY: $(DEPS_STAMP)
+deps: $(DEPS_STAMP)
+# NO_DEPS=1: another build system (Buildroot) provides the toolchain and
+# libraries; check and install nothing.
+ifeq ($(NO_DEPS),1)
+$(DEPS_STAMP): ; @:
+else ifneq ($(filter $(DEPS_INSTALL_GOALS),$(DEPS_GOALS)),)
+$(DEPS_STAMP):
+	@sh board/common/install-deps.sh $(DEPS_ALL)
+else ifneq ($(DEPS_NEEDED),)
+$(DEPS_STAMP):
+	@sh board/common/check-deps.sh $(DEPS_NEEDED)
+else
+$(DEPS_STAMP): ; @:
 endif
 
 # --- configuration ------------------------------------------------------
 %_defconfig: $(DEPS_STAMP)
 	@test -f configs/$@ || { echo "No such board configuration: configs/$@"; \
 		echo "Boards: $$(cd configs && ls)"; exit 1; }
-	kconfig-conf --defconfig=configs/$@ $(KCONFIG)
+	@mkdir -p $(dir $(KCONFIG_CONFIG))
+	$(KCONF) kconfig-conf --defconfig=configs/$@ $(KCONFIG)
 
 menuconfig: $(DEPS_STAMP)
-	kconfig-mconf $(KCONFIG)
+	$(KCONF) kconfig-mconf $(KCONFIG)
 
 nconfig: $(DEPS_STAMP)
-	kconfig-nconf $(KCONFIG)
+	$(KCONF) kconfig-nconf $(KCONFIG)
 
 oldconfig: $(DEPS_STAMP)
-	kconfig-conf --oldconfig $(KCONFIG)
+	$(KCONF) kconfig-conf --oldconfig $(KCONFIG)
 
 olddefconfig: $(DEPS_STAMP)
-	kconfig-conf --olddefconfig $(KCONFIG)
+	$(KCONF) kconfig-conf --olddefconfig $(KCONFIG)
 
-savedefconfig: $(DEPS_STAMP) .config
-	kconfig-conf --savedefconfig=defconfig $(KCONFIG)
-	@echo "Wrote defconfig; copy it to configs/<board>_defconfig to keep it."
+SAVED_DEFCONFIG := $(if $(O),$(BUILD)/)defconfig
+savedefconfig: $(DEPS_STAMP) $(KCONFIG_CONFIG)
+	$(KCONF) kconfig-conf --savedefconfig=$(SAVED_DEFCONFIG) $(KCONFIG)
+	@echo "Wrote $(SAVED_DEFCONFIG); copy it to configs/<board>_defconfig to keep it."
 
 # No configuration yet: the embedded default board, as a newcomer expects.
-.config: | $(DEPS_STAMP)
-	@echo "No .config: using configs/$(DEFAULT_DEFCONFIG)"
-	kconfig-conf --defconfig=configs/$(DEFAULT_DEFCONFIG) $(KCONFIG)
+# (The test build makes its own: test/test.mk.)
+ifeq ($(IN_TEST_BUILD),)
+$(KCONFIG_CONFIG): | $(DEPS_STAMP)
+	@echo "No $(KCONFIG_CONFIG): using configs/$(DEFAULT_DEFCONFIG)"
+	@mkdir -p $(dir $@)
+	$(KCONF) kconfig-conf --defconfig=configs/$(DEFAULT_DEFCONFIG) $(KCONFIG)
+endif
 
-KCONFIG_FILES := $(KCONFIG) $(wildcard board/*/Kconfig)
-$(KCONFIG_AUTOCONFIG) $(KCONFIG_AUTOHEADER) &: .config $(KCONFIG_FILES) | $(DEPS_STAMP)
+KCONFIG_FILES := $(KCONFIG) $(wildcard board/*/Kconfig board/*/Kconfig.board)
+$(KCONFIG_AUTOCONFIG) $(KCONFIG_AUTOHEADER) &: $(KCONFIG_CONFIG) $(KCONFIG_FILES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $(KCONFIG_AUTOCONFIG)) $(dir $(KCONFIG_AUTOHEADER))
 	@# Symbols new since .config was made take their defaults, as with
 	@# olddefconfig; the build never stops to ask.
-	$(Q)kconfig-conf --olddefconfig $(KCONFIG) > /dev/null
+	$(Q)$(KCONF) kconfig-conf --olddefconfig $(KCONFIG) > /dev/null
 	@# This kconfig writes include/config/ below the working directory.
-	$(Q)cd $(BUILD) && srctree=$(CURDIR) KCONFIG_CONFIG=$(CURDIR)/.config \
+	$(Q)cd $(BUILD) && srctree=$(CURDIR) KCONFIG_CONFIG=$(abspath $(KCONFIG_CONFIG)) \
 		KCONFIG_AUTOCONFIG=include/config/auto.conf \
 		KCONFIG_AUTOHEADER=include/generated/autoconf.h \
 		kconfig-conf --silentoldconfig $(CURDIR)/$(KCONFIG)
 	@touch $(KCONFIG_AUTOCONFIG) $(KCONFIG_AUTOHEADER)
 
+# Test goals alone need no configuration here: they make their own.
 ifeq ($(filter $(NO_CONFIG_TARGETS),$(MAKECMDGOALS)),)
+ifneq ($(IN_TEST_BUILD)$(filter-out $(TEST_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(KCONFIG_AUTOCONFIG)
+endif
 endif
 
 unquote = $(patsubst "%",%,$(1))
@@ -216,28 +262,44 @@ include rootfs/guests/demo/guests.mk
 include test/guests/guests.mk
 include board/$(or $(BOARD),qemu-virt)/board.mk
 include board/common/image.mk
+ifneq ($(IN_TEST_BUILD),)
 include test/test.mk
-include test/bench/bench.mk
 include test/fuzz/fuzz.mk
 include test/lint/lint.mk
+endif
+include test/test-build.mk
+include test/bench/bench.mk
+
+# docs/kconfig.md is made from the Kconfig files (the build checks fail
+# when it is stale).
+kconfig-doc:
+	$(Q)sh docs/kconfig-doc.sh $(KCONFIG) docs/kconfig-header.md > docs/kconfig.md.tmp
+	$(Q)mv docs/kconfig.md.tmp docs/kconfig.md
+	@echo "Wrote docs/kconfig.md"
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/pinvm $(BUILD)/*.dtb $(BUILD)/unit $(BUILD)/boards \
-		$(BUILD)/guests $(BUILD)/rootfs $(BUILD)/*.cpio.gz
+		$(BUILD)/guests $(BUILD)/rootfs $(BUILD)/*.cpio.gz $(BUILD)/test
 
 distclean:
-	rm -rf $(BUILD) .config .config.old defconfig
+	rm -rf $(BUILD) $(KCONFIG_CONFIG) $(KCONFIG_CONFIG).old $(SAVED_DEFCONFIG)
 
 help:
 	@echo "pinvm — a per-board VMM for ARM64 edge devices"
 	@echo
 	@echo "  make run                  boot the emulated board with its demo guests"
-	@echo "  make check                all tests: unit (host, ASan/UBSan) and system (emulated board)"
+	@echo "  make check                all tests, in build/test (your .config + test/configs/test.config):"
+	@echo "                            unit, build-checks, fuzz-ci, lint, system"
 	@echo "  make <board>_defconfig    configure for a board: $$(cd configs && ls | tr '\n' ' ')"
 	@echo "  make menuconfig / nconfig / oldconfig / olddefconfig / savedefconfig"
 	@echo "  make                      build build/pinvm"
-	@echo "  make unit / make system   one layer of the tests"
+	@echo "  make unit                 host unit tests (ASan/UBSan)"
+	@echo "  make build-checks         the build, board image and Buildroot package checks"
+	@echo "  make system               system tests on the emulated board"
 	@echo "  make fuzz                 the libFuzzer targets, FUZZ_SECONDS (600) each"
 	@echo "  make lint                 cppcheck and clang-tidy on core/ and drivers/"
-	@echo "  make deps                 install the Debian packages the build needs"
+	@echo "  make deps                 install the Debian packages (run, check, bench do it too;"
+	@echo "                            other targets only check, and say what to install)"
+	@echo "  make kconfig-doc          write docs/kconfig.md from the Kconfig files"
+	@echo "  make O=DIR ...            build in DIR, with DIR/.config"
 	@echo "  make clean / distclean"

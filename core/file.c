@@ -15,12 +15,20 @@
 
 #include "file.h"
 
+/* The sandbox self-test (step "seccomp") has an option of its own. */
+static bool fault_enabled(const char *step)
+{
+	if (!strcmp(step, "seccomp"))
+		return IS_ENABLED(CONFIG_SANDBOX_SELFTEST);
+	return IS_ENABLED(CONFIG_UPDATE_FAULT_INJECTION);
+}
+
 bool fault_armed(const char *step, const char *point)
 {
 	const char *want;
 	size_t n = strlen(step);
 
-	if (!IS_ENABLED(CONFIG_UPDATE_FAULT_INJECTION))
+	if (!fault_enabled(step))
 		return false;
 	want = getenv("PINVM_FAULT");
 	return want && !strncmp(want, step, n) && !strcmp(want + n, point);

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# make check = make unit + make fuzz-ci + make lint + make system.
+# make check = make unit + make build-checks + make fuzz-ci + make lint +
+# make system, in the test build (test/test-build.mk).
 
 SANITIZE	:= -fsanitize=address,undefined -fno-sanitize-recover=all
 UNIT_CFLAGS	:= -O1 -g $(COMMON_CFLAGS) $(SANITIZE) -Itest/unit -Idrivers
@@ -81,12 +82,15 @@ $(UNIT_DIR)/boards/%/board_partition: test/unit/board_partition.c test/unit/unit
 		-include $(UNIT_DIR)/boards/$*/include/generated/autoconf.h \
 		$(SANITIZE) -Itest/unit -Idrivers -o $@ $< $(UNIT_SRCS) $(UNIT_LDLIBS)
 
-unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(BUILD)/pinvm guests image \
+# The host unit tests; test_fdt and board_partition read the built
+# partition and guests.
+unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(BUILD)/pinvm guests \
 		$(BOARD_TESTS:%=$(UNIT_DIR)/%) $(BOARD_DTBS)
-	@sh test/unit/build-checks.sh $(BUILD)
-	@sh test/buildroot/check.sh $(BUILD)
-	@sh test/unit/image-checks.sh $(BUILD)
 	@sh test/unit/run.sh $(UNIT_DIR) $(UNIT_TESTS) $(BOARD_TESTS)
+
+# The build, the board image and the Buildroot package (test/build/).
+build-checks: $(BUILD)/pinvm guests image
+	@sh test/build/run.sh $(BUILD)
 
 # The Linux test guest's initramfs: busybox and test/guests/linux/init.
 LINUX_INITRD	:= $(BUILD)/guests/linux-initrd.cpio.gz
@@ -129,4 +133,4 @@ system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) $(SYSTEM_DTBS) guests $(LINUX_
 		$(PINVM_SIGN) $(SIGN_KEY) $(SWUPDATE_ROOT)/usr/bin/swupdate
 	@CROSS_COMPILE=$(CROSS_COMPILE) SIGN_KEY=$(SIGN_KEY) sh test/system/run.sh $(BUILD)
 
-check: unit fuzz-ci lint system
+check: unit build-checks fuzz-ci lint system

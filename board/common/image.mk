@@ -8,10 +8,12 @@
 # updated, their firmware already in slot a.
 
 IMAGE_TAR	:= $(IMAGE_OUT)/rootfs.tar.gz
-FIRMWARE_DIR	:= $(call unquote,$(CONFIG_IMAGE_FIRMWARE_DIR))
+# A firmware directory under build/ is in this build's output directory
+# (O=, e.g. build/test for the tests).
+FIRMWARE_DIR	:= $(patsubst build/%,$(BUILD)/%,$(call unquote,$(CONFIG_IMAGE_FIRMWARE_DIR)))
 
 ifneq ($(filter image,$(MAKECMDGOALS)),)
-ifeq ($(wildcard .config),)
+ifeq ($(wildcard $(KCONFIG_CONFIG)),)
 $(error make image: no board is configured; run make <board>_defconfig first \
 	(boards: $(patsubst %_defconfig,%,$(notdir $(wildcard configs/*_defconfig)))))
 endif

@@ -1,20 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Install the Debian packages named on the command line that are missing,
-# adding the arm64 architecture first when a package asks for it. Runs
-# apt-get as root, through sudo when not root.
+# Install the Debian packages named on the command line that are missing
+# (check-deps.sh finds them), adding the arm64 architecture first when a
+# package asks for it. Runs apt-get as root, through sudo when not root.
+# Only make deps, make run, make check and make bench install; every
+# other target only checks.
 set -eu
 
-missing=
-for pkg in "$@"; do
-	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-	case "$status" in
-	*"install ok installed"*) ;;
-	*) missing="$missing $pkg" ;;
-	esac
-done
+missing=$(sh "$(dirname "$0")/check-deps.sh" --missing "$@")
 [ -n "$missing" ] || exit 0
+missing=" $missing"
 
 if [ "$(id -u)" -eq 0 ]; then
 	SUDO=

@@ -9,7 +9,7 @@
 #  - the Config.in files parse with kconfig-conf inside a stand-in for
 #    Buildroot's menu, and pinvm can only be chosen with static libraries;
 #  - pinvm.mk, unchanged, drives configure, build and install through
-#    test/buildroot/harness.mk, which defines what Buildroot would.
+#    test/build/buildroot/harness.mk, which defines what Buildroot would.
 # Usage: check.sh BUILD_DIR (run from the top of the tree)
 set -u
 build=$1
@@ -21,6 +21,11 @@ case $build in /*) ;; *) build=$top/$build ;; esac
 work=$build/buildroot
 passed=0
 failed=0
+
+# make of the package's tree: nothing of the make running this (O=,
+# BUILD=, the test build's variables) may reach it, as none would from
+# Buildroot.
+tree_make() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"; }
 
 ok() { echo "PASS: $1"; passed=$((passed + 1)); }
 bad() { echo "FAIL: $1"; failed=$((failed + 1)); }
@@ -80,6 +85,19 @@ for f in $files $ext/configs/*; do
 		sh -c "[ -z \"\$(tail -c 1 $f)\" ] && [ -n \"\$(tail -n 1 $f)\" ]"
 	check "$f: has an SPDX-License-Identifier line" \
 		grep -q 'SPDX-License-Identifier: GPL-2.0-only' $f
+done
+# A defconfig in configs/ of the tree forces hash checks
+# (checkpackagelib/lib_defconfig.py, ForceCheckHash): the exact line.
+fails() { ! "$@"; }
+forces_hashes() { grep -qx 'BR2_DOWNLOAD_FORCE_CHECK_HASHES=y' "$1"; }
+for f in $ext/configs/*_defconfig; do
+	check "$f: sets BR2_DOWNLOAD_FORCE_CHECK_HASHES=y" forces_hashes "$f"
+done
+mkdir -p "$work/configs"
+for f in $ext/configs/*_defconfig; do
+	grep -vx 'BR2_DOWNLOAD_FORCE_CHECK_HASHES=y' "$f" > "$work/configs/${f##*/}"
+	check "the rule fails on a copy of $f without it" \
+		fails forces_hashes "$work/configs/${f##*/}"
 done
 # The .mk: continuation lines and define bodies indented with tabs.
 check "pinvm.mk: define bodies and continuation lines start with a tab" \
@@ -219,7 +237,7 @@ for t in ar as ld nm strip objcopy; do
 	ln -sf "$(command -v aarch64-linux-gnu-$t)" "$out/host/bin/aarch64-linux-gnu-$t"
 done
 harness() {
-	make --no-print-directory -f "$top/test/buildroot/harness.mk" \
+	tree_make --no-print-directory -f "$top/test/build/buildroot/harness.mk" \
 		TOPDIR="$top" SRC="$src" OUT="$out" "$@"
 }
 deps=$(harness print-PINVM_DEPENDENCIES)
@@ -263,7 +281,7 @@ check "TARGET_DIR/etc/default/pinvm is installed" test -f "$out/target/etc/defau
 check "the build used TARGET_CROSS's compiler and HOST_DIR's dtc" \
 	sh -c "grep -q 'bin/aarch64-linux-gnu-gcc\$' $out/used && grep -q 'bin/dtc\$' $out/used"
 check "the build passed TARGET_CFLAGS (-Os -g0) to the compiler" \
-	sh -c "cd $src && make -n --no-print-directory NO_DEPS=1 \
+	sh -c "cd $src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n --no-print-directory NO_DEPS=1 \
 		CC=$out/host/bin/aarch64-linux-gnu-gcc CFLAGS='-Os -g0' -W core/main.c build/obj/core/main.o |
 		grep -q -- '-Os -g0'"
 check "pinvm-sign was built for the build machine (HOSTCC), the development key made" \
@@ -281,7 +299,7 @@ check "pinvm says it is version $ver (PINVM_VERSION)${around:+, not $around (the
 src2=$work/pinvm-key
 rm -rf "$src2" && cp -a "$src" "$src2" && rm -f "$src2/.stamp_"* "$src2/.config"
 key=$src/build/keys/development.pub
-if make --no-print-directory -f "$top/test/buildroot/harness.mk" TOPDIR="$top" \
+if tree_make --no-print-directory -f "$top/test/build/buildroot/harness.mk" TOPDIR="$top" \
 		SRC="$src2" OUT="$out" \
 		BR2_PACKAGE_PINVM_UPDATE_PUBLIC_KEY="\"$key\"" configure > "$work/key.log" 2>&1; then
 	check "BR2_PACKAGE_PINVM_UPDATE_PUBLIC_KEY sets CONFIG_UPDATE_PUBLIC_KEY" \

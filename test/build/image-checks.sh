@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Checks of `make image` (already run by make): the overlay directory, the
+# Checks of `make image` (already run by make, in BUILD_DIR): the overlay directory, the
 # tarball and the qemu-virt initramfs hold pinvm, its start-up, the /etc
 # files and the guests' firmware, with updatable guests' slot a seeded and
 # matching its record. Then bad input: no board, no firmware directory,
@@ -73,7 +73,8 @@ check "image with missing guest firmware: names guest, file and what to set" \
 	grep -q "make image: guest beta: image \"demo-fwcfg-be.bin\" is not in $tmp/fw (set CONFIG_IMAGE_FIRMWARE_DIR" "$tmp/out"
 mkdir "$tmp/src"
 cp -r Makefile Kconfig configs board core drivers dts rootfs test "$tmp/src/"
-(cd "$tmp/src" && make --no-print-directory image > "$tmp/out" 2>&1)
+(cd "$tmp/src" && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make --no-print-directory image > "$tmp/out" 2>&1)
 check "image with no board configured: says to run make <board>_defconfig" \
 	grep -q "make image: no board is configured; run make <board>_defconfig first (boards: qemu_virt" "$tmp/out"
 # Leave a good image for the system tests.

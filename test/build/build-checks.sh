@@ -1,0 +1,151 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Checks of the build itself: every Kconfig symbol has help text,
+# docs/kconfig.md is what the Kconfig files make of it, each board's
+# defconfig round-trips through savedefconfig and sets no test hook, the
+# test build has the hooks, pinvm is a static aarch64 executable, every
+# board's defconfig builds one, and a missing package stops the build
+# with what to run. Uses its own KCONFIG_CONFIG and scratch copies of the
+# tree under BUILD_DIR/boards/: the user's .config is not touched.
+# Usage: build-checks.sh BUILD_DIR
+set -u
+build=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+# make in another tree: nothing of the make running this (O=, BUILD=,
+# the test build's variables) may reach it.
+tree_make() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make "$@"; }
+
+ok() { echo "PASS: $1"; passed=$((passed + 1)); }
+bad() { echo "FAIL: $1"; failed=$((failed + 1)); }
+
+# A "config" or "choice" entry that declares a symbol (a type or a prompt)
+# without a help block before the next entry; a board's entry that only
+# adds a default to a symbol declared in Kconfig needs none.
+missing=$(awk '
+	function flush() { if (sym != "" && decl && !help) print FILENAME ": " sym }
+	/^[[:space:]]*(config|menuconfig|choice)([[:space:]]|$)/ {
+		flush(); sym = $0; help = 0; decl = ($1 == "choice"); next
+	}
+	/^[[:space:]]*(bool|tristate|string|int|hex|def_bool|def_tristate|prompt)([[:space:]]|$)/ { decl = 1 }
+	/^[[:space:]]*(endchoice|menu|endmenu|if|endif|source|comment|mainmenu)([[:space:]]|$)/ {
+		flush(); sym = ""; next
+	}
+	/^[[:space:]]*help[[:space:]]*$/ { help = 1 }
+	ENDFILE { flush(); sym = "" }
+' Kconfig board/*/Kconfig*)
+if [ -z "$missing" ]; then
+	ok "every Kconfig symbol has help text"
+else
+	bad "Kconfig entries without help: $missing"
+fi
+
+# A defconfig, and what savedefconfig makes of it, give the same .config.
+kconf() {
+	KCONFIG_CONFIG=$tmp/$1 kconfig-conf "$2" Kconfig > /dev/null
+}
+for def in configs/*_defconfig; do
+	kconf a --defconfig="$def" && kconf a --savedefconfig="$tmp/saved" &&
+		kconf b --defconfig="$tmp/saved"
+	if [ $? -eq 0 ] && diff -I '^#' "$tmp/a" "$tmp/b" > /dev/null; then
+		ok "$def round-trips through savedefconfig"
+	else
+		bad "$def does not round-trip through savedefconfig"
+	fi
+done
+
+# docs/kconfig.md is what docs/kconfig-doc.sh makes of the Kconfig files.
+if sh docs/kconfig-doc.sh Kconfig docs/kconfig-header.md | cmp -s - docs/kconfig.md; then
+	ok "docs/kconfig.md is made from the Kconfig files, current"
+else
+	bad "docs/kconfig.md is stale: run make kconfig-doc"
+fi
+
+# Shipped defconfigs are minimal (savedefconfig's output; the board may be
+# named even when it is the default) and carry no test hook.
+hooks=$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*\)=.*/\1/p' test/configs/*.config)
+for def in configs/*_defconfig; do
+	kconf a --defconfig="$def" && kconf a --savedefconfig="$tmp/saved"
+	extra=$(grep -vxF -f "$tmp/saved" "$def" | grep -v '^CONFIG_BOARD_[A-Z0-9_]*=y$')
+	lost=$(grep -vxF -f "$def" "$tmp/saved")
+	if [ -z "$extra$lost" ]; then
+		ok "$def is minimal (savedefconfig)"
+	else
+		bad "$def is not savedefconfig's output: ${extra:+has $extra }${lost:+lacks $lost}"
+	fi
+	set -- $(for h in $hooks; do grep -o "^$h=" "$def"; done)
+	if [ $# -eq 0 ]; then
+		ok "$def sets no test hook of test/configs/"
+	else
+		bad "$def sets test hooks: $* (they belong in test/configs/)"
+	fi
+done
+
+# The build under test (make check's, O=build/test) has the test hooks.
+if [ -f "$build/.config" ]; then
+	missing=$(grep -E '^CONFIG_' test/configs/*.config | cut -d: -f2- |
+		grep -vxF -f "$build/.config")
+	if [ -z "$missing" ]; then
+		ok "$build/.config has the hooks of test/configs/*.config"
+	else
+		bad "$build/.config lacks $missing"
+	fi
+fi
+
+# Checking is not installing: a missing package stops the configuration
+# with the line to run, before anything is written; NO_DEPS=1 checks
+# nothing.
+none=pinvm-no-such-package
+tree_make --no-print-directory O="$tmp/o" DEPS_KCONFIG=$none \
+	qemu_virt_defconfig > "$tmp/deps.out" 2>&1
+rc=$?
+if [ $rc -ne 0 ] && grep -qx "    make deps" "$tmp/deps.out" &&
+		grep -q "apt-get install --no-install-recommends $none\$" "$tmp/deps.out" &&
+		! grep -q "installing" "$tmp/deps.out" && [ ! -e "$tmp/o/.config" ]; then
+	ok "a missing package stops make <board>_defconfig, naming make deps and apt-get"
+else
+	bad "make <board>_defconfig with $none missing: exit $rc, $(cat "$tmp/deps.out")"
+fi
+if tree_make --no-print-directory O="$tmp/o" DEPS_KCONFIG=$none NO_DEPS=1 \
+		qemu_virt_defconfig > "$tmp/deps.out" 2>&1 && [ -f "$tmp/o/.config" ]; then
+	ok "NO_DEPS=1 checks no package"
+else
+	bad "NO_DEPS=1 make qemu_virt_defconfig: $(cat "$tmp/deps.out")"
+fi
+
+kind=$(file -b "$build/pinvm")
+case "$kind" in
+*"ARM aarch64"*"statically linked"*) ok "build/pinvm is a static aarch64 executable" ;;
+*) bad "build/pinvm is: $kind" ;;
+esac
+
+# Every board builds: `make <board>_defconfig && make` in a copy of the
+# source tree (the files git knows, committed or not; no build/, no
+# .config), as a user of that board would run it.
+jobs=$(nproc 2>/dev/null || echo 2)
+for def in configs/*_defconfig; do
+	board=$(basename "$def" _defconfig)
+	dir=$build/boards/$board
+	src=$dir/src
+	rm -rf "$src" && mkdir -p "$src/build" || { bad "$board: cannot make $src"; continue; }
+	sh test/copy-source.sh "$src"
+	if (cd "$src" && tree_make "${board}_defconfig" && tree_make -j"$jobs") \
+			> "$dir/build.log" 2>&1; then
+		kind=$(file -b "$src/build/pinvm")
+		case "$kind" in
+		*"ARM aarch64"*"statically linked"*)
+			ok "${board}_defconfig builds a static aarch64 pinvm" ;;
+		*) bad "${board}_defconfig built $src/build/pinvm: $kind" ;;
+		esac
+	else
+		tail -n 20 "$dir/build.log"
+		bad "${board}_defconfig does not build (log: $dir/build.log)"
+	fi
+done
+
+echo "build: $passed passed, $failed failed"
+[ $failed -eq 0 ]
