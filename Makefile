@@ -172,7 +172,7 @@ CFLAGS		?= -O2
 LDFLAGS		?=
 PINVM_CFLAGS	:= $(COMMON_CFLAGS) -DPINVM_VERSION='"$(VERSION)"' \
 		   $(call unquote,$(CONFIG_EXTRA_CFLAGS))
-LDLIBS		:= -lfdt -lgpiod -lsodium -lseccomp -lpthread
+LDLIBS		:= -lfdt -lgpiod $(if $(CONFIG_UPDATE),-lsodium) -lseccomp -lpthread
 HOSTCC		:= gcc
 
 include core/objects.mk drivers/objects.mk

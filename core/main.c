@@ -21,7 +21,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "control.h"
 #include "driver.h"
 #include "file.h"
 #include "guest.h"
@@ -40,34 +39,30 @@
 
 extern const char partition_dtb[];
 
-struct options {
-	/* "dtb GUEST FILE": write that guest's device tree, then exit. */
-	const char *dtb_guest;
-	const char *dtb_file;
-	const char *status_file;
-	const char *partition;
-	const char *image_dir;
-	const char *kvm_dev;
-	const char *update_dir;
-	const char *control;
-	bool check_only;
-	bool allow_downgrade;
-};
-
 static struct monitor monitor;
 static struct partition *const part = &monitor.part;
 
 static void usage(FILE *f)
 {
+	const struct service *const *sp;
+
 	fprintf(f,
 		"Usage: pinvm [options]\n"
 		"       pinvm status [--status-file FILE]\n"
-		"       pinvm update [--allow-downgrade] GUEST BUNDLE\n"
-		"       pinvm [-p FILE] [-i DIR] dtb GUEST FILE\n"
+		"       pinvm [-p FILE] [-i DIR] dtb GUEST FILE\n");
+	for_each_service(sp)
+		if ((*sp)->command)
+			fprintf(f, "       pinvm %s %s\n", (*sp)->command,
+				(*sp)->command_usage);
+	fprintf(f,
 		"Run the board's guests, one per core, as the partition says;\n"
 		"or show the guests' state and counters of a running pinvm;\n"
-		"or install new firmware in one guest of a running pinvm;\n"
-		"or write the device tree a guest boots with to FILE.\n\n"
+		"or write the device tree a guest boots with to FILE.\n");
+	for_each_service(sp)
+		if ((*sp)->command)
+			fprintf(f, "%s: %s.\n", (*sp)->command,
+				(*sp)->command_help);
+	fprintf(f, "\n"
 		"  -p, --partition FILE  use this partition blob instead of the built-in one\n"
 		"  -i, --image-dir DIR   find relative guest images here (default %s)\n"
 		"  -k, --kvm DEV         the KVM device (default /dev/kvm)\n"
@@ -83,8 +78,9 @@ static void usage(FILE *f)
 		CONFIG_CONTROL_SOCKET);
 }
 
-static int parse_options(int argc, char **argv, struct options *o)
+static int parse_options(int argc, char **argv, struct monitor_options *o)
 {
+	const struct service *const *sp;
 	static const struct option longopts[] = {
 		{ "partition", required_argument, NULL, 'p' },
 		{ "image-dir", required_argument, NULL, 'i' },
@@ -151,10 +147,11 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (optind < argc && !strcmp(argv[optind], "status") &&
 	    optind + 1 == argc)
 		exit(status_show(o->status_file));
-	if (optind < argc && !strcmp(argv[optind], "update") &&
-	    optind + 3 == argc)
-		exit(control_update(o->control, argv[optind + 1],
-				    argv[optind + 2], o->allow_downgrade));
+	for_each_service(sp)
+		if (optind < argc && (*sp)->command &&
+		    !strcmp(argv[optind], (*sp)->command))
+			exit((*sp)->run_command(o, argc - optind - 1,
+						argv + optind + 1));
 	if (optind < argc && !strcmp(argv[optind], "dtb") &&
 	    optind + 3 == argc) {
 		o->dtb_guest = argv[optind + 1];
@@ -203,7 +200,7 @@ static const struct guest_config *find_guest(const char *name,
  * copy of the guest's RAM when the image format passes one in x0 (Linux),
  * else the tree pinvm would write for it.
  */
-static int write_guest_dtb(const struct options *o, struct pinvm_error *err)
+static int write_guest_dtb(const struct monitor_options *o, struct pinvm_error *err)
 {
 	const struct guest_config *g = find_guest(o->dtb_guest, err);
 	struct guest_memory mem;
@@ -594,7 +591,7 @@ static int drop_privileges(struct pinvm_error *err)
 	return 0;
 }
 
-static int run(struct monitor *m, const struct options *o,
+static int run(struct monitor *m, const struct monitor_options *o,
 	       struct pinvm_error *err)
 {
 	unsigned int i;
@@ -650,7 +647,7 @@ static int run(struct monitor *m, const struct options *o,
 int main(int argc, char **argv)
 {
 	struct pinvm_error err;
-	struct options o = { 0 };
+	struct monitor_options o = { 0 };
 	const void *fdt = partition_dtb;
 	const char *source = "built-in partition (" CONFIG_PARTITION_DTS ")";
 	int ret;

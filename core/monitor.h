@@ -9,6 +9,22 @@
 #include "guest.h"
 #include "partition.h"
 
+/* The command line: the monitor's paths, and the services' options. */
+struct monitor_options {
+	/* "dtb GUEST FILE": write that guest's device tree, then exit. */
+	const char *dtb_guest;
+	const char *dtb_file;
+	const char *status_file;
+	const char *partition;
+	const char *image_dir;
+	const char *kvm_dev;
+	/* Field update: its slots, its socket, `pinvm update`'s flag. */
+	const char *update_dir;
+	const char *control;
+	bool check_only;
+	bool allow_downgrade;
+};
+
 struct monitor {
 	struct partition part;
 	struct guest guests[CONFIG_MAX_GUESTS];

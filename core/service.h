@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "guest.h"
+#include "monitor.h"
 
 struct monitor;
 
@@ -43,6 +44,16 @@ struct service {
 	void (*fd_ready)(struct monitor *m);
 	/* Its lines about g in the status file. */
 	void (*status)(struct monitor *m, FILE *f, const struct guest *g);
+	/*
+	 * `pinvm COMMAND ARGS...`: the service's client of a running pinvm
+	 * (field update: `pinvm update GUEST BUNDLE`); returns the exit
+	 * status. usage and help are for pinvm --help.
+	 */
+	const char *command;
+	const char *command_usage;
+	const char *command_help;
+	int (*run_command)(const struct monitor_options *o, int argc,
+			   char **argv);
 };
 
 #define DEFINE_SERVICE(s)						\

@@ -666,6 +666,16 @@ static void update_exit(struct monitor *m)
 	part = NULL;
 }
 
+static int update_command(const struct monitor_options *o, int argc,
+			  char **argv)
+{
+	if (argc != 2) {
+		pr_err("usage: pinvm update [--allow-downgrade] GUEST BUNDLE");
+		return 2;
+	}
+	return control_update(o->control, argv[0], argv[1], o->allow_downgrade);
+}
+
 const struct service update_service = {
 	.name = UPDATE_SERVICE,
 	.init = update_init,
@@ -677,5 +687,9 @@ const struct service update_service = {
 	.get_fd = update_get_fd,
 	.fd_ready = update_fd_ready,
 	.status = update_status,
+	.command = "update",
+	.command_usage = "[--allow-downgrade] GUEST BUNDLE",
+	.command_help = "install new firmware in one guest of a running pinvm",
+	.run_command = update_command,
 };
 DEFINE_SERVICE(update_service);

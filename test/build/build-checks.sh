@@ -147,5 +147,25 @@ for def in configs/*_defconfig; do
 	fi
 done
 
+# Field update configured out: no service, no libsodium, no update key,
+# and no driver of its health register.
+src=$build/boards/qemu_virt/src
+nu=$src/build/noupdate
+if [ -d "$src" ] && (cd "$src" && tree_make O=build/noupdate qemu_virt_defconfig &&
+		kconfig-tweak --file build/noupdate/.config --disable UPDATE &&
+		tree_make -j"$jobs" O=build/noupdate) > "$build/boards/noupdate.log" 2>&1; then
+	ok "CONFIG_UPDATE=n builds"
+	if ! grep -q "CONFIG_UPDATE=y\|CONFIG_DRIVER_HEALTH=y" "$nu/include/config/auto.conf" &&
+	   ! ${CROSS_COMPILE:-aarch64-linux-gnu-}nm "$nu/pinvm" | grep -q "sodium\|update_service\|control_listen" &&
+	   ! grep -q "install new firmware" "$nu/pinvm" && [ ! -e "$nu/include/generated/update_key.h" ]; then
+		ok "CONFIG_UPDATE=n: no update service, health driver, libsodium or update key in pinvm"
+	else
+		bad "CONFIG_UPDATE=n: pinvm still carries field update (see $nu)"
+	fi
+else
+	tail -n 20 "$build/boards/noupdate.log"
+	bad "CONFIG_UPDATE=n does not build (log: $build/boards/noupdate.log)"
+fi
+
 echo "build: $passed passed, $failed failed"
 [ $failed -eq 0 ]
