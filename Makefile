@@ -135,7 +135,8 @@ $(KCONFIG_CONFIG): | $(DEPS_STAMP)
 	$(KCONF) kconfig-conf --defconfig=configs/$(DEFAULT_DEFCONFIG) $(KCONFIG)
 endif
 
-KCONFIG_FILES := $(KCONFIG) $(wildcard board/*/Kconfig board/*/Kconfig.board)
+KCONFIG_FILES := $(KCONFIG) $(wildcard board/*/Kconfig board/*/Kconfig.board \
+		   core/*/Kconfig drivers/Kconfig drivers/*/Kconfig)
 $(KCONFIG_AUTOCONFIG) $(KCONFIG_AUTOHEADER) &: $(KCONFIG_CONFIG) $(KCONFIG_FILES) | $(DEPS_STAMP)
 	@mkdir -p $(dir $(KCONFIG_AUTOCONFIG)) $(dir $(KCONFIG_AUTOHEADER))
 	@# Symbols new since .config was made take their defaults, as with

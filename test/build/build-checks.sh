@@ -37,7 +37,7 @@ missing=$(awk '
 	}
 	/^[[:space:]]*help[[:space:]]*$/ { help = 1 }
 	ENDFILE { flush(); sym = "" }
-' Kconfig board/*/Kconfig*)
+' Kconfig board/*/Kconfig* core/*/Kconfig drivers/Kconfig)
 if [ -z "$missing" ]; then
 	ok "every Kconfig symbol has help text"
 else
