@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Region drivers: one file per device type under drivers/, each matching
- * guest child nodes by compatible and registering itself at start-up, so a
- * new device touches one file and one line of drivers/objects.mk.
+ * Region drivers: one home per device type under drivers/, each matching
+ * guest child nodes by compatible. DEFINE_DRIVER() puts the driver in the
+ * linker's pinvm_drivers table, so a new device touches its own files and
+ * one line of drivers/objects.mk, never core/.
  */
 #ifndef PINVM_DRIVER_H
 #define PINVM_DRIVER_H
 
 #include "bus.h"
 #include "partition.h"
+#include "registry.h"
 
 struct guest_fdt;
 
@@ -28,10 +30,8 @@ struct driver {
 	/* Write the device's node into the guest's device tree; may be NULL. */
 	void (*guest_fdt)(struct guest_fdt *b, const struct partition *p,
 			  const struct device_config *dev);
-	struct driver *next;
 };
 
-void driver_register(struct driver *drv);
 /*
  * For attach(): the device's region, with the access policy its check()
  * (or the partition) left in dev, and zeroed state for its priv.
@@ -42,10 +42,17 @@ void *device_zalloc(const struct device_config *dev, size_t size,
 		    struct pinvm_error *err);
 const struct driver *driver_find(const char *compatible);
 
-#define DRIVER_REGISTER(d)						\
-	static void __attribute__((constructor)) d##_register(void)	\
-	{								\
-		driver_register(&(d));					\
-	}
+/*
+ * DEFINE_DRIVER(name) = { .compatible = ..., ... }; defines name##_driver
+ * and its entry in the table.
+ */
+#define DEFINE_DRIVER(name)						\
+	static const struct driver name##_driver;			\
+	REGISTRY_ENTRY(pinvm_drivers, struct driver, name##_driver);	\
+	static const struct driver name##_driver
+
+REGISTRY_DECLARE(pinvm_drivers, struct driver);
+/* drv (a const struct driver *) takes every compiled-in driver in turn. */
+#define for_each_driver(drv)	registry_for_each(pinvm_drivers, drv)
 
 #endif

@@ -147,8 +147,7 @@ out:
 	return ret;
 }
 
-static struct image_loader linux_loader = {
+DEFINE_LOADER(linux) = {
 	.format = "linux",
 	.load = linux_load,
 };
-LOADER_REGISTER(linux_loader)

@@ -729,10 +729,9 @@ static void gpio_guest_fdt(struct guest_fdt *b, const struct partition *p,
 	guest_fdt_prop_str(b, node, "clock-names", "apb_pclk");
 }
 
-static struct driver gpio_driver = {
+DEFINE_DRIVER(gpio) = {
 	.compatible = "pinvm,gpio",
 	.check = gpio_check,
 	.attach = gpio_attach,
 	.guest_fdt = gpio_guest_fdt,
 };
-DRIVER_REGISTER(gpio_driver)

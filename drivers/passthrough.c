@@ -386,10 +386,9 @@ static int passthrough_check(const struct partition *p,
 	return passthrough_check_owner(p, g, d, err);
 }
 
-static struct driver passthrough_driver = {
+DEFINE_DRIVER(passthrough) = {
 	.compatible = "pinvm,passthrough",
 	.check = passthrough_check,
 	.attach = passthrough_attach,
 	.guest_fdt = passthrough_guest_fdt,
 };
-DRIVER_REGISTER(passthrough_driver)
