@@ -35,6 +35,21 @@ struct region device_region(const struct device_config *dev,
 	return r;
 }
 
+int device_config_alloc(struct device_config *dev, struct pinvm_error *err)
+{
+	dev->config = NULL;
+	if (!dev->drv->config_size)
+		return 0;
+	dev->config = device_zalloc(dev, dev->drv->config_size, err);
+	return dev->config ? 0 : -1;
+}
+
+void device_config_free(struct device_config *dev)
+{
+	free(dev->config);
+	dev->config = NULL;
+}
+
 void *device_zalloc(const struct device_config *dev, size_t size,
 		    struct pinvm_error *err)
 {

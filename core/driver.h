@@ -17,13 +17,22 @@ struct guest_fdt;
 struct driver {
 	const char *compatible;
 	/*
-	 * Read and validate the node's own properties into dev; may be NULL.
-	 * dev->base/size hold its reg, or 0 when it has none: the driver may
-	 * then fill them in.
+	 * The size of the driver's own parsed config: core gives every device
+	 * of this driver that many zeroed bytes in dev->config (0: none, NULL)
+	 * and frees them in partition_free().
+	 */
+	size_t config_size;
+	/*
+	 * Read and validate the node's own properties, once, into dev and
+	 * dev->config; may be NULL. dev->base/size hold its reg, or 0 when it
+	 * has none: the driver may then fill them in.
 	 */
 	int (*check)(const struct partition *p, const struct guest_config *g,
 		     struct device_config *dev, struct pinvm_error *err);
-	/* Put the device's region(s) on the guest's bus; priv is its state. */
+	/*
+	 * Put the device's region(s) on the guest's bus, from what check()
+	 * left in dev and dev->config; priv is its state.
+	 */
 	int (*attach)(const struct partition *p, const struct guest_config *g,
 		      const struct device_config *dev, struct bus *bus,
 		      struct pinvm_error *err);
@@ -41,6 +50,9 @@ struct region device_region(const struct device_config *dev,
 void *device_zalloc(const struct device_config *dev, size_t size,
 		    struct pinvm_error *err);
 const struct driver *driver_find(const char *compatible);
+/* For the partition parser: dev->config for dev->drv, and its release. */
+int device_config_alloc(struct device_config *dev, struct pinvm_error *err);
+void device_config_free(struct device_config *dev);
 
 /*
  * DEFINE_DRIVER(name) = { .compatible = ..., ... }; defines name##_driver

@@ -636,34 +636,50 @@ static int gpio_parse_lines(const struct partition *p, const char *guest,
 	return 0;
 }
 
-/* A host line belongs to one guest line of one guest. */
+/* Whether a line of mine is one of other's, which is then an error. */
+static int gpio_check_lines(const struct partition *p,
+			    const struct gpio_line *mine,
+			    const struct gpio_line *other,
+			    struct pinvm_error *err)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < GPIO_LINES; i++)
+				for (j = 0; j < GPIO_LINES; j++)
+		for (j = 0; j < GPIO_LINES; j++)
+			if (mine[i].mapped && other[j].mapped &&
+			    mine[i].offset == other[j].offset &&
+			    !strcmp(mine[i].chip_name, other[j].chip_name)) {
+				error_set(err, "%s: %s: line: chip \"%s\" line %u is already given to %s",
+					  p->source, mine[i].path,
+					  mine[i].chip_name, mine[i].offset,
+					  other[j].path);
+				return -1;
+			}
+	return 0;
+}
+
+/*
+ * A host line belongs to one guest line of one guest: compared with the
+ * configs of the controllers parsed before this one.
+ */
 static int gpio_check_owner(const struct partition *p,
 			    const struct guest_config *g,
 			    const struct device_config *d,
-			    const struct gpio_line *mine,
 			    struct pinvm_error *err)
 {
-	struct gpio_line other[GPIO_LINES];
-	unsigned int gi, di, i, j;
+	const struct gpio_config *mine = d->config;
+	unsigned int gi, di;
 
 	for (gi = 0; gi <= p->nr_guests && gi < ARRAY_SIZE(p->guests); gi++) {
 		const struct guest_config *o = gi < p->nr_guests ? &p->guests[gi] : g;
 
 		for (di = 0; di < o->nr_devices; di++) {
-			if (o->devices[di].drv != d->drv ||
-			    gpio_parse_lines(p, o->name, &o->devices[di], other, err))
-				continue;
-			for (i = 0; i < GPIO_LINES; i++)
-				for (j = 0; j < GPIO_LINES; j++)
-					if (mine[i].mapped && other[j].mapped &&
-					    mine[i].offset == other[j].offset &&
-					    !strcmp(mine[i].chip_name, other[j].chip_name)) {
-						error_set(err, "%s: %s: line: chip \"%s\" line %u is already given to %s",
-							  p->source, mine[i].path,
-							  mine[i].chip_name, mine[i].offset,
-							  other[j].path);
-						return -1;
-					}
+			const struct gpio_config *other = o->devices[di].config;
+
+			if (o->devices[di].drv == d->drv &&
+			    gpio_check_lines(p, mine->lines, other->lines, err))
+				return -1;
 		}
 		if (o == g)
 			break;
@@ -674,7 +690,7 @@ static int gpio_check_owner(const struct partition *p,
 static int gpio_check(const struct partition *p, const struct guest_config *g,
 		      struct device_config *d, struct pinvm_error *err)
 {
-	struct gpio_line lines[GPIO_LINES];
+	struct gpio_config *cfg = d->config;
 
 	if (d->size < 0x1000) {
 		error_set(err, "%s: %s: reg: a PL061 needs 0x1000 bytes",
@@ -684,15 +700,16 @@ static int gpio_check(const struct partition *p, const struct guest_config *g,
 	if (partition_read_spi(p, d, err))
 		return -1;
 	d->widths = BUS_WIDTH(1) | BUS_WIDTH(2) | BUS_WIDTH(4);
-	if (gpio_parse_lines(p, g->name, d, lines, err))
+	if (gpio_parse_lines(p, g->name, d, cfg->lines, err))
 		return -1;
-	return gpio_check_owner(p, g, d, lines, err);
+	return gpio_check_owner(p, g, d, err);
 }
 
 static int gpio_attach(const struct partition *p, const struct guest_config *g,
 		       const struct device_config *d, struct bus *bus,
 		       struct pinvm_error *err)
 {
+	const struct gpio_config *cfg = d->config;
 	struct pl061 *c = device_zalloc(d, sizeof(*c), err);
 	struct region r = device_region(d, &gpio_ops, c);
 
@@ -702,8 +719,8 @@ static int gpio_attach(const struct partition *p, const struct guest_config *g,
 	c->guest = g->name;
 	c->bus = bus;
 	c->irq = d->irq;
-	if (gpio_parse_lines(p, g->name, d, c->lines, err) ||
-	    pl061_reset(c, err) || gpio_events_start(c, err) ||
+	memcpy(c->lines, cfg->lines, sizeof(c->lines));
+	if (pl061_reset(c, err) || gpio_events_start(c, err) ||
 	    bus_add(bus, &r, err)) {
 		gpio_release(&r);
 		return -1;
@@ -731,6 +748,7 @@ static void gpio_guest_fdt(struct guest_fdt *b, const struct partition *p,
 
 DEFINE_DRIVER(gpio) = {
 	.compatible = "pinvm,gpio",
+	.config_size = sizeof(struct gpio_config),
 	.check = gpio_check,
 	.attach = gpio_attach,
 	.guest_fdt = gpio_guest_fdt,

@@ -25,7 +25,7 @@ struct gpiod_line;
 /* One guest line, and the host line behind it. */
 struct gpio_line {
 	bool mapped;
-	char path[128];		
+	char path[128];
 	char chip_name[64];
 	unsigned int offset;
 	char consumer[32];
@@ -35,6 +35,11 @@ struct gpio_line {
 	enum gpio_mode mode;
 	struct gpiod_chip *chip;
 	struct gpiod_line *line;
+};
+
+/* A controller's parsed config (dev->config): its line nodes, read once. */
+struct gpio_config {
+	struct gpio_line lines[GPIO_LINES];
 };
 
 struct pl061 {
