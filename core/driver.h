@@ -11,6 +11,7 @@
 #include "bus.h"
 #include "partition.h"
 #include "registry.h"
+#include "sandbox.h"
 
 struct guest_fdt;
 
@@ -39,6 +40,25 @@ struct driver {
 	/* Write the device's node into the guest's device tree; may be NULL. */
 	void (*guest_fdt)(struct guest_fdt *b, const struct partition *p,
 			  const struct device_config *dev);
+
+	/*
+	 * What core needs to know of the driver, so it names none (all
+	 * optional). Capabilities (1 << CAP_*) the main thread keeps when
+	 * field update may restart a guest with this driver's device, since a
+	 * restart attaches it again.
+	 */
+	uint64_t restart_caps;
+	/*
+	 * Seccomp (core/sandbox.c): what a vCPU thread needs for this driver's
+	 * regions (their accesses, reset, and the release at the thread's
+	 * end). The main thread's filter includes it, as main restarts vCPU
+	 * threads.
+	 */
+	const struct sandbox_rules *vcpu_rules;
+	/* What the main thread needs beyond that to attach() again. */
+	const struct sandbox_rules *main_rules;
+	/* The driver's own thread, which enters this policy; NULL for none. */
+	const struct sandbox_policy *thread;
 };
 
 /*

@@ -425,10 +425,11 @@ static int finish(const char *status_file)
 }
 
 /*
- * What the monitor keeps after start-up: CAP_SYS_RAWIO only when a guest
- * that field updates restart (it has slots) owns a passthrough device,
- * which the restart claims again through /dev/mem; CAP_SYS_NICE only for
- * SCHED_FIFO vCPU threads, which a restart creates again.
+ * What the monitor keeps after start-up: what the drivers of the devices
+ * of guests that field updates restart (they have slots) declare, since a
+ * restart attaches them again (passthrough: CAP_SYS_RAWIO for /dev/mem);
+ * CAP_SYS_NICE only for SCHED_FIFO vCPU threads, which a restart creates
+ * again.
  */
 static uint64_t caps_to_keep(void)
 {
@@ -439,9 +440,7 @@ static uint64_t caps_to_keep(void)
 		const struct guest_config *g = &part.guests[i];
 
 		for (j = 0; g->health && j < g->nr_devices; j++)
-			if (!strcmp(g->devices[j].drv->compatible,
-				    "pinvm,passthrough"))
-				keep |= 1ull << CAP_SYS_RAWIO;
+			keep |= g->devices[j].drv->restart_caps;
 	}
 	if (IS_ENABLED(CONFIG_VCPU_SCHED_FIFO))
 		keep |= 1ull << CAP_SYS_NICE;
@@ -451,22 +450,18 @@ static uint64_t caps_to_keep(void)
 /* Start-up is over: the main thread drops what it no longer needs. */
 static int drop_privileges(struct pinvm_error *err)
 {
-	static const enum sandbox_kind kinds[] = {
-		SANDBOX_VCPU, SANDBOX_GPIO, SANDBOX_MAIN,
-	};
-	unsigned int nsys[ARRAY_SIZE(kinds)], nioc[ARRAY_SIZE(kinds)], i;
 	uint64_t keep = caps_to_keep();
+	char lists[256];
 
 	if (sandbox_enter(SANDBOX_MAIN, "main", keep, err))
 		return -1;
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		sandbox_count(kinds[i], &nsys[i], &nioc[i]);
+	/* The drivers' own threads come between vcpu and main. */
 	if (IS_ENABLED(CONFIG_SECCOMP))
-		pr_info("least privilege: capabilities kept: %s%s%s; seccomp allow-lists: vcpu %u syscalls + %u ioctls, gpio-events %u + %u, main %u + %u",
+		pr_info("least privilege: capabilities kept: %s%s%s; seccomp allow-lists: %s",
 			keep ? "" : "none",
 			keep & (1ull << CAP_SYS_RAWIO) ? "CAP_SYS_RAWIO " : "",
 			keep & (1ull << CAP_SYS_NICE) ? "CAP_SYS_NICE" : "",
-			nsys[0], nioc[0], nsys[1], nioc[1], nsys[2], nioc[2]);
+			sandbox_describe(lists, sizeof(lists)));
 	else
 		pr_info("least privilege: capabilities kept: %s%s%s; seccomp off (CONFIG_SECCOMP=n)",
 			keep ? "" : "none",

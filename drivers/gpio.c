@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <gpiod.h>
 #include <libfdt.h>
+#include <linux/gpio.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -369,6 +370,25 @@ void pl061_release(struct pl061 *c)
 
 /* --- edge events: one thread for every controller --------------------------- */
 
+/* The event thread: poll and read of the event fds, and level reads. */
+static const struct sandbox_rule gpio_events_calls[] = {
+	{ "read", SANDBOX_PLAIN },
+	{ "ppoll", SANDBOX_PLAIN },
+	{ "poll", SANDBOX_PLAIN },
+	{ "ioctl", SANDBOX_IOCTL },
+};
+
+static const unsigned long gpio_events_ioctls[] = {
+	GPIOHANDLE_GET_LINE_VALUES_IOCTL,
+};
+
+/* Edges raise the controller's SPI: core adds KVM_IRQ_LINE. */
+static const struct sandbox_policy gpio_events_policy = {
+	.name = "gpio-events",
+	.rules = SANDBOX_RULES(gpio_events_calls, gpio_events_ioctls),
+	.raises_irqs = true,
+};
+
 static pthread_mutex_t events_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pl061 *controllers;
 static int events_wake = -1;
@@ -443,7 +463,7 @@ static void *gpio_events_main(void *arg)
 	sigemptyset(&sys);
 	sigaddset(&sys, SIGSYS);
 	pthread_sigmask(SIG_UNBLOCK, &sys, NULL);
-	if (sandbox_enter(SANDBOX_GPIO, "gpio-events", 0, &err)) {
+	if (sandbox_policy_enter(&gpio_events_policy, "gpio-events", 0, &err)) {
 		pr_err("gpio: %s: no input edges reach the guests", err.msg);
 		return NULL;
 	}
@@ -746,10 +766,43 @@ static void gpio_guest_fdt(struct guest_fdt *b, const struct partition *p,
 	guest_fdt_prop_str(b, node, "clock-names", "apb_pclk");
 }
 
+/*
+ * A vCPU thread's register writes re-request lines (libgpiod opens the
+ * chip again: by label it scans /dev and reads sysfs), read and set them,
+ * and release them at its end; main does the same when it attaches again.
+ */
+static const struct sandbox_rule gpio_vcpu_calls[] = {
+	{ "openat", SANDBOX_NO_CREATE },
+	{ "close", SANDBOX_PLAIN },
+	{ "read", SANDBOX_PLAIN },
+	{ "lseek", SANDBOX_PLAIN },
+	{ "fstat", SANDBOX_PLAIN },
+	{ "newfstatat", SANDBOX_PLAIN },
+	{ "statx", SANDBOX_PLAIN },
+	{ "readlinkat", SANDBOX_PLAIN },
+	{ "faccessat", SANDBOX_PLAIN },
+	{ "faccessat2", SANDBOX_PLAIN },
+	{ "getdents64", SANDBOX_PLAIN },
+	{ "ioctl", SANDBOX_IOCTL },
+};
+
+/* libgpiod 1.6 (the v1 character device API): requests, values. */
+static const unsigned long gpio_vcpu_ioctls[] = {
+	GPIO_GET_CHIPINFO_IOCTL, GPIO_GET_LINEINFO_IOCTL,
+	GPIO_GET_LINEHANDLE_IOCTL, GPIO_GET_LINEEVENT_IOCTL,
+	GPIOHANDLE_GET_LINE_VALUES_IOCTL, GPIOHANDLE_SET_LINE_VALUES_IOCTL,
+	GPIOHANDLE_SET_CONFIG_IOCTL,
+};
+
+static const struct sandbox_rules gpio_vcpu_rules =
+	SANDBOX_RULES(gpio_vcpu_calls, gpio_vcpu_ioctls);
+
 DEFINE_DRIVER(gpio) = {
 	.compatible = "pinvm,gpio",
 	.config_size = sizeof(struct gpio_config),
 	.check = gpio_check,
 	.attach = gpio_attach,
 	.guest_fdt = gpio_guest_fdt,
+	.vcpu_rules = &gpio_vcpu_rules,
+	.thread = &gpio_events_policy,
 };

@@ -7,6 +7,7 @@
  * registers are mapped into the guest's stage 2 and never exit.
  */
 #include <libfdt.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -401,10 +402,33 @@ static int passthrough_check(const struct partition *p,
 	return passthrough_check_owner(p, g, d, err);
 }
 
+/* At the vCPU thread's end: the sysfs writes that give the device back. */
+static const struct sandbox_rule passthrough_vcpu_calls[] = {
+	{ "openat", SANDBOX_NO_CREATE },
+	{ "close", SANDBOX_PLAIN },
+};
+
+/* attach() at a restart: the sysfs device lookup, unbind, /dev/mem. */
+static const struct sandbox_rule passthrough_main_calls[] = {
+	{ "openat", SANDBOX_PLAIN },
+	{ "fstat", SANDBOX_PLAIN },
+	{ "getdents64", SANDBOX_PLAIN },
+	{ "readlinkat", SANDBOX_PLAIN },
+};
+
+static const struct sandbox_rules passthrough_vcpu_rules =
+	SANDBOX_RULES_CALLS(passthrough_vcpu_calls);
+static const struct sandbox_rules passthrough_main_rules =
+	SANDBOX_RULES_CALLS(passthrough_main_calls);
+
 DEFINE_DRIVER(passthrough) = {
 	.compatible = "pinvm,passthrough",
 	.config_size = sizeof(struct passthrough_config),
 	.check = passthrough_check,
 	.attach = passthrough_attach,
 	.guest_fdt = passthrough_guest_fdt,
+	/* A restart maps the registers from /dev/mem again. */
+	.restart_caps = 1ull << CAP_SYS_RAWIO,
+	.vcpu_rules = &passthrough_vcpu_rules,
+	.main_rules = &passthrough_main_rules,
 };
