@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The monitor. Files shared with the host unit tests are in core-portable-y.
 core-portable-y := core/log.o core/bus.o core/partition.o core/loader.o \
-		   core/driver.o core/hostdev.o core/guest_fdt.o core/bundle.o \
+		   core/driver.o core/guest_fdt.o core/bundle.o \
 		   core/file.o core/update_state.o core/sandbox.o
 core-portable-$(CONFIG_LOADER_RAW) += core/loader_raw.o
 core-portable-$(CONFIG_LOADER_ELF) += core/loader_elf.o

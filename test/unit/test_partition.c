@@ -12,7 +12,7 @@
 #include "driver.h"
 #include "loader.h"
 #include "partition.h"
-#include "passthrough.h"
+#include "passthrough/passthrough.h"
 #include "unit.h"
 
 static const char *build_dir;
