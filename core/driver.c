@@ -35,6 +35,29 @@ struct region device_region(const struct device_config *dev,
 	return r;
 }
 
+const struct device_config *device_earlier(const struct partition *p,
+					   const struct guest_config *g,
+					   const struct device_config *d,
+					   struct device_iter *it)
+{
+	for (; it->guest <= p->nr_guests && it->guest < ARRAY_SIZE(p->guests);
+	     it->guest++, it->dev = 0) {
+		const struct guest_config *o = it->guest < p->nr_guests ?
+					       &p->guests[it->guest] : g;
+
+		while (it->dev < o->nr_devices) {
+			const struct device_config *od = &o->devices[it->dev++];
+
+			if (od->drv == d->drv)
+				return od;
+		}
+		/* g's own devices come last, even if g is already counted. */
+		if (o == g)
+			break;
+	}
+	return NULL;
+}
+
 int device_config_alloc(struct device_config *dev, struct pinvm_error *err)
 {
 	dev->config = NULL;

@@ -70,6 +70,19 @@ struct region device_region(const struct device_config *dev,
 void *device_zalloc(const struct device_config *dev, size_t size,
 		    struct pinvm_error *err);
 const struct driver *driver_find(const char *compatible);
+/*
+ * For a driver's owner check in check(): the devices of d's driver parsed
+ * before d (the earlier guests', then g's own), whose configs are filled
+ * in, one per call; NULL at the end. it starts zeroed.
+ */
+struct device_iter {
+	unsigned int guest, dev;
+};
+
+const struct device_config *device_earlier(const struct partition *p,
+					   const struct guest_config *g,
+					   const struct device_config *d,
+					   struct device_iter *it);
 /* For the partition parser: dev->config for dev->drv, and its release. */
 int device_config_alloc(struct device_config *dev, struct pinvm_error *err);
 void device_config_free(struct device_config *dev);
@@ -79,9 +92,7 @@ void device_config_free(struct device_config *dev);
  * and its entry in the table.
  */
 #define DEFINE_DRIVER(name)						\
-	static const struct driver name##_driver;			\
-	REGISTRY_ENTRY(pinvm_drivers, struct driver, name##_driver);	\
-	static const struct driver name##_driver
+	REGISTRY_DEFINE(pinvm_drivers, struct driver, name##_driver)
 
 REGISTRY_DECLARE(pinvm_drivers, struct driver);
 /* drv (a const struct driver *) takes every compiled-in driver in turn. */

@@ -45,9 +45,7 @@ int loader_zero(const struct guest_config *g, const struct guest_memory *mem,
  * name##_loader and its entry in the table.
  */
 #define DEFINE_LOADER(name)						\
-	static const struct image_loader name##_loader;			\
-	REGISTRY_ENTRY(pinvm_loaders, struct image_loader, name##_loader); \
-	static const struct image_loader name##_loader
+	REGISTRY_DEFINE(pinvm_loaders, struct image_loader, name##_loader)
 
 REGISTRY_DECLARE(pinvm_loaders, struct image_loader);
 /* l (a const struct image_loader *) takes every compiled-in loader in turn. */

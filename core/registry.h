@@ -29,6 +29,15 @@
 	REGISTRY_NO_ASAN = &(obj)
 
 /*
+ * REGISTRY_DEFINE(table, type, obj) = { ... }; defines obj, a static const
+ * type, with its entry.
+ */
+#define REGISTRY_DEFINE(table, type, obj)				\
+	static const type obj;						\
+	REGISTRY_ENTRY(table, type, obj);				\
+	static const type obj
+
+/*
  * The table's bounds. Weak: with no entry compiled in, the section does
  * not exist, both are NULL and the table is empty.
  */

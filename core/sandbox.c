@@ -76,10 +76,8 @@ static const struct sandbox_rule vcpu_rules[] = {
 	{ "ioctl", SANDBOX_IOCTL },
 };
 
-/* The main thread adds these to the vCPU thread's; openat may create. */
-static const struct sandbox_rule main_rules[] = {
-	/* The status file, update slots and records, bundles. */
-	{ "openat", SANDBOX_PLAIN },
+static const struct sandbox_rule file_read_rules[] = {
+	{ "openat", SANDBOX_NO_CREATE },
 	{ "close", SANDBOX_PLAIN },
 	{ "read", SANDBOX_PLAIN },
 	{ "lseek", SANDBOX_PLAIN },
@@ -88,6 +86,16 @@ static const struct sandbox_rule main_rules[] = {
 	{ "statx", SANDBOX_PLAIN },
 	{ "faccessat", SANDBOX_PLAIN },
 	{ "faccessat2", SANDBOX_PLAIN },
+};
+
+const struct sandbox_rules sandbox_file_reads =
+	SANDBOX_RULES_CALLS(file_read_rules);
+
+/*
+ * The main thread adds these to the vCPU thread's, and reads files (the
+ * status file, update slots and records, bundles); openat may create.
+ */
+static const struct sandbox_rule main_rules[] = {
 	{ "pread64", SANDBOX_PLAIN },
 	{ "fsync", SANDBOX_PLAIN },
 	{ "fdatasync", SANDBOX_PLAIN },
@@ -150,7 +158,11 @@ static const unsigned long irq_ioctls[] = { KVM_IRQ_LINE };
 static const struct sandbox_rules base_set = SANDBOX_RULES_CALLS(base_rules);
 static const struct sandbox_rules memory_set = SANDBOX_RULES_CALLS(memory_rules);
 static const struct sandbox_rules vcpu_set = SANDBOX_RULES(vcpu_rules, kvm_ioctls);
-static const struct sandbox_rules main_set = SANDBOX_RULES_CALLS(main_rules);
+static const struct sandbox_rules main_set = {
+	.calls = main_rules,
+	.nr_calls = ARRAY_SIZE(main_rules),
+	.also = &sandbox_file_reads,
+};
 static const struct sandbox_rules irq_set = SANDBOX_RULES(irq_rules, irq_ioctls);
 
 static const char *const kind_names[SANDBOX_KINDS] = {
@@ -372,11 +384,12 @@ static bool allow_has_ioctl(const struct allow_list *a, unsigned long cmd)
 	return false;
 }
 
-static void allow_add(struct allow_list *a, const struct sandbox_rules *r)
+static void allow_add_part(struct allow_list *a,
+			   const struct sandbox_rules *r)
 {
 	size_t i;
 
-	for (i = 0; r && i < r->nr_calls; i++) {
+	for (i = 0; i < r->nr_calls; i++) {
 		int nr = seccomp_syscall_resolve_name(r->calls[i].name);
 
 		/* Not a system call of this architecture (e.g. poll on arm64). */
@@ -389,7 +402,7 @@ static void allow_add(struct allow_list *a, const struct sandbox_rules *r)
 		a->calls[a->nr_calls].nr = nr;
 		a->calls[a->nr_calls++].check = r->calls[i].check;
 	}
-	for (i = 0; r && i < r->nr_ioctls; i++) {
+	for (i = 0; i < r->nr_ioctls; i++) {
 		if (allow_has_ioctl(a, r->ioctls[i]))
 			continue;
 		if (a->nr_ioctls == ALLOW_MAX_IOCTLS) {
@@ -398,6 +411,13 @@ static void allow_add(struct allow_list *a, const struct sandbox_rules *r)
 		}
 		a->ioctls[a->nr_ioctls++] = r->ioctls[i];
 	}
+}
+
+/* r, and the part it takes in whole, and so on; r may be NULL. */
+static void allow_add(struct allow_list *a, const struct sandbox_rules *r)
+{
+	for (; r; r = r->also)
+		allow_add_part(a, r);
 }
 
 /* Core's kind, with what every compiled-in driver declares for it. */

@@ -47,10 +47,18 @@ struct sandbox_rules {
 	size_t nr_calls;
 	const unsigned long *ioctls;
 	size_t nr_ioctls;
+	/* Another part this one takes in whole (sandbox_file_reads); or NULL. */
+	const struct sandbox_rules *also;
 };
 
-#define SANDBOX_RULES(c, i)	{ (c), ARRAY_SIZE(c), (i), ARRAY_SIZE(i) }
-#define SANDBOX_RULES_CALLS(c)	{ (c), ARRAY_SIZE(c), NULL, 0 }
+#define SANDBOX_RULES(c, i)	{ (c), ARRAY_SIZE(c), (i), ARRAY_SIZE(i), NULL }
+#define SANDBOX_RULES_CALLS(c)	{ (c), ARRAY_SIZE(c), NULL, 0, NULL }
+
+/*
+ * Opening files to read them, and stat()s: what glibc's file reads make.
+ * openat may not create, but in the main thread's filter.
+ */
+extern const struct sandbox_rules sandbox_file_reads;
 
 /*
  * A driver's own thread: its kind's name (messages, the least-privilege

@@ -176,20 +176,14 @@ static int gpio_check_owner(const struct partition *p,
 			    struct pinvm_error *err)
 {
 	const struct gpio_config *mine = d->config;
-	unsigned int gi, di;
+	const struct device_config *o;
+	struct device_iter it = { 0 };
 
-	for (gi = 0; gi <= p->nr_guests && gi < ARRAY_SIZE(p->guests); gi++) {
-		const struct guest_config *o = gi < p->nr_guests ? &p->guests[gi] : g;
+	while ((o = device_earlier(p, g, d, &it))) {
+		const struct gpio_config *other = o->config;
 
-		for (di = 0; di < o->nr_devices; di++) {
-			const struct gpio_config *other = o->devices[di].config;
-
-			if (o->devices[di].drv == d->drv &&
-			    gpio_check_lines(p, mine->lines, other->lines, err))
-				return -1;
-		}
-		if (o == g)
-			break;
+		if (gpio_check_lines(p, mine->lines, other->lines, err))
+			return -1;
 	}
 	return 0;
 }
@@ -259,16 +253,7 @@ static void gpio_guest_fdt(struct guest_fdt *b, const struct partition *p,
  * and release them at its end; main does the same when it attaches again.
  */
 static const struct sandbox_rule gpio_vcpu_calls[] = {
-	{ "openat", SANDBOX_NO_CREATE },
-	{ "close", SANDBOX_PLAIN },
-	{ "read", SANDBOX_PLAIN },
-	{ "lseek", SANDBOX_PLAIN },
-	{ "fstat", SANDBOX_PLAIN },
-	{ "newfstatat", SANDBOX_PLAIN },
-	{ "statx", SANDBOX_PLAIN },
 	{ "readlinkat", SANDBOX_PLAIN },
-	{ "faccessat", SANDBOX_PLAIN },
-	{ "faccessat2", SANDBOX_PLAIN },
 	{ "getdents64", SANDBOX_PLAIN },
 	{ "ioctl", SANDBOX_IOCTL },
 };
@@ -281,8 +266,13 @@ static const unsigned long gpio_vcpu_ioctls[] = {
 	GPIOHANDLE_SET_CONFIG_IOCTL,
 };
 
-static const struct sandbox_rules gpio_vcpu_rules =
-	SANDBOX_RULES(gpio_vcpu_calls, gpio_vcpu_ioctls);
+static const struct sandbox_rules gpio_vcpu_rules = {
+	.calls = gpio_vcpu_calls,
+	.nr_calls = ARRAY_SIZE(gpio_vcpu_calls),
+	.ioctls = gpio_vcpu_ioctls,
+	.nr_ioctls = ARRAY_SIZE(gpio_vcpu_ioctls),
+	.also = &sandbox_file_reads,
+};
 
 DEFINE_DRIVER(gpio) = {
 	.compatible = "pinvm,gpio",

@@ -203,24 +203,17 @@ static int passthrough_check_owner(const struct partition *p,
 				   struct pinvm_error *err)
 {
 	const struct passthrough_config *cfg = d->config;
-	unsigned int i, j;
+	const struct device_config *o;
+	struct device_iter it = { 0 };
 
-	for (i = 0; i <= p->nr_guests && i < ARRAY_SIZE(p->guests); i++) {
-		const struct guest_config *o = i < p->nr_guests ? &p->guests[i] : g;
-
-		for (j = 0; j < o->nr_devices; j++) {
-			if (o->devices[j].drv != d->drv ||
-			    !host_overlap(cfg, o->devices[j].config))
-				continue;
-			error_set(err, "%s: %s: device: %s (0x%llx+0x%llx) is already given to %s",
-				  p->source, d->path, cfg->host_path,
-				  (unsigned long long)cfg->host_base,
-				  (unsigned long long)cfg->host_size,
-				  o->devices[j].path);
-			return -1;
-		}
-		if (o == g)
-			break;
+	while ((o = device_earlier(p, g, d, &it))) {
+		if (!host_overlap(cfg, o->config))
+			continue;
+		error_set(err, "%s: %s: device: %s (0x%llx+0x%llx) is already given to %s",
+			  p->source, d->path, cfg->host_path,
+			  (unsigned long long)cfg->host_base,
+			  (unsigned long long)cfg->host_size, o->path);
+		return -1;
 	}
 	return 0;
 }
@@ -410,7 +403,7 @@ static const struct sandbox_rule passthrough_vcpu_calls[] = {
 
 /* attach() at a restart: the sysfs device lookup, unbind, /dev/mem. */
 static const struct sandbox_rule passthrough_main_calls[] = {
-	{ "openat", SANDBOX_PLAIN },
+	{ "openat", SANDBOX_NO_CREATE },
 	{ "fstat", SANDBOX_PLAIN },
 	{ "getdents64", SANDBOX_PLAIN },
 	{ "readlinkat", SANDBOX_PLAIN },
