@@ -1,25 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The image loader registry and the bounds-checked copy every loader uses.
+ * The image loader table (DEFINE_LOADER) and the bounds-checked copy every
+ * loader uses.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "loader.h"
 
-static struct image_loader *loaders;
-
-void loader_register(struct image_loader *loader)
-{
-	loader->next = loaders;
-	loaders = loader;
-}
-
 const struct image_loader *loader_find(const char *format)
 {
 	const struct image_loader *l;
 
-	for (l = loaders; l; l = l->next)
+	for_each_loader(l)
 		if (!strcmp(l->format, format))
 			return l;
 	return NULL;
@@ -32,9 +25,10 @@ const char *loader_formats(void)
 	size_t n = 0;
 
 	buf[0] = '\0';
-	for (l = loaders; l && n < sizeof(buf); l = l->next)
-		n += snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? " " : "",
-			      l->format);
+	for_each_loader(l)
+		if (n < sizeof(buf))
+			n += snprintf(buf + n, sizeof(buf) - n, "%s%s", n ? " " : "",
+				      l->format);
 	return buf;
 }
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Guest image loaders, one file per format, each registering itself.
+ * Guest image loaders, one file per format, each in the linker's
+ * pinvm_loaders table (DEFINE_LOADER).
  */
 #ifndef PINVM_LOADER_H
 #define PINVM_LOADER_H
 
 #include "partition.h"
+#include "registry.h"
 
 /* The vCPU's registers at entry, as the image's boot protocol wants them. */
 struct boot_info {
@@ -25,10 +27,8 @@ struct image_loader {
 		    const struct guest_image *img,
 		    const struct guest_memory *mem, struct boot_info *boot,
 		    struct pinvm_error *err);
-	struct image_loader *next;
 };
 
-void loader_register(struct image_loader *loader);
 const struct image_loader *loader_find(const char *format);
 /* Space-separated names of the compiled-in formats, for error messages. */
 const char *loader_formats(void);
@@ -42,10 +42,15 @@ int loader_zero(const struct guest_config *g, const struct guest_memory *mem,
 		uint64_t dst, uint64_t len, const char *what,
 		struct pinvm_error *err);
 
-#define LOADER_REGISTER(l)						\
-	static void __attribute__((constructor)) l##_register(void)	\
-	{								\
-		loader_register(&(l));					\
-	}
+/*
+ * DEFINE_LOADER(name) = { .format = ..., .load = ... }; defines
+ * name##_loader and its entry in the table.
+ */
+#define DEFINE_LOADER(name)						\
+	REGISTRY_DEFINE(pinvm_loaders, struct image_loader, name##_loader)
+
+REGISTRY_DECLARE(pinvm_loaders, struct image_loader);
+/* l (a const struct image_loader *) takes every compiled-in loader in turn. */
+#define for_each_loader(l)	registry_for_each(pinvm_loaders, l)
 
 #endif

@@ -89,8 +89,7 @@ static int elf_load(const struct partition *p, const struct guest_config *g,
 	return 0;
 }
 
-static struct image_loader elf_loader = {
+DEFINE_LOADER(elf) = {
 	.format = "elf",
 	.load = elf_load,
 };
-LOADER_REGISTER(elf_loader)

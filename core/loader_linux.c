@@ -149,8 +149,7 @@ out:
 	return ret;
 }
 
-static struct image_loader linux_loader = {
+DEFINE_LOADER(linux) = {
 	.format = "linux",
 	.load = linux_load,
 };
-LOADER_REGISTER(linux_loader)

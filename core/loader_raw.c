@@ -21,8 +21,7 @@ static int raw_load(const struct partition *p, const struct guest_config *g,
 	return 0;
 }
 
-static struct image_loader raw_loader = {
+DEFINE_LOADER(raw) = {
 	.format = "raw",
 	.load = raw_load,
 };
-LOADER_REGISTER(raw_loader)

@@ -44,24 +44,24 @@ static struct partition *const part = &monitor.part;
 
 static void usage(FILE *f)
 {
-	const struct service *const *sp;
+	const struct service *sp;
 
 	fprintf(f,
 		"Usage: pinvm [options]\n"
 		"       pinvm status [--status-file FILE]\n"
 		"       pinvm [-p FILE] [-i DIR] dtb GUEST FILE\n");
 	for_each_service(sp)
-		if ((*sp)->command)
-			fprintf(f, "       pinvm %s %s\n", (*sp)->command,
-				(*sp)->command_usage);
+		if (sp->command)
+			fprintf(f, "       pinvm %s %s\n", sp->command,
+				sp->command_usage);
 	fprintf(f,
 		"Run the board's guests, one per core, as the partition says;\n"
 		"or show the guests' state and counters of a running pinvm;\n"
 		"or write the device tree a guest boots with to FILE.\n");
 	for_each_service(sp)
-		if ((*sp)->command)
-			fprintf(f, "%s: %s.\n", (*sp)->command,
-				(*sp)->command_help);
+		if (sp->command)
+			fprintf(f, "%s: %s.\n", sp->command,
+				sp->command_help);
 	fprintf(f, "\n"
 		"  -p, --partition FILE  use this partition blob instead of the built-in one\n"
 		"  -i, --image-dir DIR   find relative guest images here (default %s)\n"
@@ -80,7 +80,7 @@ static void usage(FILE *f)
 
 static int parse_options(int argc, char **argv, struct monitor_options *o)
 {
-	const struct service *const *sp;
+	const struct service *sp;
 	static const struct option longopts[] = {
 		{ "partition", required_argument, NULL, 'p' },
 		{ "image-dir", required_argument, NULL, 'i' },
@@ -148,9 +148,9 @@ static int parse_options(int argc, char **argv, struct monitor_options *o)
 	    optind + 1 == argc)
 		exit(status_show(o->status_file));
 	for_each_service(sp)
-		if (optind < argc && (*sp)->command &&
-		    !strcmp(argv[optind], (*sp)->command))
-			exit((*sp)->run_command(o, argc - optind - 1,
+		if (optind < argc && sp->command &&
+		    !strcmp(argv[optind], sp->command))
+			exit(sp->run_command(o, argc - optind - 1,
 						argv + optind + 1));
 	if (optind < argc && !strcmp(argv[optind], "dtb") &&
 	    optind + 3 == argc) {
@@ -301,11 +301,11 @@ static int check_cores(const struct partition *p, struct pinvm_error *err)
 
 static void monitor_boot_hooks(struct monitor *m, struct guest *g)
 {
-	const struct service *const *sp;
+	const struct service *sp;
 
 	for_each_service(sp)
-		if ((*sp)->guest_boot)
-			(*sp)->guest_boot(m, g);
+		if (sp->guest_boot)
+			sp->guest_boot(m, g);
 }
 
 int monitor_restart(struct monitor *m, struct guest *g,
@@ -365,7 +365,7 @@ static int start_guests(struct monitor *m, struct pinvm_error *err)
 static void guest_ended(struct monitor *m, struct guest *g,
 			enum guest_exit why)
 {
-	const struct service *const *sp;
+	const struct service *sp;
 	struct pinvm_error err;
 
 	atomic_store(&g->state, why == GUEST_EXIT_CRASH ? GUEST_CRASHED :
@@ -375,7 +375,7 @@ static void guest_ended(struct monitor *m, struct guest *g,
 		return;
 	}
 	for_each_service(sp)
-		if ((*sp)->guest_ended && (*sp)->guest_ended(m, g, why))
+		if (sp->guest_ended && sp->guest_ended(m, g, why))
 			return;
 	if (why == GUEST_EXIT_RESET && guest_may_restart(g)) {
 		pr_info("%s: reset (PSCI SYSTEM_RESET): reloading %s",
@@ -411,21 +411,21 @@ static unsigned int guests_running(const struct monitor *m)
 
 static void poll_services(struct monitor *m)
 {
-	const struct service *const *sp;
+	const struct service *sp;
 
 	for_each_service(sp)
-		if ((*sp)->poll)
-			(*sp)->poll(m);
+		if (sp->poll)
+			sp->poll(m);
 }
 
 /* The nearest of the services' deadlines, at most a second away. */
 static int services_timeout_ms(struct monitor *m)
 {
-	const struct service *const *sp;
+	const struct service *sp;
 	int timeout = 1000;
 
 	for_each_service(sp) {
-		int t = (*sp)->timeout_ms ? (*sp)->timeout_ms(m) : -1;
+		int t = sp->timeout_ms ? sp->timeout_ms(m) : -1;
 
 		if (t >= 0 && t < timeout)
 			timeout = t;
@@ -437,18 +437,18 @@ static int services_timeout_ms(struct monitor *m)
 static unsigned int service_fds(struct monitor *m, struct pollfd *fds,
 				const struct service **owner, unsigned int max)
 {
-	const struct service *const *sp;
+	const struct service *sp;
 	unsigned int n = 1;
 
 	for_each_service(sp) {
-		int fd = (*sp)->get_fd ? (*sp)->get_fd(m) : -1;
+		int fd = sp->get_fd ? sp->get_fd(m) : -1;
 
 		if (fd < 0 || n == max)
 			continue;
 		fds[n].fd = fd;
 		fds[n].events = POLLIN;
 		fds[n].revents = 0;
-		owner[n++] = *sp;
+		owner[n++] = sp;
 	}
 	return n;
 }
@@ -530,21 +530,21 @@ static int monitor_finish(struct monitor *m, bool write_status)
 
 static int init_services(struct monitor *m, struct pinvm_error *err)
 {
-	const struct service *const *sp;
+	const struct service *sp;
 
 	for_each_service(sp)
-		if ((*sp)->init && (*sp)->init(m, err))
+		if (sp->init && sp->init(m, err))
 			return -1;
 	return 0;
 }
 
 static void exit_services(struct monitor *m)
 {
-	const struct service *const *sp;
+	const struct service *sp;
 
 	for_each_service(sp)
-		if ((*sp)->exit)
-			(*sp)->exit(m);
+		if (sp->exit)
+			sp->exit(m);
 }
 
 /*
@@ -564,27 +564,19 @@ static uint64_t caps_to_keep(void)
 /* Start-up is over: the main thread drops what it no longer needs. */
 static int drop_privileges(struct pinvm_error *err)
 {
-	static const enum sandbox_kind kinds[] = {
-		SANDBOX_VCPU, SANDBOX_GPIO, SANDBOX_MAIN,
-	};
-	unsigned int nsys[ARRAY_SIZE(kinds)], nioc[ARRAY_SIZE(kinds)], i;
 	uint64_t keep = caps_to_keep();
+	char lists[256];
 
 	if (sandbox_enter(SANDBOX_MAIN, "main", keep, err))
 		return -1;
-	for (i = 0; i < ARRAY_SIZE(kinds); i++)
-		sandbox_count(kinds[i], &nsys[i], &nioc[i]);
+	/* The drivers' own threads come between vcpu and main. */
 	if (IS_ENABLED(CONFIG_SECCOMP))
-		pr_info("least privilege: capabilities kept: %s%s%s; seccomp allow-lists: vcpu %u syscalls + %u ioctls, gpio-events %u + %u, main %u + %u",
-			keep ? "" : "none",
-			keep & (1ull << CAP_SYS_RAWIO) ? "CAP_SYS_RAWIO " : "",
-			keep & (1ull << CAP_SYS_NICE) ? "CAP_SYS_NICE" : "",
-			nsys[0], nioc[0], nsys[1], nioc[1], nsys[2], nioc[2]);
+		pr_info("least privilege: capabilities kept: %s; seccomp allow-lists: %s",
+			keep ? "CAP_SYS_NICE" : "none",
+			sandbox_describe(lists, sizeof(lists)));
 	else
-		pr_info("least privilege: capabilities kept: %s%s%s; seccomp off (CONFIG_SECCOMP=n)",
-			keep ? "" : "none",
-			keep & (1ull << CAP_SYS_RAWIO) ? "CAP_SYS_RAWIO " : "",
-			keep & (1ull << CAP_SYS_NICE) ? "CAP_SYS_NICE" : "");
+		pr_info("least privilege: capabilities kept: %s; seccomp off (CONFIG_SECCOMP=n)",
+			keep ? "CAP_SYS_NICE" : "none");
 	/* Test hook: a call outside the filter must end pinvm, loudly. */
 	if (fault_armed("seccomp", "-main"))
 		syscall(SYS_getppid);

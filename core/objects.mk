@@ -2,7 +2,7 @@
 # The monitor. Files shared with the host unit tests are in core-portable-y.
 core-portable-y := core/log.o core/names.o core/guest_memory.o core/mmio.o \
 		   core/bus.o core/partition.o core/loader.o core/driver.o \
-		   core/hostdev.o core/guest_fdt.o core/file.o core/service.o \
+		   core/guest_fdt.o core/file.o core/service.o \
 		   core/sandbox.o
 core-portable-$(CONFIG_LOADER_RAW) += core/loader_raw.o
 core-portable-$(CONFIG_LOADER_ELF) += core/loader_elf.o

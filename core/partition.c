@@ -500,6 +500,29 @@ static int check_device_space(struct partition *p, struct guest_config *g,
 	return 0;
 }
 
+/* A device's reg, its driver's check and where it lies. */
+static int check_device(struct partition *p, struct guest_config *g,
+			struct device_config *d, struct pinvm_error *err)
+{
+	/* A driver may take the address from elsewhere when reg is absent. */
+	if (fdt_getprop(p->fdt, d->node, "reg", NULL) &&
+	    partition_read_reg(p->fdt, d->node, 0, &d->base, &d->size)) {
+		error_set(err, "%s: %s: reg: malformed (one <address size> entry)",
+			  p->source, d->path);
+		return -1;
+	}
+	d->widths = BUS_WIDTHS_ALL;
+	d->dir = BUS_DIR_READ | BUS_DIR_WRITE;
+	if (d->drv->check && d->drv->check(p, g, d, err))
+		return -1;
+	if (d->size == 0 || d->base + d->size < d->base) {
+		error_set(err, "%s: %s: reg: missing, empty or wrapping",
+			  p->source, d->path);
+		return -1;
+	}
+	return check_device_space(p, g, d, err);
+}
+
 static int parse_device(struct partition *p, struct guest_config *g, int node,
 			struct pinvm_error *err)
 {
@@ -527,24 +550,12 @@ static int parse_device(struct partition *p, struct guest_config *g, int node,
 			  p->source, d->path, compat);
 		return -1;
 	}
-	/* A driver may take the address from elsewhere when reg is absent. */
-	if (fdt_getprop(p->fdt, node, "reg", NULL) &&
-	    partition_read_reg(p->fdt, node, 0, &d->base, &d->size)) {
-		error_set(err, "%s: %s: reg: malformed (one <address size> entry)",
-			  p->source, d->path);
+	if (device_config_alloc(d, err))
+		return -1;
+	if (check_device(p, g, d, err)) {
+		device_config_free(d);
 		return -1;
 	}
-	d->widths = BUS_WIDTHS_ALL;
-	d->dir = BUS_DIR_READ | BUS_DIR_WRITE;
-	if (d->drv->check && d->drv->check(p, g, d, err))
-		return -1;
-	if (d->size == 0 || d->base + d->size < d->base) {
-		error_set(err, "%s: %s: reg: missing, empty or wrapping",
-			  p->source, d->path);
-		return -1;
-	}
-	if (check_device_space(p, g, d, err))
-		return -1;
 	g->nr_devices++;
 	return 0;
 }
@@ -645,6 +656,14 @@ static int parse_restart(struct partition *p, struct guest_config *g,
 			      CONFIG_RESTART_LIMIT, &g->restart_limit, err);
 }
 
+static void free_devices(struct guest_config *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < g->nr_devices; i++)
+		device_config_free(&g->devices[i]);
+}
+
 static int parse_guest(struct partition *p, int node, const char *image_dir,
 		       struct pinvm_error *err)
 {
@@ -660,8 +679,10 @@ static int parse_guest(struct partition *p, int node, const char *image_dir,
 		return -1;
 	g->big_endian = fdt_getprop(p->fdt, node, "big-endian", NULL) != NULL;
 	fdt_for_each_subnode(child, p->fdt, node) {
-		if (parse_device(p, g, child, err))
+		if (parse_device(p, g, child, err)) {
+			free_devices(g);
 			return -1;
+		}
 	}
 	/* Count it now so partition_free() releases the image on failure. */
 	p->nr_guests++;
@@ -779,6 +800,7 @@ void partition_free(struct partition *p)
 	unsigned int i;
 
 	for (i = 0; i < p->nr_guests; i++) {
+		free_devices(&p->guests[i]);
 		free((void *)p->guests[i].image.data);
 		free(p->guests[i].initrd);
 		free(p->guests[i].dtb);

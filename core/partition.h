@@ -39,11 +39,8 @@ struct device_config {
 	uint8_t widths;
 	uint8_t dir;
 	bool unaligned;
-	/* Passthrough: the board's node and its registers on the host. */
-	char host_path[NODE_PATH_MAX];
-	uint64_t host_base;
-	uint64_t host_size;
-	bool direct;
+	/* The driver's own parsed config (driver.h: config_size), or NULL. */
+	void *config;
 	/* The SPI the device raises in the guest (GIC INTID), 0 for none. */
 	uint32_t irq;
 	/* pinvm,health: how long a trial boot has to report that it is up. */

@@ -4,27 +4,30 @@
  * does not use and loads a seccomp filter (libseccomp) that allows only
  * the system calls, and the ioctl commands, its work needs:
  *
- *   vcpu-<guest>  KVM_RUN and the exit path: MMIO (console, GPIO lines,
- *                 health), data aborts, interrupts. A reset or a stop is
- *                 the main thread's: no VM-building call is allowed. No
- *                 file creation, no executable mappings, no sockets, no
- *                 exec, no clone.
- *   gpio-events   poll and read of the line event fds, KVM_IRQ_LINE and
- *                 the line value read. Nothing else.
+ *   vcpu-<guest>  KVM_RUN and the exit path: MMIO, data aborts,
+ *                 interrupts, plus what every compiled-in driver declares
+ *                 for its regions' accesses (driver.h: vcpu_rules). A
+ *                 reset or a stop is the main thread's: no VM-building
+ *                 call. No file creation, no executable mappings, no
+ *                 sockets, no exec, no clone.
  *   main          the monitor after start-up: the control socket, status
  *                 file, field updates (files, fsync, rename), restarting a
- *                 guest (its VM: KVM, guest RAM mmap; its devices' reset:
- *                 libgpiod) and ending one (sysfs writes giving devices
- *                 back). No exec, no executable mappings, no network
- *                 sockets, no ptrace, no mount.
+ *                 guest (its new VM: the KVM ioctls, guest RAM mmap) and
+ *                 ending one, plus what the drivers declare for their
+ *                 devices' resets and releases (vcpu_rules, main_rules).
+ *                 It makes no thread after start-up: no clone, no
+ *                 capability or filter calls. No exec, no executable
+ *                 mappings, no network sockets, no ptrace, no mount.
+ *   a driver's    its own policy (struct sandbox_policy, e.g. the GPIO
+ *   thread        driver's gpio-events), on top of what every thread has.
  *
+ * Core knows KVM's ioctls; a driver's ioctl commands are the driver's.
  * Anything else traps: the SIGSYS handler writes one line naming the
  * thread and the call and ends pinvm with SIGSYS.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
-#include <linux/gpio.h>
 #include <linux/kvm.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -36,95 +39,78 @@
 #include <ucontext.h>
 #include <unistd.h>
 
+#include "driver.h"
 #include "sandbox.h"
 
-enum rule_kind {
-	PLAIN,
-	NO_EXEC,	/* arg 2 (prot) without PROT_EXEC: mmap, mprotect */
-	NO_CREATE,	/* openat: arg 2 (flags) without O_CREAT/O_TRUNC/O_TMPFILE */
-	IOCTL,		/* ioctl: only the commands of the thread's list */
-};
-
-struct rule {
-	const char *name;
-	enum rule_kind kind;
-};
-
 /* Every thread: logging, locks, signals (the kick, the SIGSYS handler). */
-static const struct rule base_rules[] = {
-	{ "write", PLAIN },
-	{ "futex", PLAIN },
-	{ "rt_sigreturn", PLAIN },
-	{ "rt_sigprocmask", PLAIN },
-	{ "rt_sigaction", PLAIN },
-	{ "restart_syscall", PLAIN },
-	{ "tgkill", PLAIN },
-	{ "getpid", PLAIN },
-	{ "gettid", PLAIN },
-	{ "clock_gettime", PLAIN },
-	{ "sched_yield", PLAIN },
-	{ "exit", PLAIN },
-	{ "exit_group", PLAIN },
+static const struct sandbox_rule base_rules[] = {
+	{ "write", SANDBOX_PLAIN },
+	{ "futex", SANDBOX_PLAIN },
+	{ "rt_sigreturn", SANDBOX_PLAIN },
+	{ "rt_sigprocmask", SANDBOX_PLAIN },
+	{ "rt_sigaction", SANDBOX_PLAIN },
+	{ "restart_syscall", SANDBOX_PLAIN },
+	{ "tgkill", SANDBOX_PLAIN },
+	{ "getpid", SANDBOX_PLAIN },
+	{ "gettid", SANDBOX_PLAIN },
+	{ "clock_gettime", SANDBOX_PLAIN },
+	{ "sched_yield", SANDBOX_PLAIN },
+	{ "exit", SANDBOX_PLAIN },
+	{ "exit_group", SANDBOX_PLAIN },
 };
 
 /* malloc, guest RAM, kvm_run, /dev/mem windows, thread stacks. */
-static const struct rule memory_rules[] = {
-	{ "brk", PLAIN },
-	{ "mmap", NO_EXEC },
-	{ "mprotect", NO_EXEC },
-	{ "munmap", PLAIN },
-	{ "mremap", PLAIN },
-	{ "madvise", PLAIN },
+static const struct sandbox_rule memory_rules[] = {
+	{ "brk", SANDBOX_PLAIN },
+	{ "mmap", SANDBOX_NO_EXEC },
+	{ "mprotect", SANDBOX_NO_EXEC },
+	{ "munmap", SANDBOX_PLAIN },
+	{ "mremap", SANDBOX_PLAIN },
+	{ "madvise", SANDBOX_PLAIN },
 };
+
+/* KVM's ioctls on the vCPU and the VM. */
+static const struct sandbox_rule vcpu_rules[] = {
+	{ "ioctl", SANDBOX_IOCTL },
+};
+
+static const struct sandbox_rule file_read_rules[] = {
+	{ "openat", SANDBOX_NO_CREATE },
+	{ "close", SANDBOX_PLAIN },
+	{ "read", SANDBOX_PLAIN },
+	{ "lseek", SANDBOX_PLAIN },
+	{ "fstat", SANDBOX_PLAIN },
+	{ "newfstatat", SANDBOX_PLAIN },
+	{ "statx", SANDBOX_PLAIN },
+	{ "faccessat", SANDBOX_PLAIN },
+	{ "faccessat2", SANDBOX_PLAIN },
+};
+
+const struct sandbox_rules sandbox_file_reads =
+	SANDBOX_RULES_CALLS(file_read_rules);
 
 /*
- * Reading what libgpiod opens (/dev/gpiochip*, /dev, sysfs) and writing
- * sysfs (giving a passthrough device back): openat may not create.
+ * The main thread adds these to the vCPU thread's, and reads files (the
+ * status file, update slots and records, bundles); openat may create.
  */
-static const struct rule file_rules[] = {
-	{ "openat", NO_CREATE },
-	{ "close", PLAIN },
-	{ "read", PLAIN },
-	{ "lseek", PLAIN },
-	{ "fstat", PLAIN },
-	{ "newfstatat", PLAIN },
-	{ "statx", PLAIN },
-	{ "readlinkat", PLAIN },
-	{ "faccessat", PLAIN },
-	{ "faccessat2", PLAIN },
-	{ "getdents64", PLAIN },
-	{ "ioctl", IOCTL },
-};
-
-static const struct rule gpio_rules[] = {
-	{ "read", PLAIN },
-	{ "ppoll", PLAIN },
-	{ "poll", PLAIN },
-	{ "ioctl", IOCTL },
-};
-
-/*
- * The main thread adds these to the vCPU thread's; openat may create. It
- * makes no thread after start-up: a restart keeps its guest's vCPU thread.
- */
-static const struct rule main_rules[] = {
-	{ "pread64", PLAIN },
-	{ "fsync", PLAIN },
-	{ "fdatasync", PLAIN },
-	{ "mkdirat", PLAIN },
-	{ "renameat", PLAIN },
-	{ "renameat2", PLAIN },
-	{ "unlinkat", PLAIN },
-	{ "ppoll", PLAIN },
-	{ "poll", PLAIN },
-	{ "signalfd4", PLAIN },
-	{ "accept4", PLAIN },
-	{ "recvmsg", PLAIN },
-	{ "sendmsg", PLAIN },
-	{ "sendto", PLAIN },
-	{ "getsockopt", PLAIN },
-	{ "getuid", PLAIN },
-	{ "geteuid", PLAIN },
+static const struct sandbox_rule main_rules[] = {
+	{ "pread64", SANDBOX_PLAIN },
+	{ "fsync", SANDBOX_PLAIN },
+	{ "fdatasync", SANDBOX_PLAIN },
+	{ "mkdirat", SANDBOX_PLAIN },
+	{ "renameat", SANDBOX_PLAIN },
+	{ "renameat2", SANDBOX_PLAIN },
+	{ "unlinkat", SANDBOX_PLAIN },
+	{ "ppoll", SANDBOX_PLAIN },
+	{ "poll", SANDBOX_PLAIN },
+	{ "signalfd4", SANDBOX_PLAIN },
+	{ "accept4", SANDBOX_PLAIN },
+	{ "recvmsg", SANDBOX_PLAIN },
+	{ "sendmsg", SANDBOX_PLAIN },
+	{ "sendto", SANDBOX_PLAIN },
+	{ "getsockopt", SANDBOX_PLAIN },
+	{ "getuid", SANDBOX_PLAIN },
+	{ "geteuid", SANDBOX_PLAIN },
 };
 
 /* core/vcpu.c: run, data aborts, device interrupts. Never a VM's making. */
@@ -132,9 +118,8 @@ static const unsigned long kvm_vcpu_ioctls[] = {
 	KVM_RUN, KVM_SET_VCPU_EVENTS, KVM_IRQ_LINE,
 };
 
-/* The main thread also rebuilds a guest's VM (guest_restart()). */
+/* The main thread also builds a restarted guest's VM (guest_restart()). */
 static const unsigned long kvm_main_ioctls[] = {
-	KVM_RUN, KVM_SET_VCPU_EVENTS, KVM_IRQ_LINE,
 	KVM_CREATE_VM, KVM_ENABLE_CAP, KVM_SET_USER_MEMORY_REGION,
 	KVM_CREATE_VCPU, KVM_CREATE_DEVICE, KVM_SET_DEVICE_ATTR,
 	KVM_SET_ONE_REG, KVM_GET_ONE_REG,
@@ -143,23 +128,29 @@ static const unsigned long kvm_main_ioctls[] = {
 #endif
 };
 
-/* libgpiod 1.6 (the v1 character device API): requests, values. */
-static const unsigned long gpio_ioctls[] = {
-	GPIO_GET_CHIPINFO_IOCTL, GPIO_GET_LINEINFO_IOCTL,
-	GPIO_GET_LINEHANDLE_IOCTL, GPIO_GET_LINEEVENT_IOCTL,
-	GPIOHANDLE_GET_LINE_VALUES_IOCTL, GPIOHANDLE_SET_LINE_VALUES_IOCTL,
-	GPIOHANDLE_SET_CONFIG_IOCTL,
+/* A driver's thread that raises guest interrupts (bus->set_irq). */
+static const struct sandbox_rule irq_rules[] = {
+	{ "ioctl", SANDBOX_IOCTL },
 };
 
-/* The event thread: interrupts into the guest and level reads. */
-static const unsigned long gpio_thread_ioctls[] = {
-	KVM_IRQ_LINE, GPIOHANDLE_GET_LINE_VALUES_IOCTL,
+static const unsigned long irq_ioctls[] = { KVM_IRQ_LINE };
+
+static const struct sandbox_rules base_set = SANDBOX_RULES_CALLS(base_rules);
+static const struct sandbox_rules memory_set = SANDBOX_RULES_CALLS(memory_rules);
+static const struct sandbox_rules vcpu_set =
+	SANDBOX_RULES(vcpu_rules, kvm_vcpu_ioctls);
+static const struct sandbox_rules main_set = {
+	.calls = main_rules,
+	.nr_calls = ARRAY_SIZE(main_rules),
+	.ioctls = kvm_main_ioctls,
+	.nr_ioctls = ARRAY_SIZE(kvm_main_ioctls),
+	.also = &sandbox_file_reads,
 };
+static const struct sandbox_rules irq_set = SANDBOX_RULES(irq_rules, irq_ioctls);
 
 static const char *const kind_names[SANDBOX_KINDS] = {
 	[SANDBOX_MAIN] = "main",
 	[SANDBOX_VCPU] = "vcpu",
-	[SANDBOX_GPIO] = "gpio-events",
 };
 
 static bool enabled, filters_on;
@@ -335,42 +326,110 @@ static int drop_caps(uint64_t keep, struct pinvm_error *err)
 
 /* --- filters ------------------------------------------------------------ */
 
-struct rule_set {
-	const struct rule *rules;
-	size_t nr;
+#define ALLOW_MAX_CALLS		128
+#define ALLOW_MAX_IOCTLS	64
+
+/*
+ * One filter's allow-list, gathered from core's rules and the drivers':
+ * each system call once (by its number on this architecture, as the first
+ * rule naming it says), each ioctl command once. Counting and building
+ * the filter both read this, so the printed sizes are the filter's.
+ */
+struct allow_list {
+	struct {
+		int nr;
+		enum sandbox_check check;
+	} calls[ALLOW_MAX_CALLS];
+	unsigned int nr_calls;
+	unsigned long ioctls[ALLOW_MAX_IOCTLS];
+	unsigned int nr_ioctls;
+	bool may_create;	/* the main thread: openat unchecked */
+	bool too_long;
 };
 
-static void rule_sets(enum sandbox_kind kind, struct rule_set sets[4],
-		      unsigned int *nr_sets, const unsigned long **ioctls,
-		      size_t *nr_ioctls)
+static bool allow_has_call(const struct allow_list *a, int nr)
 {
-	unsigned int n = 0;
+	unsigned int i;
 
-#define ADD(a) (sets[n].rules = (a), sets[n++].nr = ARRAY_SIZE(a))
-	ADD(base_rules);
-	if (kind == SANDBOX_GPIO) {
-		ADD(gpio_rules);
-		*ioctls = gpio_thread_ioctls;
-		*nr_ioctls = ARRAY_SIZE(gpio_thread_ioctls);
-	} else {
-		ADD(memory_rules);
-		ADD(file_rules);
-		if (kind == SANDBOX_MAIN) {
-			ADD(main_rules);
-			*ioctls = kvm_main_ioctls;
-			*nr_ioctls = ARRAY_SIZE(kvm_main_ioctls);
-		} else {
-			*ioctls = kvm_vcpu_ioctls;
-			*nr_ioctls = ARRAY_SIZE(kvm_vcpu_ioctls);
-		}
-	}
-#undef ADD
-	*nr_sets = n;
+	for (i = 0; i < a->nr_calls; i++)
+		if (a->calls[i].nr == nr)
+			return true;
+	return false;
 }
 
-static bool gpio_ioctls_wanted(enum sandbox_kind kind)
+static bool allow_has_ioctl(const struct allow_list *a, unsigned long cmd)
 {
-	return kind != SANDBOX_GPIO && IS_ENABLED(CONFIG_DRIVER_GPIO);
+	unsigned int i;
+
+	for (i = 0; i < a->nr_ioctls; i++)
+		if (a->ioctls[i] == cmd)
+			return true;
+	return false;
+}
+
+static void allow_add_part(struct allow_list *a,
+			   const struct sandbox_rules *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nr_calls; i++) {
+		int nr = seccomp_syscall_resolve_name(r->calls[i].name);
+
+		/* Not a system call of this architecture (e.g. poll on arm64). */
+		if (nr == __NR_SCMP_ERROR || nr < 0 || allow_has_call(a, nr))
+			continue;
+		if (a->nr_calls == ALLOW_MAX_CALLS) {
+			a->too_long = true;
+			return;
+		}
+		a->calls[a->nr_calls].nr = nr;
+		a->calls[a->nr_calls++].check = r->calls[i].check;
+	}
+	for (i = 0; i < r->nr_ioctls; i++) {
+		if (allow_has_ioctl(a, r->ioctls[i]))
+			continue;
+		if (a->nr_ioctls == ALLOW_MAX_IOCTLS) {
+			a->too_long = true;
+			return;
+		}
+		a->ioctls[a->nr_ioctls++] = r->ioctls[i];
+	}
+}
+
+/* r, and the part it takes in whole, and so on; r may be NULL. */
+static void allow_add(struct allow_list *a, const struct sandbox_rules *r)
+{
+	for (; r; r = r->also)
+		allow_add_part(a, r);
+}
+
+/* Core's kind, with what every compiled-in driver declares for it. */
+static void allow_kind(struct allow_list *a, enum sandbox_kind kind)
+{
+	const struct driver *drv;
+
+	memset(a, 0, sizeof(*a));
+	allow_add(a, &base_set);
+	allow_add(a, &memory_set);
+	allow_add(a, &vcpu_set);
+	for_each_driver(drv)
+		allow_add(a, drv->vcpu_rules);
+	if (kind != SANDBOX_MAIN)
+		return;
+	a->may_create = true;
+	allow_add(a, &main_set);
+	for_each_driver(drv)
+		allow_add(a, drv->main_rules);
+}
+
+/* A driver's own thread: what every thread has, and its policy. */
+static void allow_policy(struct allow_list *a, const struct sandbox_policy *pol)
+{
+	memset(a, 0, sizeof(*a));
+	allow_add(a, &base_set);
+	allow_add(a, &pol->rules);
+	if (pol->raises_irqs)
+		allow_add(a, &irq_set);
 }
 
 static int add_ioctl(scmp_filter_ctx ctx, int nr, unsigned long cmd)
@@ -380,52 +439,46 @@ static int add_ioctl(scmp_filter_ctx ctx, int nr, unsigned long cmd)
 				SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, cmd));
 }
 
-static int add_rule(scmp_filter_ctx ctx, enum sandbox_kind kind,
-		    const struct rule *r, const unsigned long *ioctls,
-		    size_t nr_ioctls)
+static int add_call(scmp_filter_ctx ctx, const struct allow_list *a,
+		    unsigned int c)
 {
-	int nr = seccomp_syscall_resolve_name(r->name);
-	int ret = 0;
+	int nr = a->calls[c].nr, ret = 0;
 	size_t i;
 
-	/* Not a system call of this architecture (e.g. poll on arm64). */
-	if (nr == __NR_SCMP_ERROR || nr < 0)
-		return 0;
-	switch (r->kind) {
-	case NO_EXEC:
+	switch (a->calls[c].check) {
+	case SANDBOX_NO_EXEC:
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 					SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	case NO_CREATE:
-		if (kind == SANDBOX_MAIN)
+	case SANDBOX_NO_CREATE:
+		if (a->may_create)
 			break;
 		/* __O_TMPFILE holds O_DIRECTORY's bit: opendir must pass. */
 		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 					SCMP_A2(SCMP_CMP_MASKED_EQ,
 						O_CREAT | O_TRUNC |
 						(__O_TMPFILE & ~O_DIRECTORY), 0));
-	case IOCTL:
-		for (i = 0; i < nr_ioctls && !ret; i++)
-			ret = add_ioctl(ctx, nr, ioctls[i]);
-		for (i = 0; gpio_ioctls_wanted(kind) &&
-		     i < ARRAY_SIZE(gpio_ioctls) && !ret; i++)
-			ret = add_ioctl(ctx, nr, gpio_ioctls[i]);
+	case SANDBOX_IOCTL:
+		for (i = 0; i < a->nr_ioctls && !ret; i++)
+			ret = add_ioctl(ctx, nr, a->ioctls[i]);
 		return ret;
-	case PLAIN:
+	case SANDBOX_PLAIN:
 		break;
 	}
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 }
 
-static int load_filter(enum sandbox_kind kind, struct pinvm_error *err)
+static int load_filter(const struct allow_list *a, const char *what,
+		       struct pinvm_error *err)
 {
-	struct rule_set sets[4];
-	const unsigned long *ioctls;
-	size_t nr_ioctls, i;
-	unsigned int nr_sets, s;
 	scmp_filter_ctx ctx;
-	int ret = 0;
+	unsigned int c;
+	int ret;
 
-	rule_sets(kind, sets, &nr_sets, &ioctls, &nr_ioctls);
+	if (a->too_long) {
+		error_set(err, "seccomp: the %s allow-list has more than %d calls or %d ioctl commands",
+			  what, ALLOW_MAX_CALLS, ALLOW_MAX_IOCTLS);
+		return -1;
+	}
 	ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (!ctx) {
 		error_set(err, "seccomp_init failed");
@@ -433,13 +486,11 @@ static int load_filter(enum sandbox_kind kind, struct pinvm_error *err)
 	}
 	/* A call through another ABI (32-bit compat) is a violation too. */
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
-	for (s = 0; s < nr_sets && !ret; s++)
-		for (i = 0; i < sets[s].nr && !ret; i++)
-			ret = add_rule(ctx, kind, &sets[s].rules[i], ioctls,
-				       nr_ioctls);
+	for (c = 0; c < a->nr_calls && !ret; c++)
+		ret = add_call(ctx, a, c);
 	if (ret) {
-		error_set(err, "seccomp: cannot build the %s filter: %s",
-			  sandbox_kind_name(kind), strerror(-ret));
+		error_set(err, "seccomp: cannot build the %s filter: %s", what,
+			  strerror(-ret));
 		seccomp_release(ctx);
 		return -1;
 	}
@@ -447,8 +498,8 @@ static int load_filter(enum sandbox_kind kind, struct pinvm_error *err)
 	ret = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (ret) {
-		error_set(err, "seccomp: cannot load the %s filter: %s",
-			  sandbox_kind_name(kind), strerror(-ret));
+		error_set(err, "seccomp: cannot load the %s filter: %s", what,
+			  strerror(-ret));
 		return -1;
 	}
 	return 0;
@@ -457,30 +508,46 @@ static int load_filter(enum sandbox_kind kind, struct pinvm_error *err)
 void sandbox_count(enum sandbox_kind kind, unsigned int *syscalls,
 		   unsigned int *ioctls)
 {
-	struct rule_set sets[4];
-	const unsigned long *list;
-	size_t nr_list, i, j;
-	unsigned int nr_sets, s;
-	int seen[128];
-	unsigned int nr_seen = 0;
+	struct allow_list a;
 
-	rule_sets(kind, sets, &nr_sets, &list, &nr_list);
-	*syscalls = 0;
-	*ioctls = nr_list + (gpio_ioctls_wanted(kind) ? ARRAY_SIZE(gpio_ioctls) : 0);
-	for (s = 0; s < nr_sets; s++) {
-		for (i = 0; i < sets[s].nr; i++) {
-			int nr = seccomp_syscall_resolve_name(sets[s].rules[i].name);
+	allow_kind(&a, kind);
+	*syscalls = a.nr_calls;
+	*ioctls = a.nr_ioctls;
+}
 
-			if (nr == __NR_SCMP_ERROR || nr < 0)
-				continue;
-			for (j = 0; j < nr_seen && seen[j] != nr; j++)
-				;
-			if (j < nr_seen || nr_seen == ARRAY_SIZE(seen))
-				continue;
-			seen[nr_seen++] = nr;
-			(*syscalls)++;
-		}
+void sandbox_policy_count(const struct sandbox_policy *pol,
+			  unsigned int *syscalls, unsigned int *ioctls)
+{
+	struct allow_list a;
+
+	allow_policy(&a, pol);
+	*syscalls = a.nr_calls;
+	*ioctls = a.nr_ioctls;
+}
+
+/*
+ * "vcpu N syscalls + M ioctls, <thread> N + M, ..., main N + M": core's
+ * kinds and every compiled-in driver's own thread.
+ */
+const char *sandbox_describe(char *buf, size_t size)
+{
+	const struct driver *drv;
+	unsigned int sys, ioc;
+	size_t n;
+
+	sandbox_count(SANDBOX_VCPU, &sys, &ioc);
+	n = snprintf(buf, size, "vcpu %u syscalls + %u ioctls", sys, ioc);
+	for_each_driver(drv) {
+		if (!drv->thread || n >= size)
+			continue;
+		sandbox_policy_count(drv->thread, &sys, &ioc);
+		n += snprintf(buf + n, size - n, ", %s %u + %u",
+			      drv->thread->name, sys, ioc);
 	}
+	sandbox_count(SANDBOX_MAIN, &sys, &ioc);
+	if (n < size)
+		snprintf(buf + n, size - n, ", main %u + %u", sys, ioc);
+	return buf;
 }
 
 int sandbox_enable(bool filters, struct pinvm_error *err)
@@ -507,19 +574,40 @@ int sandbox_enable(bool filters, struct pinvm_error *err)
 	return 0;
 }
 
-int sandbox_enter(enum sandbox_kind kind, const char *name, uint64_t keep,
-		  struct pinvm_error *err)
+/* Capabilities, then (with filters) the allow-list a, for thread name. */
+static int enter(const struct allow_list *a, const char *what,
+		 const char *name, uint64_t keep, struct pinvm_error *err)
 {
-	if (!enabled)
-		return 0;
 	snprintf(thread_name, sizeof(thread_name), "%s", name);
 	if (drop_caps(keep, err)) {
 		error_prefix(err, "%s: ", name);
 		return -1;
 	}
-	if (filters_on && load_filter(kind, err)) {
+	if (filters_on && load_filter(a, what, err)) {
 		error_prefix(err, "%s: ", name);
 		return -1;
 	}
 	return 0;
+}
+
+int sandbox_enter(enum sandbox_kind kind, const char *name, uint64_t keep,
+		  struct pinvm_error *err)
+{
+	struct allow_list a;
+
+	if (!enabled)
+		return 0;
+	allow_kind(&a, kind);
+	return enter(&a, sandbox_kind_name(kind), name, keep, err);
+}
+
+int sandbox_policy_enter(const struct sandbox_policy *pol, const char *name,
+			 uint64_t keep, struct pinvm_error *err)
+{
+	struct allow_list a;
+
+	if (!enabled)
+		return 0;
+	allow_policy(&a, pol);
+	return enter(&a, pol->name, name, keep, err);
 }

@@ -4,6 +4,10 @@
  * filter of its own (libseccomp) and without the capabilities it does not
  * need. A system call outside a thread's filter ends pinvm with one line
  * naming the thread and the call. docs/ARCHITECTURE.md, "Least privilege".
+ *
+ * Core's thread kinds (main, vcpu) are core's rules plus what each
+ * compiled-in driver declares (driver.h); a driver's own thread has a
+ * struct sandbox_policy of its own.
  */
 #ifndef PINVM_SANDBOX_H
 #define PINVM_SANDBOX_H
@@ -15,8 +19,56 @@
 enum sandbox_kind {
 	SANDBOX_MAIN,		/* the monitor after start-up */
 	SANDBOX_VCPU,		/* a guest's vCPU thread */
-	SANDBOX_GPIO,		/* drivers/gpio.c's event thread */
 	SANDBOX_KINDS,
+};
+
+/* What a rule checks of its call's arguments. */
+enum sandbox_check {
+	SANDBOX_PLAIN,
+	SANDBOX_NO_EXEC,	/* arg 2 (prot) without PROT_EXEC: mmap, mprotect */
+	/* openat: arg 2 without O_CREAT/O_TRUNC/O_TMPFILE (main: unchecked) */
+	SANDBOX_NO_CREATE,
+	SANDBOX_IOCTL,		/* ioctl: only the commands of the allow-list */
+};
+
+struct sandbox_rule {
+	const char *name;	/* the system call, as libseccomp names it */
+	enum sandbox_check check;
+};
+
+/*
+ * A part of an allow-list: system calls, and ioctl commands for an
+ * SANDBOX_IOCTL rule (the commands of all parts go with one rule). A call
+ * named by several parts is allowed once, as the first part says.
+ */
+struct sandbox_rules {
+	const struct sandbox_rule *calls;
+	size_t nr_calls;
+	const unsigned long *ioctls;
+	size_t nr_ioctls;
+	/* Another part this one takes in whole (sandbox_file_reads); or NULL. */
+	const struct sandbox_rules *also;
+};
+
+#define SANDBOX_RULES(c, i)	{ (c), ARRAY_SIZE(c), (i), ARRAY_SIZE(i), NULL }
+#define SANDBOX_RULES_CALLS(c)	{ (c), ARRAY_SIZE(c), NULL, 0, NULL }
+
+/*
+ * Opening files to read them, and stat()s: what glibc's file reads make.
+ * openat may not create, but in the main thread's filter.
+ */
+extern const struct sandbox_rules sandbox_file_reads;
+
+/*
+ * A driver's own thread: its kind's name (messages, the least-privilege
+ * line) and what its filter allows beyond what every thread may (write,
+ * futex, signals, clock, exit).
+ */
+struct sandbox_policy {
+	const char *name;
+	struct sandbox_rules rules;
+	/* It raises guest interrupts (bus->set_irq): core adds KVM's ioctl. */
+	bool raises_irqs;
 };
 
 /*
@@ -34,10 +86,20 @@ bool sandbox_enabled(void);
  */
 int sandbox_enter(enum sandbox_kind kind, const char *name, uint64_t keep,
 		  struct pinvm_error *err);
+/* The same for a driver's own thread, under pol's filter. */
+int sandbox_policy_enter(const struct sandbox_policy *pol, const char *name,
+			 uint64_t keep, struct pinvm_error *err);
 
 const char *sandbox_kind_name(enum sandbox_kind kind);
 /* The size of kind's allow-list on this architecture. */
 void sandbox_count(enum sandbox_kind kind, unsigned int *syscalls,
 		   unsigned int *ioctls);
+void sandbox_policy_count(const struct sandbox_policy *pol,
+			  unsigned int *syscalls, unsigned int *ioctls);
+/*
+ * The sizes of every allow-list into buf, for the start-up line: "vcpu N
+ * syscalls + M ioctls, <each driver thread> N + M, main N + M".
+ */
+const char *sandbox_describe(char *buf, size_t size);
 
 #endif

@@ -6,11 +6,11 @@
 
 static int service_index(const char *name)
 {
-	const struct service *const *sp;
+	const struct service *sp;
 	int i = 0;
 
 	for_each_service(sp) {
-		if (!strcmp((*sp)->name, name))
+		if (!strcmp(sp->name, name))
 			return i < GUEST_SERVICES_MAX ? i : -1;
 		i++;
 	}

@@ -14,6 +14,7 @@
 
 #include "guest.h"
 #include "monitor.h"
+#include "registry.h"
 
 struct monitor;
 
@@ -56,15 +57,11 @@ struct service {
 			   char **argv);
 };
 
-#define DEFINE_SERVICE(s)						\
-	static const struct service *const s##_entry			\
-	__attribute__((used, section("pinvm_services"))) = &(s)
+/* DEFINE_SERVICE(obj): obj, a const struct service, in the table. */
+#define DEFINE_SERVICE(obj)	REGISTRY_ENTRY(pinvm_services, struct service, obj)
 
-/* Weak: a build without any service has no such section. */
-extern const struct service *const __start_pinvm_services[] __attribute__((weak));
-extern const struct service *const __stop_pinvm_services[] __attribute__((weak));
-
-#define for_each_service(sp)						\
-	for (sp = __start_pinvm_services; sp < __stop_pinvm_services; sp++)
+REGISTRY_DECLARE(pinvm_services, struct service);
+/* svc (a const struct service *) takes every compiled-in service in turn. */
+#define for_each_service(svc)	registry_for_each(pinvm_services, svc)
 
 #endif

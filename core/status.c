@@ -53,7 +53,7 @@ static void status_guest(FILE *f, const struct guest *g)
 int status_write(struct monitor *m, bool running)
 {
 	const char *path = m->status_file;
-	const struct service *const *sp;
+	const struct service *sp;
 	struct pinvm_error err;
 	char tmp[PATH_MAX];
 	unsigned int i;
@@ -71,8 +71,8 @@ int status_write(struct monitor *m, bool running)
 	for (i = 0; i < m->part.nr_guests; i++) {
 		status_guest(f, &m->guests[i]);
 		for_each_service(sp)
-			if ((*sp)->status)
-				(*sp)->status(m, f, &m->guests[i]);
+			if (sp->status)
+				sp->status(m, f, &m->guests[i]);
 	}
 	if (fclose(f) || rename(tmp, path)) {
 		unlink(tmp);

@@ -221,10 +221,9 @@ static void console_guest_fdt(struct guest_fdt *b, const struct partition *p,
 			 (unsigned long long)dev->base);
 }
 
-static struct driver console_driver = {
+DEFINE_DRIVER(console) = {
 	.compatible = "pinvm,console",
 	.check = console_check,
 	.attach = console_attach,
 	.guest_fdt = console_guest_fdt,
 };
-DRIVER_REGISTER(console_driver)

@@ -155,11 +155,10 @@ static void health_guest_fdt(struct guest_fdt *b, const struct partition *p,
 	guest_fdt_device(b, dev, "health@%llx", compat, sizeof(compat));
 }
 
-static struct driver health_driver = {
+DEFINE_DRIVER(health) = {
 	.compatible = "pinvm,health",
 	.check = health_check,
 	.attach = health_attach,
 	.guest_fdt = health_guest_fdt,
 	.fronts = UPDATE_SERVICE,
 };
-DRIVER_REGISTER(health_driver)

@@ -26,8 +26,8 @@ fuzz-mmio-libs	 := $(UNIT_LDLIBS)
 FUZZ_KEY_HEX	 = $(shell grep -v '^\#' test/fuzz/fuzz-key.pub)
 
 $(FUZZ_DIR)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_images.h core/vcpu.c \
-		$(UNIT_SRCS) $(wildcard core/*.h drivers/*.h) $(KCONFIG_AUTOHEADER) \
-		| $(DEPS_STAMP)
+		$(UNIT_SRCS) $(wildcard core/*.h drivers/*.h drivers/*/*.h) \
+		$(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) FUZZCC $@
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -DFUZZ_KEY_HEX='"$(FUZZ_KEY_HEX)"' \

@@ -10,7 +10,7 @@
 set -u
 build=$1
 jobs=$(nproc 2>/dev/null || echo 2)
-srcs=$(ls core/*.c drivers/*.c)
+srcs=$(ls core/*.c drivers/*.c drivers/*/*.c)
 nr=$(echo "$srcs" | wc -w)
 failed=0
 

@@ -8,7 +8,7 @@
 #include <libfdt.h>
 
 #include "driver.h"
-#include "gpio.h"
+#include "gpio/gpio.h"
 #include "unit.h"
 
 #define BASE	0x09030000ull

@@ -12,6 +12,7 @@
 #include "driver.h"
 #include "loader.h"
 #include "partition.h"
+#include "passthrough/passthrough.h"
 #include "unit.h"
 
 static const char *build_dir;
@@ -124,23 +125,29 @@ static void expect_error(const char *name, void *fdt, const char *needle1,
 	free(fdt);
 }
 
+/* What the passthrough driver's check() parsed into the device's config. */
+static const struct passthrough_config *pt(const struct device_config *d)
+{
+	return d->config;
+}
+
 static void test_good_passthrough(const struct device_config *rtc,
 				  const struct device_config *gpio)
 {
 	TEST("good passthrough");
 	CHECK(rtc->drv == driver_find("pinvm,passthrough"));
-	CHECK(!strcmp(rtc->host_path, "/rtc@9010000"));
+	CHECK(!strcmp(pt(rtc)->host_path, "/rtc@9010000"));
 	/* No reg: the guest sees it where the board has it. */
 	CHECK(rtc->base == 0x09010000 && rtc->size == 0x1000);
-	CHECK(rtc->host_base == 0x09010000 && rtc->host_size == 0x1000);
+	CHECK(pt(rtc)->host_base == 0x09010000 && pt(rtc)->host_size == 0x1000);
 	CHECK(rtc->widths == BUS_WIDTH(4));
 	CHECK(rtc->dir == BUS_DIR_READ);
-	CHECK(rtc->unaligned && !rtc->direct);
-	CHECK(!strcmp(gpio->host_path, "/gpio@9030000"));
-	CHECK(gpio->base == 0x0c000000 && gpio->host_base == 0x09030000);
+	CHECK(rtc->unaligned && !pt(rtc)->direct);
+	CHECK(!strcmp(pt(gpio)->host_path, "/gpio@9030000"));
+	CHECK(gpio->base == 0x0c000000 && pt(gpio)->host_base == 0x09030000);
 	CHECK(gpio->widths == BUS_WIDTHS_ALL);
 	CHECK(gpio->dir == (BUS_DIR_READ | BUS_DIR_WRITE));
-	CHECK(!gpio->unaligned && gpio->direct);
+	CHECK(!gpio->unaligned && pt(gpio)->direct);
 }
 
 static void test_good(void)
@@ -173,7 +180,7 @@ static void test_good(void)
 	CHECK(raw->image.size > 0 && raw->image.data != NULL);
 	CHECK(raw->nr_devices == 3 && elf->nr_devices == 2);
 	/* Translated through /soc's ranges to the CPU's address. */
-	CHECK(raw->devices[2].host_base == 0x0a001000);
+	CHECK(pt(&raw->devices[2])->host_base == 0x0a001000);
 	CHECK(raw->devices[2].base == 0x0a001000);
 	CHECK(!raw->big_endian && elf->big_endian);
 	CHECK(raw->devices[0].drv == driver_find("pinvm,console"));

@@ -65,11 +65,11 @@ static void record_boot(const struct monitor *m, const struct guest *g)
 
 static void boot_hooks(struct monitor *m, struct guest *g)
 {
-	const struct service *const *sp;
+	const struct service *sp;
 
 	for_each_service(sp)
-		if ((*sp)->guest_boot)
-			(*sp)->guest_boot(m, g);
+		if (sp->guest_boot)
+			sp->guest_boot(m, g);
 }
 
 /* The fake guest_restart(): as core/main.c, the services first. */

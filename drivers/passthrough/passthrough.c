@@ -7,6 +7,7 @@
  * registers are mapped into the guest's stage 2 and never exit.
  */
 #include <libfdt.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "guest_fdt.h"
 #include "hostdev.h"
 #include "mmio.h"
+#include "passthrough.h"
 
 struct passthrough {
 	struct hostdev dev;
@@ -57,16 +59,17 @@ static int passthrough_attach(const struct partition *p,
 			      const struct guest_links *links,
 			      struct pinvm_error *err)
 {
+	const struct passthrough_config *cfg = d->config;
 	struct passthrough *pt = device_zalloc(d, sizeof(*pt), err);
 	struct region r = device_region(d, &passthrough_ops, pt);
 
 	if (!pt)
 		return -1;
-	if (hostdev_claim(&pt->dev, d->path, d->host_base, d->size, err)) {
+	if (hostdev_claim(&pt->dev, d->path, cfg->host_base, d->size, err)) {
 		free(pt);
 		return -1;
 	}
-	if (d->direct)
+	if (cfg->direct)
 		r.direct = pt->dev.regs;
 	if (bus_add(bus, &r, err)) {
 		passthrough_release(&r);
@@ -77,7 +80,8 @@ static int passthrough_attach(const struct partition *p,
 
 /* The board node behind `device`, and its registers. */
 static int passthrough_board_node(const struct partition *p,
-				  struct device_config *d,
+				  const struct device_config *d,
+				  struct passthrough_config *cfg,
 				  struct pinvm_error *err)
 {
 	const fdt32_t *ph;
@@ -95,28 +99,30 @@ static int passthrough_board_node(const struct partition *p,
 			  p->source, d->path, fdt32_to_cpu(*ph));
 		return -1;
 	}
-	if (fdt_get_path(p->fdt, node, d->host_path, sizeof(d->host_path))) {
+	if (fdt_get_path(p->fdt, node, cfg->host_path, sizeof(cfg->host_path))) {
 		error_set(err, "%s: %s: device: the board node's path is too long",
 			  p->source, d->path);
 		return -1;
 	}
-	if (partition_read_reg_cpu(p->fdt, node, 0, &d->host_base,
-				   &d->host_size) || d->host_size == 0) {
+	if (partition_read_reg_cpu(p->fdt, node, 0, &cfg->host_base,
+				   &cfg->host_size) || cfg->host_size == 0) {
 		error_set(err, "%s: %s: device: the board node %s has no reg the CPU can reach (missing, or not translatable through its buses' ranges)",
-			  p->source, d->path, d->host_path);
+			  p->source, d->path, cfg->host_path);
 		return -1;
 	}
 	if (fdt_getprop(p->fdt, node, "power-domains", NULL) ||
 	    fdt_getprop(p->fdt, node, "resets", NULL)) {
 		error_set(err, "%s: %s: device: %s has power-domains or resets, which pinvm cannot keep on for the guest",
-			  p->source, d->path, d->host_path);
+			  p->source, d->path, cfg->host_path);
 		return -1;
 	}
 	return 0;
 }
 
 static int passthrough_policy(const struct partition *p,
-			      struct device_config *d, struct pinvm_error *err)
+			      struct device_config *d,
+			      struct passthrough_config *cfg,
+			      struct pinvm_error *err)
 {
 	const char *access, *mode;
 	const fdt32_t *w;
@@ -154,8 +160,8 @@ static int passthrough_policy(const struct partition *p,
 		return -1;
 	}
 	d->unaligned = fdt_getprop(p->fdt, d->node, "unaligned", NULL) != NULL;
-	d->direct = mode && !strcmp(mode, "direct");
-	if (mode && !d->direct && strcmp(mode, "trap")) {
+	cfg->direct = mode && !strcmp(mode, "direct");
+	if (mode && !cfg->direct && strcmp(mode, "trap")) {
 		error_set(err, "%s: %s: mode: \"%s\" is not \"trap\" or \"direct\"",
 			  p->source, d->path, mode);
 		return -1;
@@ -165,51 +171,50 @@ static int passthrough_policy(const struct partition *p,
 
 static int passthrough_check_direct(const struct partition *p,
 				    const struct device_config *d,
+				    const struct passthrough_config *cfg,
 				    struct pinvm_error *err)
 {
 	uint64_t page = page_size();
 
-	if ((d->base | d->host_base | d->size) & (page - 1)) {
+	if ((d->base | cfg->host_base | d->size) & (page - 1)) {
 		error_set(err, "%s: %s: mode: direct needs page-aligned registers (guest 0x%llx, host 0x%llx, size 0x%llx; page 0x%llx): use mode = \"trap\" for sub-page or shared registers",
 			  p->source, d->path, (unsigned long long)d->base,
-			  (unsigned long long)d->host_base,
+			  (unsigned long long)cfg->host_base,
 			  (unsigned long long)d->size, (unsigned long long)page);
 		return -1;
 	}
 	return 0;
 }
 
-static bool host_overlap(const struct device_config *a,
-			 const struct device_config *b)
+static bool host_overlap(const struct passthrough_config *a,
+			 const struct passthrough_config *b)
 {
 	return a->host_size && b->host_size &&
 	       a->host_base < b->host_base + b->host_size &&
 	       b->host_base < a->host_base + a->host_size;
 }
 
-/* A peripheral belongs to one region of one guest. */
+/*
+ * A peripheral belongs to one region of one guest: compared with the
+ * configs of the passthrough devices parsed before this one.
+ */
 static int passthrough_check_owner(const struct partition *p,
 				   const struct guest_config *g,
 				   const struct device_config *d,
 				   struct pinvm_error *err)
 {
-	unsigned int i, j;
+	const struct passthrough_config *cfg = d->config;
+	const struct device_config *o;
+	struct device_iter it = { 0 };
 
-	for (i = 0; i <= p->nr_guests && i < ARRAY_SIZE(p->guests); i++) {
-		const struct guest_config *o = i < p->nr_guests ? &p->guests[i] : g;
-
-		for (j = 0; j < o->nr_devices; j++) {
-			if (!host_overlap(d, &o->devices[j]))
-				continue;
-			error_set(err, "%s: %s: device: %s (0x%llx+0x%llx) is already given to %s",
-				  p->source, d->path, d->host_path,
-				  (unsigned long long)d->host_base,
-				  (unsigned long long)d->host_size,
-				  o->devices[j].path);
-			return -1;
-		}
-		if (o == g)
-			break;
+	while ((o = device_earlier(p, g, d, &it))) {
+		if (!host_overlap(cfg, o->config))
+			continue;
+		error_set(err, "%s: %s: device: %s (0x%llx+0x%llx) is already given to %s",
+			  p->source, d->path, cfg->host_path,
+			  (unsigned long long)cfg->host_base,
+			  (unsigned long long)cfg->host_size, o->path);
+		return -1;
 	}
 	return 0;
 }
@@ -309,7 +314,8 @@ static void passthrough_guest_fdt(struct guest_fdt *b,
 				  const struct partition *p,
 				  const struct device_config *d)
 {
-	int board = fdt_path_offset(p->fdt, d->host_path);
+	const struct passthrough_config *cfg = d->config;
+	int board = fdt_path_offset(p->fdt, cfg->host_path);
 	const char *name = fdt_get_name(p->fdt, board, NULL);
 	struct clock_copy cc = { .b = b };
 	char base[64];
@@ -317,7 +323,7 @@ static void passthrough_guest_fdt(struct guest_fdt *b,
 
 	if (!name) {
 		b->err = board;
-		b->what = d->host_path;
+		b->what = cfg->host_path;
 		return;
 	}
 	/* The clock nodes first: making a node moves the ones after it. */
@@ -343,14 +349,15 @@ static void passthrough_guest_fdt(struct guest_fdt *b,
 
 static int passthrough_check_clocks(const struct partition *p,
 				    const struct device_config *d,
+				    const struct passthrough_config *cfg,
 				    struct pinvm_error *err)
 {
 	char provider[NODE_PATH_MAX] = "?";
-	int board = fdt_path_offset(p->fdt, d->host_path);
+	int board = fdt_path_offset(p->fdt, cfg->host_path);
 
 	if (passthrough_for_each_clock(p->fdt, board, clock_is_fixed, provider)) {
 		error_set(err, "%s: %s: device: %s's clock %s is not a fixed-clock, which is all pinvm can give a guest",
-			  p->source, d->path, d->host_path, provider);
+			  p->source, d->path, cfg->host_path, provider);
 		return -1;
 	}
 	return 0;
@@ -360,37 +367,52 @@ static int passthrough_check(const struct partition *p,
 			     const struct guest_config *g,
 			     struct device_config *d, struct pinvm_error *err)
 {
+	struct passthrough_config *cfg = d->config;
 	bool has_reg = d->size != 0;
 
-	if (passthrough_board_node(p, d, err) || passthrough_policy(p, d, err))
+	if (passthrough_board_node(p, d, cfg, err) ||
+	    passthrough_policy(p, d, cfg, err))
 		return -1;
 	if (!has_reg) {
-		d->base = d->host_base;
-		d->size = d->host_size;
-	} else if (d->size > d->host_size) {
+		d->base = cfg->host_base;
+		d->size = cfg->host_size;
+	} else if (d->size > cfg->host_size) {
 		error_set(err, "%s: %s: reg: 0x%llx bytes, more than the 0x%llx of %s",
 			  p->source, d->path, (unsigned long long)d->size,
-			  (unsigned long long)d->host_size, d->host_path);
+			  (unsigned long long)cfg->host_size, cfg->host_path);
 		return -1;
 	}
-	if (d->direct && passthrough_check_direct(p, d, err))
+	if (cfg->direct && passthrough_check_direct(p, d, cfg, err))
 		return -1;
 	/* Stage 2 maps pages read-write: no policy could be enforced. */
-	if (d->direct && (d->widths != BUS_WIDTHS_ALL || d->unaligned ||
+	if (cfg->direct && (d->widths != BUS_WIDTHS_ALL || d->unaligned ||
 			  d->dir != (BUS_DIR_READ | BUS_DIR_WRITE))) {
 		error_set(err, "%s: %s: mode: direct cannot enforce access, access-widths or unaligned: use mode = \"trap\"",
 			  p->source, d->path);
 		return -1;
 	}
-	if (passthrough_check_clocks(p, d, err))
+	if (passthrough_check_clocks(p, d, cfg, err))
 		return -1;
 	return passthrough_check_owner(p, g, d, err);
 }
 
-static struct driver passthrough_driver = {
+/*
+ * A guest's end, on the main thread: the sysfs writes that give the device
+ * back (a vCPU's accesses need nothing but its mapping).
+ */
+static const struct sandbox_rule passthrough_main_calls[] = {
+	{ "openat", SANDBOX_NO_CREATE },
+	{ "close", SANDBOX_PLAIN },
+};
+
+static const struct sandbox_rules passthrough_main_rules =
+	SANDBOX_RULES_CALLS(passthrough_main_calls);
+
+DEFINE_DRIVER(passthrough) = {
 	.compatible = "pinvm,passthrough",
+	.config_size = sizeof(struct passthrough_config),
 	.check = passthrough_check,
 	.attach = passthrough_attach,
 	.guest_fdt = passthrough_guest_fdt,
+	.main_rules = &passthrough_main_rules,
 };
-DRIVER_REGISTER(passthrough_driver)

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The PL061 model of drivers/gpio.c, exposed for its unit test, which runs
- * it against a fake line backend instead of libgpiod.
+ * The GPIO driver's parts: the PL061 model and its event thread (pl061.c),
+ * the libgpiod line backend (gpiod.c) and the driver glue (gpio.c). The
+ * model is exposed for its unit test, which runs it against a fake line
+ * backend instead of libgpiod.
  */
 #ifndef PINVM_GPIO_H
 #define PINVM_GPIO_H
@@ -9,6 +11,7 @@
 #include <pthread.h>
 
 #include "bus.h"
+#include "sandbox.h"
 
 #define GPIO_LINES	8
 
@@ -25,7 +28,7 @@ struct gpiod_line;
 /* One guest line, and the host line behind it. */
 struct gpio_line {
 	bool mapped;
-	char path[128];		
+	char path[128];
 	char chip_name[64];
 	unsigned int offset;
 	char consumer[32];
@@ -35,6 +38,11 @@ struct gpio_line {
 	enum gpio_mode mode;
 	struct gpiod_chip *chip;
 	struct gpiod_line *line;
+};
+
+/* A controller's parsed config (dev->config): its line nodes, read once. */
+struct gpio_config {
+	struct gpio_line lines[GPIO_LINES];
 };
 
 struct pl061 {
@@ -60,7 +68,18 @@ struct gpio_backend {
 	int (*event)(struct gpio_line *l);
 };
 
+/* The real lines (gpiod.c); the model uses them unless told otherwise. */
+extern const struct gpio_backend gpio_libgpiod;
 void gpio_set_backend(const struct gpio_backend *b);
+
+/*
+ * The event thread, started with the first controller: it polls the event
+ * fds of every controller's input lines, under gpio_events_policy.
+ */
+extern const struct sandbox_policy gpio_events_policy;
+int gpio_events_start(struct pl061 *c, struct pinvm_error *err);
+void gpio_events_stop(struct pl061 *c);
+/* Lines were requested again: the thread polls the new fds. */
 void gpio_events_changed(void);
 
 uint32_t pl061_read(struct pl061 *c, uint64_t offset);
