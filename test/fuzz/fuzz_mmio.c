@@ -113,8 +113,24 @@ static void set_irq(struct bus *bus, unsigned int intid, bool level)
 /* The health register's end of field update: a link nobody reads. */
 static const struct service fake_update = { .name = UPDATE_SERVICE };
 DEFINE_SERVICE(fake_update);
-static struct update_link link;
+static struct update_link health_link;
 static struct guest_links links;
+
+/*
+ * The monitor a health report wakes: a thread that blocks SIGUSR2 (to the
+ * fuzzer's own thread, SIGUSR2 means "exit").
+ */
+static void *monitor_thread(void *arg)
+{
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	for (;;)
+		sigwait(&set, &sig);
+	return NULL;
+}
 
 static void attach(const char *compatible, uint64_t base, uint32_t irq)
 {
@@ -134,6 +150,7 @@ static void attach(const char *compatible, uint64_t base, uint32_t irq)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	sigset_t usr2, old;
 	struct pinvm_error err;
 	unsigned int i;
 
@@ -141,10 +158,13 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	g.cfg = &cfg;
 	g.vm.run = &run;
 	g.bus.set_irq = set_irq;
-	link.main = pthread_self();
-	guest_set_link(&links, &fake_update, &link);
-	/* A report wakes the monitor with SIGUSR2: there is none here. */
-	signal(SIGUSR2, SIG_IGN);
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	pthread_sigmask(SIG_BLOCK, &usr2, &old);
+	if (pthread_create(&health_link.main, NULL, monitor_thread, NULL))
+		abort();
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	guest_set_link(&links, &fake_update, &health_link);
 	attach("pinvm,console", 0x09000000, 33);
 	attach("pinvm,health", 0x09030000, 0);
 	for (i = 0; i < ARRAY_SIZE(fakes); i++) {

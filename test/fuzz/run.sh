@@ -5,7 +5,9 @@
 # (test/fuzz/corpus/<target>), keeping what it finds in build/fuzz/.
 #   run.sh FUZZ_DIR SECONDS TARGET...
 # A crash fails the run; its input is left in FUZZ_DIR/crashes/ and should
-# become a unit test.
+# become a unit test. So does a target that stops before its time is up
+# (libFuzzer leaves quietly on SIGUSR1/SIGUSR2, which pinvm's own code
+# sends), or runs fewer than 1000 inputs.
 set -u
 dir=$1
 seconds=$2
@@ -23,6 +25,10 @@ for t in "$@"; do
 	if [ $rc -ne 0 ]; then
 		tail -n 30 "$dir/$t.log"
 		echo "fuzz: $t: FAILED after ${execs:-?} executions (exit $rc); input in $dir/crashes/"
+		failed=$((failed + 1))
+	elif [ "${execs:-0}" -lt 1000 ] || grep -q "exiting as requested" "$dir/$t.log"; then
+		tail -n 10 "$dir/$t.log"
+		echo "fuzz: $t: FAILED: stopped early, after ${execs:-0} executions"
 		failed=$((failed + 1))
 	else
 		echo "fuzz: $t: ${execs:-?} executions in $seconds s, no crash"
