@@ -43,8 +43,6 @@ struct device_config {
 	void *config;
 	/* The SPI the device raises in the guest (GIC INTID), 0 for none. */
 	uint32_t irq;
-	/* pinvm,health: how long a trial boot has to report that it is up. */
-	uint32_t timeout_ms;
 };
 
 struct guest_config {

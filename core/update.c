@@ -390,7 +390,7 @@ static int update_init(struct monitor *m, struct pinvm_error *err)
 			continue;
 		s->g = &m->guests[i];
 		s->cfg = &part->guests[i];
-		s->timeout_ms = health->timeout_ms;
+		s->timeout_ms = ((const struct update_config *)health->config)->timeout_ms;
 		s->link.main = m->main_thread;
 		guest_set_link(&s->g->links, &update_service, &s->link);
 		if (init_guest(s, m->update_dir, err))

@@ -27,6 +27,14 @@ struct update_link {
 	pthread_t main;			/* woken by a report */
 };
 
+/*
+ * The parsed config of a device that fronts this service: its driver's
+ * config (config_size) begins with this, which its check() fills in.
+ */
+struct update_config {
+	uint32_t timeout_ms;		/* how long a trial boot has to report */
+};
+
 /* The guest says it is up: from its vCPU thread, never blocks (core/update_link.c). */
 void update_link_report(struct update_link *l);
 

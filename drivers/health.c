@@ -30,6 +30,11 @@
 #define HEALTH_TIMEOUT_MS_MIN	100
 #define HEALTH_TIMEOUT_MS_MAX	3600000
 
+/* The update service reads its part: health's config is that alone. */
+struct health_config {
+	struct update_config update;
+};
+
 struct health {
 	struct update_link *link;
 	bool reported;
@@ -119,6 +124,7 @@ static int health_check(const struct partition *p,
 			const struct guest_config *g,
 			struct device_config *dev, struct pinvm_error *err)
 {
+	struct health_config *cfg = dev->config;
 	const fdt32_t *timeout;
 	unsigned int i;
 	int len;
@@ -136,9 +142,9 @@ static int health_check(const struct partition *p,
 		return -1;
 	}
 	timeout = fdt_getprop(p->fdt, dev->node, "timeout-ms", &len);
-	dev->timeout_ms = timeout && len == 4 ? fdt32_to_cpu(*timeout) : 0;
-	if (dev->timeout_ms < HEALTH_TIMEOUT_MS_MIN ||
-	    dev->timeout_ms > HEALTH_TIMEOUT_MS_MAX) {
+	cfg->update.timeout_ms = timeout && len == 4 ? fdt32_to_cpu(*timeout) : 0;
+	if (cfg->update.timeout_ms < HEALTH_TIMEOUT_MS_MIN ||
+	    cfg->update.timeout_ms > HEALTH_TIMEOUT_MS_MAX) {
 		error_set(err, "%s: %s: timeout-ms: %s (one cell, %u to %u: how long new firmware has to report health)",
 			  p->source, dev->path, timeout ? "out of range" : "missing",
 			  HEALTH_TIMEOUT_MS_MIN, HEALTH_TIMEOUT_MS_MAX);
@@ -157,6 +163,7 @@ static void health_guest_fdt(struct guest_fdt *b, const struct partition *p,
 
 DEFINE_DRIVER(health) = {
 	.compatible = "pinvm,health",
+	.config_size = sizeof(struct health_config),
 	.check = health_check,
 	.attach = health_attach,
 	.guest_fdt = health_guest_fdt,

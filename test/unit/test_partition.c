@@ -14,6 +14,7 @@
 #include "partition.h"
 #include "passthrough/passthrough.h"
 #include "unit.h"
+#include "update.h"
 
 static const char *build_dir;
 static char image_dir[] = "/tmp/pinvm-unit-XXXXXX";
@@ -498,7 +499,8 @@ static void test_update_props(void)
 	CHECK(!partition_parse(&part, fdt, "test.dtb", image_dir, &err));
 	g = &part.guests[0];
 	CHECK(!strcmp(g->name, "raw-guest"));
-	CHECK(health_of(g) && health_of(g)->timeout_ms == 5000);
+	CHECK(health_of(g) && ((const struct update_config *)
+				health_of(g)->config)->timeout_ms == 5000);
 	CHECK(!strcmp(g->firmware_version, "1.4.2"));
 	CHECK(g->update_attempts == 5);
 	CHECK(health_of(&part.guests[1]) == NULL);
