@@ -165,7 +165,8 @@ CC		:= $(CROSS_COMPILE)gcc
 STRIP		:= $(CROSS_COMPILE)strip
 WARNINGS	:= -Wall -Wextra -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
 		   -Wmissing-prototypes -Werror
-COMMON_CFLAGS	:= -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Icore -I$(BUILD)/include \
+COMMON_CFLAGS	:= -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Icore -Icore/loader -Icore/update \
+		   -I$(BUILD)/include \
 		   -include $(KCONFIG_AUTOHEADER)
 # CFLAGS and LDFLAGS are the caller's (Buildroot passes its own); pinvm's
 # own flags come first, so the caller's optimisation level wins.
@@ -211,10 +212,10 @@ $(DTB): $(call unquote,$(CONFIG_PARTITION_DTS)) $(wildcard dts/*.dtsi) \
 
 # --- field update: pinvm-sign (build machine) and the board's key -------
 PINVM_SIGN	:= $(BUILD)/tools/pinvm-sign
-SIGN_SRCS	:= core/pinvm_sign.c core/bundle.c core/file.c core/update_state.c \
-		   core/log.c core/names.c
+SIGN_SRCS	:= core/update/pinvm_sign.c core/update/bundle.c core/file.c \
+		   core/update/update_state.c core/log.c core/names.c
 
-$(PINVM_SIGN): $(SIGN_SRCS) $(wildcard core/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
+$(PINVM_SIGN): $(SIGN_SRCS) $(wildcard core/*.h core/*/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) HOSTCC $@
 	$(Q)$(HOSTCC) -O2 $(COMMON_CFLAGS) $(HOST_CFLAGS) -o $@ $(SIGN_SRCS) \
@@ -239,7 +240,7 @@ $(UPDATE_KEY_H): $(UPDATE_KEY) $(KCONFIG_AUTOCONFIG)
 		{ echo "$<: not a pinvm update public key (pinvm-sign keygen)" >&2; exit 1; }; \
 		printf '#define UPDATE_PUBLIC_KEY_HEX "%s"\n' "$$key" > $@
 
-$(BUILD)/obj/core/update.o: $(UPDATE_KEY_H)
+$(BUILD)/obj/core/update/update.o: $(UPDATE_KEY_H)
 
 # make install DESTDIR=<root>: the monitor and its start-up script, as a
 # package (Buildroot) installs them; make image adds guest firmware.

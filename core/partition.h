@@ -74,7 +74,7 @@ struct guest_config {
 	struct device_config devices[GUEST_MAX_DEVICES];
 
 	/*
-	 * Field update (core/update.c), for guests with a health register:
+	 * Field update (core/update/update.c), for guests with a health register:
 	 * the version of the partition's image, which seeds slot a, and how
 	 * many boots a new firmware gets to report health.
 	 */

@@ -3,7 +3,7 @@
  * The health register (compatible "pinvm,health"): how a guest on trial
  * with new firmware tells pinvm it is up, so the update is committed
  * instead of rolled back. It fronts the field-update service
- * (core/update.c), which it reaches through the guest's update link. One
+ * (core/update/update.c), which it reaches through the guest's update link. One
  * 4 KiB page of 32-bit registers, little-endian like every pinvm device
  * model:
  *

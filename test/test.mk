@@ -17,7 +17,7 @@ $(UNIT_DIR)/partitions/%.dtb: test/unit/partitions/%.dts $(wildcard dts/*.dtsi) 
 	$(Q)$(DTC) -I dts -O dtb -i dts -i test/unit/partitions -o $@ $< 2> $@.log; \
 		ret=$$?; cat $@.log >&2; [ $$ret -eq 0 ] && [ ! -s $@.log ]
 
-$(UNIT_DIR)/%: test/unit/%.c test/unit/unit.h $(UNIT_SRCS) $(wildcard core/*.h) \
+$(UNIT_DIR)/%: test/unit/%.c test/unit/unit.h $(UNIT_SRCS) $(wildcard core/*.h core/*/*.h) \
 		$(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) HOSTCC $@
@@ -27,7 +27,7 @@ $(UNIT_DIR)/%: test/unit/%.c test/unit/unit.h $(UNIT_SRCS) $(wildcard core/*.h) 
 # system calls of its own there (and a filtered child could not report a
 # leak), so this one test is built with UBSan only.
 $(UNIT_DIR)/test_seccomp: test/unit/test_seccomp.c test/unit/unit.h $(UNIT_SRCS) \
-		$(wildcard core/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
+		$(wildcard core/*.h core/*/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) HOSTCC $@
 	$(Q)$(HOSTCC) -O1 -g $(COMMON_CFLAGS) -fsanitize=undefined \
@@ -36,9 +36,9 @@ $(UNIT_DIR)/test_seccomp: test/unit/test_seccomp.c test/unit/unit.h $(UNIT_SRCS)
 
 # The field-update service with the control socket, on a fake guest: the
 # test defines monitor_restart() and the guest calls update.c makes.
-UPDATE_TEST_SRCS := core/update.c core/control.c
+UPDATE_TEST_SRCS := core/update/update.c core/update/control.c
 $(UNIT_DIR)/test_update: test/unit/test_update.c test/unit/unit.h $(UNIT_SRCS) \
-		$(UPDATE_TEST_SRCS) $(wildcard core/*.h) $(KCONFIG_AUTOHEADER) \
+		$(UPDATE_TEST_SRCS) $(wildcard core/*.h core/*/*.h) $(KCONFIG_AUTOHEADER) \
 		$(UPDATE_KEY_H) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) HOSTCC $@
@@ -75,9 +75,9 @@ $(UNIT_DIR)/boards/%/include/generated/autoconf.h: configs/%_defconfig $(KCONFIG
 .PRECIOUS: $(UNIT_DIR)/boards/%/include/generated/autoconf.h
 $(UNIT_DIR)/boards/%/board_partition: test/unit/board_partition.c test/unit/unit.h \
 		$(UNIT_DIR)/boards/%/include/generated/autoconf.h $(UNIT_SRCS) \
-		$(wildcard core/*.h) $(UPDATE_KEY_H) | $(DEPS_STAMP)
+		$(wildcard core/*.h core/*/*.h) $(UPDATE_KEY_H) | $(DEPS_STAMP)
 	$(quiet) HOSTCC $@
-	$(Q)$(HOSTCC) -O1 -g -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Icore \
+	$(Q)$(HOSTCC) -O1 -g -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -Icore -Icore/loader -Icore/update \
 		-I$(UNIT_DIR)/boards/$*/include -I$(BUILD)/include \
 		-include $(UNIT_DIR)/boards/$*/include/generated/autoconf.h \
 		$(SANITIZE) -Itest/unit -Idrivers -o $@ $< $(UNIT_SRCS) $(UNIT_LDLIBS)

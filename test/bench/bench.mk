@@ -9,7 +9,7 @@ $(BENCH_DIR)/floor: test/bench/floor.c | $(DEPS_STAMP)
 	$(Q)$(CC) -O2 -static -Wall -Werror -o $@ $<
 
 $(BENCH_DIR)/dispatch: test/bench/dispatch.c core/vcpu.c core/bus.c core/log.c \
-		$(wildcard core/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
+		$(wildcard core/*.h core/*/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) HOSTCC $@
 	$(Q)$(HOSTCC) -O2 -g $(COMMON_CFLAGS) -o $@ test/bench/dispatch.c \

@@ -12,9 +12,10 @@ FUZZ_SECONDS	?= 600
 FUZZ_CI_SECONDS	?= 20
 
 # Per target: its sources, and its libraries when not just libsodium.
-fuzz-bundle-srcs := test/fuzz/fuzz_bundle.c core/bundle.c core/names.c core/log.c
-fuzz-state-srcs	 := test/fuzz/fuzz_state.c core/update_state.c core/bundle.c \
-		    core/names.c core/log.c
+fuzz-bundle-srcs := test/fuzz/fuzz_bundle.c core/update/bundle.c core/names.c \
+		    core/log.c
+fuzz-state-srcs	 := test/fuzz/fuzz_state.c core/update/update_state.c \
+		    core/update/bundle.c core/names.c core/log.c
 # The parser, the drivers' checks and the loaders: what the unit tests link.
 fuzz-partition-srcs := test/fuzz/fuzz_partition.c $(UNIT_SRCS)
 fuzz-partition-libs := $(UNIT_LDLIBS)
@@ -26,7 +27,7 @@ fuzz-mmio-libs	 := $(UNIT_LDLIBS)
 FUZZ_KEY_HEX	 = $(shell grep -v '^\#' test/fuzz/fuzz-key.pub)
 
 $(FUZZ_DIR)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_images.h core/vcpu.c \
-		$(UNIT_SRCS) $(wildcard core/*.h drivers/*.h drivers/*/*.h) \
+		$(UNIT_SRCS) $(wildcard core/*.h core/*/*.h drivers/*.h drivers/*/*.h) \
 		$(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) FUZZCC $@

@@ -10,7 +10,7 @@
 set -u
 build=$1
 jobs=$(nproc 2>/dev/null || echo 2)
-srcs=$(ls core/*.c drivers/*.c drivers/*/*.c)
+srcs=$(ls core/*.c core/*/*.c drivers/*.c drivers/*/*.c)
 nr=$(echo "$srcs" | wc -w)
 failed=0
 
@@ -31,7 +31,7 @@ fi
 echo "$srcs" | tr ' ' '\n' | xargs -P "$jobs" -I{} \
 	clang-tidy -quiet {} -- --target=aarch64-linux-gnu \
 	-isystem /usr/aarch64-linux-gnu/include -std=gnu11 -D_GNU_SOURCE \
-	-Icore -Idrivers -I"$build/include" \
+	-Icore -Icore/loader -Icore/update -Idrivers -I"$build/include" \
 	-include "$build/include/generated/autoconf.h" \
 	> "$build/lint-clang-tidy.log" 2>&1
 rc=$?

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The field-update service (core/update.c) through its hooks, on a real
+ * The field-update service (core/update/update.c) through its hooks, on a real
  * partition (partitions/update.dts) and real slot directories, with a
  * fake guest: monitor_restart(), guest_stop_and_wait(), guest_finish() and
  * guest_running() below stand for core/main.c and core/guest.c, and record

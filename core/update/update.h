@@ -35,7 +35,7 @@ struct update_config {
 	uint32_t timeout_ms;		/* how long a trial boot has to report */
 };
 
-/* The guest says it is up: from its vCPU thread, never blocks (core/update_link.c). */
+/* The guest says it is up: from its vCPU thread, never blocks (core/update/update_link.c). */
 void update_link_report(struct update_link *l);
 
 extern const struct service update_service;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Field update: each guest with a health register keeps its firmware in two
- * slots under <update dir>/<guest>/ (core/update_state.h). An update
+ * slots under <update dir>/<guest>/ (core/update/update_state.h). An update
  * writes the slot not committed, records it as on trial, and restarts that
  * guest alone from it. Health reported in time commits the slot; no
  * report, a crash, a power-off or more boots than update-attempts (counted
