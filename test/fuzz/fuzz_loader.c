@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer: the image loaders (core/loader/*.c) on images from the field.
+ * libFuzzer: the image loaders (the files of core/loader/) on images from the field.
  * The first byte picks the format and how the guest is set up; the rest is
  * the image file. Each image goes through the dry run pinvm makes at start
  * and, when that passes, a real load into scratch guest RAM (malloc'd to
