@@ -290,9 +290,9 @@ static int check_cores(const struct partition *p, struct pinvm_error *err)
 		const struct guest_config *g = &p->guests[i];
 
 		if (!cpu_list_has(online, g->cpu)) {
-			error_set(err, "%s: %s: cpu: core %u is not online on this host (online: %.*s)",
-				  p->source, g->path, g->cpu,
-				  (int)strcspn(online, "\n"), online);
+			partition_error(err, p, g->path, "cpu: core %u is not online on this host (online: %.*s)",
+					g->cpu, (int)strcspn(online, "\n"),
+					online);
 			return -1;
 		}
 	}

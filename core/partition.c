@@ -5,6 +5,7 @@
  * source, the node and the property, so a bad partition starts nothing.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <libfdt.h>
 #include <stdio.h>
@@ -19,6 +20,18 @@
 #include "guest_fdt.h"
 #include "loader.h"
 #include "partition.h"
+
+void partition_error(struct pinvm_error *err, const struct partition *p,
+		     const char *node, const char *fmt, ...)
+{
+	char what[sizeof(err->msg)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	error_set(err, "%s: %s: %s", p->source, node, what);
+}
 
 static uint64_t read_cells(const fdt32_t *cell, int n)
 {
@@ -118,8 +131,7 @@ int partition_read_string(const struct partition *p, int node,
 		char path[NODE_PATH_MAX] = "?";
 
 		fdt_get_path(p->fdt, node, path, sizeof(path));
-		error_set(err, "%s: %s: %s: not a string", p->source, path,
-			  name);
+		partition_error(err, p, path, "%s: not a string", name);
 		return -1;
 	}
 	*val = v;
@@ -197,9 +209,8 @@ static int parse_gic(struct partition *p, struct pinvm_error *err)
 	    !gic->dist_size || !gic->cpu_size ||
 	    gic->dist_base + gic->dist_size < gic->dist_base ||
 	    gic->cpu_base + gic->cpu_size < gic->cpu_base) {
-		error_set(err, "%s: %s: reg: needs the distributor and the %s regions",
-			  p->source, gic->path,
-			  gic->version == 3 ? "redistributor" : "CPU interface");
+		partition_error(err, p, gic->path, "reg: needs the distributor and the %s regions",
+				gic->version == 3 ? "redistributor" : "CPU interface");
 		return -1;
 	}
 	return 0;
@@ -214,21 +225,20 @@ static int parse_cpu(struct partition *p, struct guest_config *g,
 
 	v = fdt_getprop(p->fdt, g->node, "cpu", &len);
 	if (!v || len != 4) {
-		error_set(err, "%s: %s: cpu: %s (one cell: the core this guest runs on)",
-			  p->source, g->path, v ? "must be one cell" : "missing");
+		partition_error(err, p, g->path, "cpu: %s (one cell: the core this guest runs on)",
+				v ? "must be one cell" : "missing");
 		return -1;
 	}
 	g->cpu = fdt32_to_cpu(*v);
 	if (g->cpu >= p->nr_board_cpus) {
-		error_set(err, "%s: %s: cpu: core %u does not exist (the board's /cpus has cores 0-%u)",
-			  p->source, g->path, g->cpu, p->nr_board_cpus - 1);
+		partition_error(err, p, g->path, "cpu: core %u does not exist (the board's /cpus has cores 0-%u)",
+				g->cpu, p->nr_board_cpus - 1);
 		return -1;
 	}
 	for (i = 0; i < p->nr_guests; i++) {
 		if (p->guests[i].cpu == g->cpu) {
-			error_set(err, "%s: %s: cpu: core %u is already given to %s",
-				  p->source, g->path, g->cpu,
-				  p->guests[i].path);
+			partition_error(err, p, g->path, "cpu: core %u is already given to %s",
+					g->cpu, p->guests[i].path);
 			return -1;
 		}
 	}
@@ -241,28 +251,27 @@ static int check_ram_range(struct partition *p, struct guest_config *g,
 	unsigned int i;
 
 	if (r->size == 0 || r->base + r->size < r->base) {
-		error_set(err, "%s: %s: memory: range 0x%llx+0x%llx is empty or wraps",
-			  p->source, g->path, (unsigned long long)r->base,
-			  (unsigned long long)r->size);
+		partition_error(err, p, g->path, "memory: range 0x%llx+0x%llx is empty or wraps",
+				(unsigned long long)r->base,
+				(unsigned long long)r->size);
 		return -1;
 	}
 	if ((r->base | r->size) & (page_size() - 1)) {
-		error_set(err, "%s: %s: memory: range 0x%llx+0x%llx is not page aligned (base and size must be multiples of 0x%llx)",
-			  p->source, g->path, (unsigned long long)r->base,
-			  (unsigned long long)r->size,
-			  (unsigned long long)page_size());
+		partition_error(err, p, g->path, "memory: range 0x%llx+0x%llx is not page aligned (base and size must be multiples of 0x%llx)",
+				(unsigned long long)r->base,
+				(unsigned long long)r->size,
+				(unsigned long long)page_size());
 		return -1;
 	}
 	for (i = 0; i < g->mem.nr_ram; i++) {
 		const struct guest_ram *o = &g->mem.ram[i];
 
 		if (ranges_overlap(r->base, r->size, o->base, o->size)) {
-			error_set(err, "%s: %s: memory: range 0x%llx+0x%llx overlaps range 0x%llx+0x%llx",
-				  p->source, g->path,
-				  (unsigned long long)r->base,
-				  (unsigned long long)r->size,
-				  (unsigned long long)o->base,
-				  (unsigned long long)o->size);
+			partition_error(err, p, g->path, "memory: range 0x%llx+0x%llx overlaps range 0x%llx+0x%llx",
+					(unsigned long long)r->base,
+					(unsigned long long)r->size,
+					(unsigned long long)o->base,
+					(unsigned long long)o->size);
 			return -1;
 		}
 	}
@@ -279,15 +288,14 @@ static int parse_memory(struct partition *p, struct guest_config *g,
 
 	v = fdt_getprop(p->fdt, g->node, "memory", &len);
 	if (!v) {
-		error_set(err, "%s: %s: memory: missing (guest-physical base and size of the guest's RAM)",
-			  p->source, g->path);
+		partition_error(err, p, g->path, "memory: missing (guest-physical base and size of the guest's RAM)");
 		return -1;
 	}
 	n = len / ((ac + sc) * 4);
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2 || n < 1 ||
 	    n > GUEST_MAX_RAM || len != n * (ac + sc) * 4) {
-		error_set(err, "%s: %s: memory: must be 1 to %d <base size> pairs of #address-cells=%d and #size-cells=%d cells",
-			  p->source, g->path, GUEST_MAX_RAM, ac, sc);
+		partition_error(err, p, g->path, "memory: must be 1 to %d <base size> pairs of #address-cells=%d and #size-cells=%d cells",
+				GUEST_MAX_RAM, ac, sc);
 		return -1;
 	}
 	for (i = 0; i < n; i++, v += ac + sc) {
@@ -313,8 +321,7 @@ static int resolve_path(struct partition *p, struct guest_config *g,
 			 value[0] == '/' ? "" : "/", value);
 
 	if (n >= (int)size) {
-		error_set(err, "%s: %s: %s: path too long", p->source, g->path,
-			  prop);
+		partition_error(err, p, g->path, "%s: path too long", prop);
 		return -1;
 	}
 	return 0;
@@ -335,8 +342,8 @@ static int read_guest_file(struct partition *p, struct guest_config *g,
 		return -1;
 	}
 	if (*size == 0) {
-		error_set(err, "%s: %s: %s: cannot read %s: file is empty",
-			  p->source, g->path, prop, path);
+		partition_error(err, p, g->path, "%s: cannot read %s: file is empty",
+				prop, path);
 		free(*data);
 		*data = NULL;
 		return -1;
@@ -356,8 +363,7 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 	    partition_read_string(p, g->node, "dtb", &dtb, err))
 		return -1;
 	if (!image || !*image) {
-		error_set(err, "%s: %s: image: missing (path of the guest's image)",
-			  p->source, g->path);
+		partition_error(err, p, g->path, "image: missing (path of the guest's image)");
 		return -1;
 	}
 	if (resolve_path(p, g, "image", image, image_dir, g->image_path,
@@ -380,8 +386,8 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 	if (dtb && (g->dtb_size < sizeof(struct fdt_header) ||
 		    fdt_check_header(g->dtb) ||
 		    fdt_totalsize(g->dtb) > g->dtb_size)) {
-		error_set(err, "%s: %s: dtb: %s is not a whole device tree blob",
-			  p->source, g->path, g->dtb_path);
+		partition_error(err, p, g->path, "dtb: %s is not a whole device tree blob",
+				g->dtb_path);
 		return -1;
 	}
 	return 0;
@@ -396,8 +402,8 @@ static int parse_bootargs(struct partition *p, struct guest_config *g,
 		return -1;
 	len = g->bootargs ? strlen(g->bootargs) : 0;
 	if (len >= GUEST_BOOTARGS_MAX) {
-		error_set(err, "%s: %s: bootargs: %zu bytes, more than the %d an arm64 kernel takes (COMMAND_LINE_SIZE)",
-			  p->source, g->path, len, GUEST_BOOTARGS_MAX);
+		partition_error(err, p, g->path, "bootargs: %zu bytes, more than the %d an arm64 kernel takes (COMMAND_LINE_SIZE)",
+				len, GUEST_BOOTARGS_MAX);
 		return -1;
 	}
 	return 0;
@@ -412,22 +418,21 @@ static int parse_image(struct partition *p, struct guest_config *g,
 	if (partition_read_string(p, g->node, "image-format", &format, err))
 		return -1;
 	if (!format) {
-		error_set(err, "%s: %s: image-format: missing (one of: %s)",
-			  p->source, g->path, loader_formats());
+		partition_error(err, p, g->path, "image-format: missing (one of: %s)",
+				loader_formats());
 		return -1;
 	}
 	g->loader = loader_find(format);
 	if (!g->loader) {
-		error_set(err, "%s: %s: image-format: unknown format \"%s\" (known: %s)",
-			  p->source, g->path, format, loader_formats());
+		partition_error(err, p, g->path, "image-format: unknown format \"%s\" (known: %s)",
+				format, loader_formats());
 		return -1;
 	}
 	if (read_address_prop(p->fdt, g->node, "load-address",
 			      &g->has_load_addr, &g->load_addr) ||
 	    read_address_prop(p->fdt, g->node, "entry", &g->has_entry,
 			      &g->entry)) {
-		error_set(err, "%s: %s: load-address/entry: must be one address of #address-cells cells",
-			  p->source, g->path);
+		partition_error(err, p, g->path, "load-address/entry: must be one address of #address-cells cells");
 		return -1;
 	}
 	if (parse_guest_files(p, g, image_dir, err) ||
@@ -455,8 +460,8 @@ int partition_read_spi(const struct partition *p, struct device_config *d,
 		return 0;
 	if (len != 12 || fdt32_to_cpu(irq[0]) != 0 ||
 	    fdt32_to_cpu(irq[1]) > GUEST_MAX_SPI) {
-		error_set(err, "%s: %s: interrupts: must be one SPI, <0 n flags> with n up to %d (the vGIC's 256 lines)",
-			  p->source, d->path, GUEST_MAX_SPI);
+		partition_error(err, p, d->path, "interrupts: must be one SPI, <0 n flags> with n up to %d (the vGIC's 256 lines)",
+				GUEST_MAX_SPI);
 		return -1;
 	}
 	d->irq = fdt32_to_cpu(irq[1]) + 32;
@@ -472,10 +477,9 @@ static int check_device_space(struct partition *p, struct guest_config *g,
 	for (i = 0; i < g->mem.nr_ram; i++) {
 		if (ranges_overlap(d->base, d->size, g->mem.ram[i].base,
 				   g->mem.ram[i].size)) {
-			error_set(err, "%s: %s: reg: 0x%llx+0x%llx overlaps the guest's memory",
-				  p->source, d->path,
-				  (unsigned long long)d->base,
-				  (unsigned long long)d->size);
+			partition_error(err, p, d->path, "reg: 0x%llx+0x%llx overlaps the guest's memory",
+					(unsigned long long)d->base,
+					(unsigned long long)d->size);
 			return -1;
 		}
 	}
@@ -483,18 +487,17 @@ static int check_device_space(struct partition *p, struct guest_config *g,
 		const struct device_config *o = &g->devices[i];
 
 		if (ranges_overlap(d->base, d->size, o->base, o->size)) {
-			error_set(err, "%s: %s: reg: 0x%llx+0x%llx overlaps %s",
-				  p->source, d->path,
-				  (unsigned long long)d->base,
-				  (unsigned long long)d->size, o->path);
+			partition_error(err, p, d->path, "reg: 0x%llx+0x%llx overlaps %s",
+					(unsigned long long)d->base,
+					(unsigned long long)d->size, o->path);
 			return -1;
 		}
 	}
 	if (ranges_overlap(d->base, d->size, p->gic.dist_base, p->gic.dist_size) ||
 	    ranges_overlap(d->base, d->size, p->gic.cpu_base, p->gic.cpu_size)) {
-		error_set(err, "%s: %s: reg: 0x%llx+0x%llx overlaps the guest's interrupt controller (%s)",
-			  p->source, d->path, (unsigned long long)d->base,
-			  (unsigned long long)d->size, p->gic.path);
+		partition_error(err, p, d->path, "reg: 0x%llx+0x%llx overlaps the guest's interrupt controller (%s)",
+				(unsigned long long)d->base,
+				(unsigned long long)d->size, p->gic.path);
 		return -1;
 	}
 	return 0;
@@ -507,8 +510,7 @@ static int check_device(struct partition *p, struct guest_config *g,
 	/* A driver may take the address from elsewhere when reg is absent. */
 	if (fdt_getprop(p->fdt, d->node, "reg", NULL) &&
 	    partition_read_reg(p->fdt, d->node, 0, &d->base, &d->size)) {
-		error_set(err, "%s: %s: reg: malformed (one <address size> entry)",
-			  p->source, d->path);
+		partition_error(err, p, d->path, "reg: malformed (one <address size> entry)");
 		return -1;
 	}
 	d->widths = BUS_WIDTHS_ALL;
@@ -516,8 +518,7 @@ static int check_device(struct partition *p, struct guest_config *g,
 	if (d->drv->check && d->drv->check(p, g, d, err))
 		return -1;
 	if (d->size == 0 || d->base + d->size < d->base) {
-		error_set(err, "%s: %s: reg: missing, empty or wrapping",
-			  p->source, d->path);
+		partition_error(err, p, d->path, "reg: missing, empty or wrapping");
 		return -1;
 	}
 	return check_device_space(p, g, d, err);
@@ -530,8 +531,8 @@ static int parse_device(struct partition *p, struct guest_config *g, int node,
 	const char *compat;
 
 	if (g->nr_devices == GUEST_MAX_DEVICES) {
-		error_set(err, "%s: %s: more than %d devices in one guest",
-			  p->source, g->path, GUEST_MAX_DEVICES);
+		partition_error(err, p, g->path, "more than %d devices in one guest",
+				GUEST_MAX_DEVICES);
 		return -1;
 	}
 	d = &g->devices[g->nr_devices];
@@ -541,13 +542,13 @@ static int parse_device(struct partition *p, struct guest_config *g, int node,
 	if (partition_read_string(p, node, "compatible", &compat, err))
 		return -1;
 	if (!compat) {
-		error_set(err, "%s: %s: compatible: missing", p->source, d->path);
+		partition_error(err, p, d->path, "compatible: missing");
 		return -1;
 	}
 	d->drv = driver_find(compat);
 	if (!d->drv) {
-		error_set(err, "%s: %s: compatible: no driver for \"%s\" (misspelled, or not enabled in Kconfig)",
-			  p->source, d->path, compat);
+		partition_error(err, p, d->path, "compatible: no driver for \"%s\" (misspelled, or not enabled in Kconfig)",
+				compat);
 		return -1;
 	}
 	if (device_config_alloc(d, err))
@@ -572,10 +573,10 @@ static int check_ram_vs_gic(struct partition *p, struct guest_config *g,
 				   p->gic.dist_size) ||
 		    ranges_overlap(r->base, r->size, p->gic.cpu_base,
 				   p->gic.cpu_size)) {
-			error_set(err, "%s: %s: memory: range 0x%llx+0x%llx overlaps the guest's interrupt controller (%s)",
-				  p->source, g->path,
-				  (unsigned long long)r->base,
-				  (unsigned long long)r->size, p->gic.path);
+			partition_error(err, p, g->path, "memory: range 0x%llx+0x%llx overlaps the guest's interrupt controller (%s)",
+					(unsigned long long)r->base,
+					(unsigned long long)r->size,
+					p->gic.path);
 			return -1;
 		}
 	}
@@ -588,8 +589,8 @@ static int parse_guest_name(struct partition *p, struct guest_config *g,
 	const char *name = fdt_get_name(p->fdt, g->node, NULL);
 
 	if (!guest_name_valid(name)) {
-		error_set(err, "%s: %s: the guest's name (its node name) must be 1 to %d characters of a-z, 0-9, '-' and '_'",
-			  p->source, g->path, GUEST_NAME_MAX - 1);
+		partition_error(err, p, g->path, "the guest's name (its node name) must be 1 to %d characters of a-z, 0-9, '-' and '_'",
+				GUEST_NAME_MAX - 1);
 		return -1;
 	}
 	strcpy(g->name, name);
@@ -611,8 +612,8 @@ static int read_guest_u32(struct partition *p, struct guest_config *g,
 		return 0;
 	*val = len == 4 ? fdt32_to_cpu(*cell) : 0;
 	if (len != 4 || *val < min || *val > max) {
-		error_set(err, "%s: %s: %s: one cell, %u to %u", p->source,
-			  g->path, name, min, max);
+		partition_error(err, p, g->path, "%s: one cell, %u to %u", name,
+				min, max);
 		return -1;
 	}
 	return 0;
@@ -629,8 +630,7 @@ static int parse_update(struct partition *p, struct guest_config *g,
 		return -1;
 	g->firmware_version = version ? version : "0";
 	if (!version_valid(g->firmware_version)) {
-		error_set(err, "%s: %s: firmware-version: 1 to 4 dot-separated numbers, e.g. \"1.4.2\"",
-			  p->source, g->path);
+		partition_error(err, p, g->path, "firmware-version: 1 to 4 dot-separated numbers, e.g. \"1.4.2\"");
 		return -1;
 	}
 	return read_guest_u32(p, g, "update-attempts", 1, 100,
@@ -647,8 +647,7 @@ static int parse_restart(struct partition *p, struct guest_config *g,
 	if (partition_read_string(p, g->node, "restart-policy", &policy, err))
 		return -1;
 	if (policy && strcmp(policy, "restart") && strcmp(policy, "stop")) {
-		error_set(err, "%s: %s: restart-policy: \"restart\" or \"stop\"",
-			  p->source, g->path);
+		partition_error(err, p, g->path, "restart-policy: \"restart\" or \"stop\"");
 		return -1;
 	}
 	g->restart_on_reset = !policy || !strcmp(policy, "restart");
@@ -707,8 +706,7 @@ static int parse_guests(struct partition *p, const char *image_dir,
 			char path[NODE_PATH_MAX];
 
 			fdt_get_path(p->fdt, node, path, sizeof(path));
-			error_set(err, "%s: %s: compatible: every child of /pinvm must be a \"pinvm,guest\"",
-				  p->source, path);
+			partition_error(err, p, path, "compatible: every child of /pinvm must be a \"pinvm,guest\"");
 			return -1;
 		}
 		if (p->nr_guests == CONFIG_MAX_GUESTS) {

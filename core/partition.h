@@ -104,6 +104,15 @@ struct partition {
 	struct guest_config guests[CONFIG_MAX_GUESTS];
 };
 
+/*
+ * The partition's errors, and its drivers': "source: node: " and then
+ * fmt, which starts with the property at fault, so every message names
+ * the file, the node and the property.
+ */
+void partition_error(struct pinvm_error *err, const struct partition *p,
+		     const char *node, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 int partition_parse(struct partition *p, const void *fdt, const char *source,
 		    const char *image_dir, struct pinvm_error *err);
 void partition_free(struct partition *p);

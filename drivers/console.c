@@ -196,8 +196,7 @@ static int console_check(const struct partition *p,
 			 struct pinvm_error *err)
 {
 	if (dev->size < 0x1000) {
-		error_set(err, "%s: %s: reg: a PL011 console needs 0x1000 bytes",
-			  p->source, dev->path);
+		partition_error(err, p, dev->path, "reg: a PL011 console needs 0x1000 bytes");
 		return -1;
 	}
 	/* A Linux guest's amba-pl011 driver needs the interrupt. */

@@ -131,23 +131,21 @@ static int health_check(const struct partition *p,
 
 	for (i = 0; i < g->nr_devices; i++) {
 		if (g->devices[i].drv == dev->drv) {
-			error_set(err, "%s: %s: a guest has one pinvm,health device at most",
-				  p->source, dev->path);
+			partition_error(err, p, dev->path, "a guest has one pinvm,health device at most");
 			return -1;
 		}
 	}
 	if (dev->size < 0x1000) {
-		error_set(err, "%s: %s: reg: the health register needs 0x1000 bytes",
-			  p->source, dev->path);
+		partition_error(err, p, dev->path, "reg: the health register needs 0x1000 bytes");
 		return -1;
 	}
 	timeout = fdt_getprop(p->fdt, dev->node, "timeout-ms", &len);
 	cfg->update.timeout_ms = timeout && len == 4 ? fdt32_to_cpu(*timeout) : 0;
 	if (cfg->update.timeout_ms < HEALTH_TIMEOUT_MS_MIN ||
 	    cfg->update.timeout_ms > HEALTH_TIMEOUT_MS_MAX) {
-		error_set(err, "%s: %s: timeout-ms: %s (one cell, %u to %u: how long new firmware has to report health)",
-			  p->source, dev->path, timeout ? "out of range" : "missing",
-			  HEALTH_TIMEOUT_MS_MIN, HEALTH_TIMEOUT_MS_MAX);
+		partition_error(err, p, dev->path, "timeout-ms: %s (one cell, %u to %u: how long new firmware has to report health)",
+				timeout ? "out of range" : "missing",
+				HEALTH_TIMEOUT_MS_MIN, HEALTH_TIMEOUT_MS_MAX);
 		return -1;
 	}
 	return 0;

@@ -376,6 +376,7 @@ static int update_init(struct monitor *m, struct pinvm_error *err)
 
 	mon = m;
 	part = &m->part;
+	memset(slots, 0, sizeof(slots));
 	/* First: a second pinvm must not touch the first one's slots. */
 	control_fd = control_listen(m->control, err);
 	if (control_fd < 0 || bundle_crypto_init(err) ||
@@ -658,12 +659,14 @@ static void update_exit(struct monitor *m)
 	}
 	control_close(control_fd, m->control);
 	control_fd = -1;
-	/* No guest boots again: the slots' bytes can go. */
-	for (i = 0; i < ARRAY_SIZE(slots); i++)
+	/*
+	 * No guest boots again: the slots' bytes can go. The records stay
+	 * for the last status file, written after this.
+	 */
+	for (i = 0; i < ARRAY_SIZE(slots); i++) {
 		free(slots[i].image);
-	memset(slots, 0, sizeof(slots));
-	mon = NULL;
-	part = NULL;
+		slots[i].image = NULL;
+	}
 }
 
 static int update_command(const struct monitor_options *o, int argc,

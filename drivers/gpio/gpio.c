@@ -79,8 +79,7 @@ static int gpio_parse_line(const struct partition *p, const char *guest,
 	line = fdt_getprop(p->fdt, node, "line", &line_len);
 	if (!reg || !chip || !line || reg_len != 4 || line_len != 4 ||
 	    fdt32_to_cpu(*reg) >= GPIO_LINES) {
-		error_set(err, "%s: %s: needs reg (the guest's line, 0-7), chip (a host gpiochip's label, name or path) and line (its offset)",
-			  p->source, l->path);
+		partition_error(err, p, l->path, "needs reg (the guest's line, 0-7), chip (a host gpiochip's label, name or path) and line (its offset)");
 		return -1;
 	}
 	*index = fdt32_to_cpu(*reg);
@@ -91,15 +90,14 @@ static int gpio_parse_line(const struct partition *p, const char *guest,
 	else
 		snprintf(l->consumer, sizeof(l->consumer), "%s-%u", guest, *index);
 	if (dir && strcmp(dir, "in") && strcmp(dir, "out")) {
-		error_set(err, "%s: %s: direction: \"%s\" is not \"in\" or \"out\"",
-			  p->source, l->path, dir);
+		partition_error(err, p, l->path, "direction: \"%s\" is not \"in\" or \"out\"",
+				dir);
 		return -1;
 	}
 	l->init_out = dir && !strcmp(dir, "out");
 	value = fdt_getprop(p->fdt, node, "value", &value_len);
 	if (value && value_len != 4) {
-		error_set(err, "%s: %s: value: must be one cell", p->source,
-			  l->path);
+		partition_error(err, p, l->path, "value: must be one cell");
 		return -1;
 	}
 	l->init_value = value && fdt32_to_cpu(*value);
@@ -112,8 +110,8 @@ static int gpio_parse_line(const struct partition *p, const char *guest,
 	else if (bias && !strcmp(bias, "disable"))
 		l->flags |= GPIOD_LINE_REQUEST_FLAG_BIAS_DISABLE;
 	else if (bias && strcmp(bias, "as-is")) {
-		error_set(err, "%s: %s: bias: \"%s\" is not \"pull-up\", \"pull-down\", \"disable\" or \"as-is\"",
-			  p->source, l->path, bias);
+		partition_error(err, p, l->path, "bias: \"%s\" is not \"pull-up\", \"pull-down\", \"disable\" or \"as-is\"",
+				bias);
 		return -1;
 	}
 	l->mapped = true;
@@ -134,8 +132,8 @@ static int gpio_parse_lines(const struct partition *p, const char *guest,
 		if (gpio_parse_line(p, guest, node, &l, &i, err))
 			return -1;
 		if (lines[i].mapped) {
-			error_set(err, "%s: %s: reg: guest line %u is given twice",
-				  p->source, l.path, i);
+			partition_error(err, p, l.path, "reg: guest line %u is given twice",
+					i);
 			return -1;
 		}
 		lines[i] = l;
@@ -157,10 +155,9 @@ static int gpio_check_lines(const struct partition *p,
 			if (mine[i].mapped && other[j].mapped &&
 			    mine[i].offset == other[j].offset &&
 			    !strcmp(mine[i].chip_name, other[j].chip_name)) {
-				error_set(err, "%s: %s: line: chip \"%s\" line %u is already given to %s",
-					  p->source, mine[i].path,
-					  mine[i].chip_name, mine[i].offset,
-					  other[j].path);
+				partition_error(err, p, mine[i].path, "line: chip \"%s\" line %u is already given to %s",
+						mine[i].chip_name,
+						mine[i].offset, other[j].path);
 				return -1;
 			}
 	return 0;
@@ -194,8 +191,7 @@ static int gpio_check(const struct partition *p, const struct guest_config *g,
 	struct gpio_config *cfg = d->config;
 
 	if (d->size < 0x1000) {
-		error_set(err, "%s: %s: reg: a PL061 needs 0x1000 bytes",
-			  p->source, d->path);
+		partition_error(err, p, d->path, "reg: a PL061 needs 0x1000 bytes");
 		return -1;
 	}
 	if (partition_read_spi(p, d, err))

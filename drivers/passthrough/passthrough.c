@@ -89,31 +89,30 @@ static int passthrough_board_node(const struct partition *p,
 
 	ph = fdt_getprop(p->fdt, d->node, "device", &len);
 	if (!ph || len != 4) {
-		error_set(err, "%s: %s: device: %s (a phandle to the board's node of the peripheral)",
-			  p->source, d->path, ph ? "must be one phandle" : "missing");
+		partition_error(err, p, d->path, "device: %s (a phandle to the board's node of the peripheral)",
+				ph ? "must be one phandle" : "missing");
 		return -1;
 	}
 	node = fdt_node_offset_by_phandle(p->fdt, fdt32_to_cpu(*ph));
 	if (node < 0) {
-		error_set(err, "%s: %s: device: phandle 0x%x names no node of the board",
-			  p->source, d->path, fdt32_to_cpu(*ph));
+		partition_error(err, p, d->path, "device: phandle 0x%x names no node of the board",
+				fdt32_to_cpu(*ph));
 		return -1;
 	}
 	if (fdt_get_path(p->fdt, node, cfg->host_path, sizeof(cfg->host_path))) {
-		error_set(err, "%s: %s: device: the board node's path is too long",
-			  p->source, d->path);
+		partition_error(err, p, d->path, "device: the board node's path is too long");
 		return -1;
 	}
 	if (partition_read_reg_cpu(p->fdt, node, 0, &cfg->host_base,
 				   &cfg->host_size) || cfg->host_size == 0) {
-		error_set(err, "%s: %s: device: the board node %s has no reg the CPU can reach (missing, or not translatable through its buses' ranges)",
-			  p->source, d->path, cfg->host_path);
+		partition_error(err, p, d->path, "device: the board node %s has no reg the CPU can reach (missing, or not translatable through its buses' ranges)",
+				cfg->host_path);
 		return -1;
 	}
 	if (fdt_getprop(p->fdt, node, "power-domains", NULL) ||
 	    fdt_getprop(p->fdt, node, "resets", NULL)) {
-		error_set(err, "%s: %s: device: %s has power-domains or resets, which pinvm cannot keep on for the guest",
-			  p->source, d->path, cfg->host_path);
+		partition_error(err, p, d->path, "device: %s has power-domains or resets, which pinvm cannot keep on for the guest",
+				cfg->host_path);
 		return -1;
 	}
 	return 0;
@@ -135,15 +134,14 @@ static int passthrough_policy(const struct partition *p,
 			uint32_t width = fdt32_to_cpu(w[i]);
 
 			if (width != 1 && width != 2 && width != 4 && width != 8) {
-				error_set(err, "%s: %s: access-widths: %u is not one of 1, 2, 4, 8",
-					  p->source, d->path, width);
+				partition_error(err, p, d->path, "access-widths: %u is not one of 1, 2, 4, 8",
+						width);
 				return -1;
 			}
 			d->widths |= BUS_WIDTH(width);
 		}
 		if (!d->widths || len % 4) {
-			error_set(err, "%s: %s: access-widths: must list 1 to 4 of 1, 2, 4, 8",
-				  p->source, d->path);
+			partition_error(err, p, d->path, "access-widths: must list 1 to 4 of 1, 2, 4, 8");
 			return -1;
 		}
 	}
@@ -155,15 +153,15 @@ static int passthrough_policy(const struct partition *p,
 	else if (access && !strcmp(access, "write"))
 		d->dir = BUS_DIR_WRITE;
 	else if (access && strcmp(access, "read-write")) {
-		error_set(err, "%s: %s: access: \"%s\" is not \"read\", \"write\" or \"read-write\"",
-			  p->source, d->path, access);
+		partition_error(err, p, d->path, "access: \"%s\" is not \"read\", \"write\" or \"read-write\"",
+				access);
 		return -1;
 	}
 	d->unaligned = fdt_getprop(p->fdt, d->node, "unaligned", NULL) != NULL;
 	cfg->direct = mode && !strcmp(mode, "direct");
 	if (mode && !cfg->direct && strcmp(mode, "trap")) {
-		error_set(err, "%s: %s: mode: \"%s\" is not \"trap\" or \"direct\"",
-			  p->source, d->path, mode);
+		partition_error(err, p, d->path, "mode: \"%s\" is not \"trap\" or \"direct\"",
+				mode);
 		return -1;
 	}
 	return 0;
@@ -177,10 +175,11 @@ static int passthrough_check_direct(const struct partition *p,
 	uint64_t page = page_size();
 
 	if ((d->base | cfg->host_base | d->size) & (page - 1)) {
-		error_set(err, "%s: %s: mode: direct needs page-aligned registers (guest 0x%llx, host 0x%llx, size 0x%llx; page 0x%llx): use mode = \"trap\" for sub-page or shared registers",
-			  p->source, d->path, (unsigned long long)d->base,
-			  (unsigned long long)cfg->host_base,
-			  (unsigned long long)d->size, (unsigned long long)page);
+		partition_error(err, p, d->path, "mode: direct needs page-aligned registers (guest 0x%llx, host 0x%llx, size 0x%llx; page 0x%llx): use mode = \"trap\" for sub-page or shared registers",
+				(unsigned long long)d->base,
+				(unsigned long long)cfg->host_base,
+				(unsigned long long)d->size,
+				(unsigned long long)page);
 		return -1;
 	}
 	return 0;
@@ -210,10 +209,10 @@ static int passthrough_check_owner(const struct partition *p,
 	while ((o = device_earlier(p, g, d, &it))) {
 		if (!host_overlap(cfg, o->config))
 			continue;
-		error_set(err, "%s: %s: device: %s (0x%llx+0x%llx) is already given to %s",
-			  p->source, d->path, cfg->host_path,
-			  (unsigned long long)cfg->host_base,
-			  (unsigned long long)cfg->host_size, o->path);
+		partition_error(err, p, d->path, "device: %s (0x%llx+0x%llx) is already given to %s",
+				cfg->host_path,
+				(unsigned long long)cfg->host_base,
+				(unsigned long long)cfg->host_size, o->path);
 		return -1;
 	}
 	return 0;
@@ -356,8 +355,8 @@ static int passthrough_check_clocks(const struct partition *p,
 	int board = fdt_path_offset(p->fdt, cfg->host_path);
 
 	if (passthrough_for_each_clock(p->fdt, board, clock_is_fixed, provider)) {
-		error_set(err, "%s: %s: device: %s's clock %s is not a fixed-clock, which is all pinvm can give a guest",
-			  p->source, d->path, cfg->host_path, provider);
+		partition_error(err, p, d->path, "device: %s's clock %s is not a fixed-clock, which is all pinvm can give a guest",
+				cfg->host_path, provider);
 		return -1;
 	}
 	return 0;
@@ -377,9 +376,10 @@ static int passthrough_check(const struct partition *p,
 		d->base = cfg->host_base;
 		d->size = cfg->host_size;
 	} else if (d->size > cfg->host_size) {
-		error_set(err, "%s: %s: reg: 0x%llx bytes, more than the 0x%llx of %s",
-			  p->source, d->path, (unsigned long long)d->size,
-			  (unsigned long long)cfg->host_size, cfg->host_path);
+		partition_error(err, p, d->path, "reg: 0x%llx bytes, more than the 0x%llx of %s",
+				(unsigned long long)d->size,
+				(unsigned long long)cfg->host_size,
+				cfg->host_path);
 		return -1;
 	}
 	if (cfg->direct && passthrough_check_direct(p, d, cfg, err))
@@ -387,8 +387,7 @@ static int passthrough_check(const struct partition *p,
 	/* Stage 2 maps pages read-write: no policy could be enforced. */
 	if (cfg->direct && (d->widths != BUS_WIDTHS_ALL || d->unaligned ||
 			  d->dir != (BUS_DIR_READ | BUS_DIR_WRITE))) {
-		error_set(err, "%s: %s: mode: direct cannot enforce access, access-widths or unaligned: use mode = \"trap\"",
-			  p->source, d->path);
+		partition_error(err, p, d->path, "mode: direct cannot enforce access, access-widths or unaligned: use mode = \"trap\"");
 		return -1;
 	}
 	if (passthrough_check_clocks(p, d, cfg, err))

@@ -521,8 +521,13 @@ static void test_after_commit(struct monitor *m)
 {
 	int client;
 
+	TEST("the last status file, written after the service ends, has the update line");
+	update_service.exit(m);
+	check_status(m, "update guest=alpha slot=b version=2.0 committed=b trial=-");
+	partition_free(&m->part);
+	free(m);
+
 	TEST("pinvm restarts after a commit");
-	pinvm_stop(m);
 	m = pinvm_start();
 	check_booted(m, 1, fw2, 0);
 	check_record(1, SLOT_NONE, 0, "committed", "version 2.0 reported health");
