@@ -299,19 +299,10 @@ static int check_cores(const struct partition *p, struct pinvm_error *err)
 	return 0;
 }
 
-static void monitor_boot_hooks(struct monitor *m, struct guest *g)
-{
-	const struct service *sp;
-
-	for_each_service(sp)
-		if (sp->guest_boot)
-			sp->guest_boot(m, g);
-}
-
 int monitor_restart(struct monitor *m, struct guest *g,
 		    struct pinvm_error *err)
 {
-	monitor_boot_hooks(m, g);
+	services_guest_boot(m, g);
 	return guest_restart(g, err);
 }
 
@@ -327,7 +318,7 @@ static int create_guests(struct monitor *m, struct pinvm_error *err)
 				guest_destroy(&m->guests[i]);
 			return -1;
 		}
-		monitor_boot_hooks(m, g);
+		services_guest_boot(m, g);
 	}
 	return 0;
 }

@@ -32,3 +32,12 @@ void guest_set_link(struct guest_links *l, const struct service *svc,
 	if (i >= 0)
 		l->link[i] = link;
 }
+
+void services_guest_boot(struct monitor *m, struct guest *g)
+{
+	const struct service *sp;
+
+	for_each_service(sp)
+		if (sp->guest_boot)
+			sp->guest_boot(m, g);
+}

@@ -64,4 +64,7 @@ REGISTRY_DECLARE(pinvm_services, struct service);
 /* svc (a const struct service *) takes every compiled-in service in turn. */
 #define for_each_service(svc)	registry_for_each(pinvm_services, svc)
 
+/* Every service's guest_boot() hook, for a guest about to (re)boot. */
+void services_guest_boot(struct monitor *m, struct guest *g);
+
 #endif

@@ -7,7 +7,6 @@
  * registers are mapped into the guest's stage 2 and never exit.
  */
 #include <libfdt.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,9 +187,8 @@ static int passthrough_check_direct(const struct partition *p,
 static bool host_overlap(const struct passthrough_config *a,
 			 const struct passthrough_config *b)
 {
-	return a->host_size && b->host_size &&
-	       a->host_base < b->host_base + b->host_size &&
-	       b->host_base < a->host_base + a->host_size;
+	return ranges_overlap(a->host_base, a->host_size, b->host_base,
+			      b->host_size);
 }
 
 /*

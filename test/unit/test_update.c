@@ -63,20 +63,11 @@ static void record_boot(const struct monitor *m, const struct guest *g)
 	snprintf(fake.path, sizeof(fake.path), "%s", g->image.path);
 }
 
-static void boot_hooks(struct monitor *m, struct guest *g)
-{
-	const struct service *sp;
-
-	for_each_service(sp)
-		if (sp->guest_boot)
-			sp->guest_boot(m, g);
-}
-
 /* The fake guest_restart(): as core/main.c, the services first. */
 int monitor_restart(struct monitor *m, struct guest *g,
 		    struct pinvm_error *err)
 {
-	boot_hooks(m, g);
+	services_guest_boot(m, g);
 	if (fake.fail_restart) {
 		/* As guest_restart() does: the guest crashed and is finished. */
 		fake.fail_restart = false;
@@ -152,7 +143,7 @@ static void boot_guests(struct monitor *m)
 
 		g->cfg = &m->part.guests[i];
 		g->part = &m->part;
-		boot_hooks(m, g);
+		services_guest_boot(m, g);
 		if (i == ALPHA)
 			record_boot(m, g);
 		g->has_thread = true;
@@ -673,6 +664,25 @@ static void test_attempts(void)
 }
 
 /* 7. A pinvm restart during a trial is one more boot attempt. */
+/*
+ * In a fresh directory: an update starts its trial, pinvm stops (its client
+ * told so), and pinvm starts again over the trial.
+ */
+static struct monitor *trial_then_power_cut(const char *dir)
+{
+	struct monitor *m;
+	int client;
+
+	fresh_dir(dir);
+	m = pinvm_start();
+	client = request("alpha", fw2, "alpha", "2.0");
+	check_client(client, "info ");
+	pinvm_stop(m);
+	check_client(client, "error pinvm stopped");
+	check_client_closed(client);
+	return pinvm_start();
+}
+
 static void test_restarts(void)
 {
 	struct monitor *m;
@@ -715,14 +725,7 @@ static void test_restarts(void)
 	pinvm_stop(m);
 
 	TEST("a trial restarted by pinvm commits");
-	fresh_dir("restart-commit");
-	m = pinvm_start();
-	client = request("alpha", fw2, "alpha", "2.0");
-	check_client(client, "info ");
-	pinvm_stop(m);
-	check_client(client, "error pinvm stopped");
-	check_client_closed(client);
-	m = pinvm_start();
+	m = trial_then_power_cut("restart-commit");
 	check_booted(m, 1, fw2, 2);
 	update_link_report(link_of(m));
 	update_service.poll(m);
@@ -962,14 +965,7 @@ static void test_corrupt_slots(void)
 	pinvm_stop(m);
 
 	TEST("a trial out of attempts and a corrupt committed slot");
-	fresh_dir("corrupt-both");
-	m = pinvm_start();
-	client = request("alpha", fw2, "alpha", "2.0");
-	check_client(client, "info ");
-	pinvm_stop(m);
-	check_client(client, "error pinvm stopped");
-	check_client_closed(client);
-	m = pinvm_start();
+	m = trial_then_power_cut("corrupt-both");
 	pinvm_stop(m);
 	m = pinvm_start();
 	pinvm_stop(m);
