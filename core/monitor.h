@@ -37,6 +37,15 @@ struct monitor {
 	const char *control;
 };
 
+/*
+ * pinvm's run with a parsed partition: the guests created, started and
+ * watched until they have all stopped or a signal stops them. Returns
+ * pinvm's exit status (1 when a guest crashed), or -1 with err set when
+ * nothing could start.
+ */
+int monitor_run(struct monitor *m, const struct monitor_options *o,
+		struct pinvm_error *err);
+
 /* A guest waiting on the main thread boots again, the services told. */
 int monitor_restart(struct monitor *m, struct guest *g,
 		    struct pinvm_error *err);
