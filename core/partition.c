@@ -598,10 +598,11 @@ static int parse_guest_name(struct partition *p, struct guest_config *g,
 }
 
 /* An optional one-cell property of a guest in [min, max], else def. */
-static int read_guest_u32(struct partition *p, struct guest_config *g,
-			  const char *name, unsigned int min, unsigned int max,
-			  unsigned int def, unsigned int *val,
-			  struct pinvm_error *err)
+int partition_read_guest_u32(const struct partition *p,
+			     const struct guest_config *g, const char *name,
+			     unsigned int min, unsigned int max,
+			     unsigned int def, unsigned int *val,
+			     struct pinvm_error *err)
 {
 	const fdt32_t *cell;
 	int len;
@@ -619,23 +620,60 @@ static int read_guest_u32(struct partition *p, struct guest_config *g,
 	return 0;
 }
 
-/* Field update: the version of the partition's image, and the trial's tries. */
-static int parse_update(struct partition *p, struct guest_config *g,
-			struct pinvm_error *err)
+static int props_index(const struct guest_props *gp)
 {
-	const char *version;
+	const struct guest_props *o;
+	int i = 0;
 
-	if (partition_read_string(p, g->node, "firmware-version", &version,
-				  err))
-		return -1;
-	g->firmware_version = version ? version : "0";
-	if (!version_valid(g->firmware_version)) {
-		partition_error(err, p, g->path, "firmware-version: 1 to 4 dot-separated numbers, e.g. \"1.4.2\"");
-		return -1;
+	for_each_guest_props(o) {
+		if (o == gp)
+			return i < GUEST_PROPS_MAX ? i : -1;
+		i++;
 	}
-	return read_guest_u32(p, g, "update-attempts", 1, 100,
-			      CONFIG_UPDATE_MAX_ATTEMPTS, &g->update_attempts,
-			      err);
+	return -1;
+}
+
+const void *guest_props(const struct guest_config *g,
+			const struct guest_props *gp)
+{
+	int i = props_index(gp);
+
+	return i < 0 ? NULL : g->props[i];
+}
+
+/* The services' properties of the guest, each parser's into its bytes. */
+static int parse_guest_props(struct partition *p, struct guest_config *g,
+			     struct pinvm_error *err)
+{
+	const struct guest_props *gp;
+	int i = 0;
+
+	for_each_guest_props(gp) {
+		if (i == GUEST_PROPS_MAX) {
+			error_set(err, "%s: more than %d guest property parsers",
+				  gp->name, GUEST_PROPS_MAX);
+			return -1;
+		}
+		g->props[i] = calloc(1, gp->size ? gp->size : 1);
+		if (!g->props[i]) {
+			partition_error(err, p, g->path, "out of memory");
+			return -1;
+		}
+		if (gp->parse(p, g, g->props[i], err))
+			return -1;
+		i++;
+	}
+	return 0;
+}
+
+static void free_guest_props(struct guest_config *g)
+{
+	unsigned int i;
+
+	for (i = 0; i < GUEST_PROPS_MAX; i++) {
+		free(g->props[i]);
+		g->props[i] = NULL;
+	}
 }
 
 /* What a guest's SYSTEM_RESET does: restart-policy and restart-limit. */
@@ -651,7 +689,7 @@ static int parse_restart(struct partition *p, struct guest_config *g,
 		return -1;
 	}
 	g->restart_on_reset = !policy || !strcmp(policy, "restart");
-	return read_guest_u32(p, g, "restart-limit", 1, 100000,
+	return partition_read_guest_u32(p, g, "restart-limit", 1, 100000,
 			      CONFIG_RESTART_LIMIT, &g->restart_limit, err);
 }
 
@@ -674,12 +712,15 @@ static int parse_guest(struct partition *p, int node, const char *image_dir,
 	fdt_get_path(p->fdt, node, g->path, sizeof(g->path));
 	if (parse_guest_name(p, g, err) || parse_cpu(p, g, err) ||
 	    parse_memory(p, g, err) || check_ram_vs_gic(p, g, err) ||
-	    parse_update(p, g, err) || parse_restart(p, g, err))
+	    parse_guest_props(p, g, err) || parse_restart(p, g, err)) {
+		free_guest_props(g);
 		return -1;
+	}
 	g->big_endian = fdt_getprop(p->fdt, node, "big-endian", NULL) != NULL;
 	fdt_for_each_subnode(child, p->fdt, node) {
 		if (parse_device(p, g, child, err)) {
 			free_devices(g);
+			free_guest_props(g);
 			return -1;
 		}
 	}
@@ -799,6 +840,7 @@ void partition_free(struct partition *p)
 
 	for (i = 0; i < p->nr_guests; i++) {
 		free_devices(&p->guests[i]);
+		free_guest_props(&p->guests[i]);
 		free((void *)p->guests[i].image.data);
 		free(p->guests[i].initrd);
 		free(p->guests[i].dtb);

@@ -11,14 +11,17 @@
 
 #include "guest_memory.h"
 #include "names.h"
+#include "registry.h"
 
 #define GUEST_MAX_DEVICES	16
+#define GUEST_PROPS_MAX		4
 #define NODE_PATH_MAX		128
 /* KVM's vGIC has 256 interrupt lines unless told: SPIs 0-223. */
 #define GUEST_MAX_SPI		223
 
 struct driver;
 struct image_loader;
+struct partition;
 
 /* The bytes a guest boots from: the partition's image, or a firmware slot. */
 struct guest_image {
@@ -73,13 +76,8 @@ struct guest_config {
 	unsigned int nr_devices;
 	struct device_config devices[GUEST_MAX_DEVICES];
 
-	/*
-	 * Field update (core/update/update.c), for guests with a health register:
-	 * the version of the partition's image, which seeds slot a, and how
-	 * many boots a new firmware gets to report health.
-	 */
-	const char *firmware_version;
-	unsigned int update_attempts;
+	/* What each guest-property parser (below) read of this guest. */
+	void *props[GUEST_PROPS_MAX];
 
 	/* PSCI SYSTEM_RESET: reboot (at most restart_limit a minute) or stop. */
 	bool restart_on_reset;
@@ -94,6 +92,34 @@ struct gic_config {
 	/* GICv3: the redistributor region; GICv2: the CPU interface. */
 	uint64_t cpu_base, cpu_size;
 };
+
+/*
+ * A guest's properties that belong to a service rather than to core (field
+ * update: firmware-version, update-attempts): a const parser in the
+ * pinvm_guest_props table, run on every guest node; what it reads goes
+ * into size zeroed bytes that guest_props() finds again.
+ */
+struct guest_props {
+	const char *name;
+	size_t size;
+	int (*parse)(const struct partition *p, const struct guest_config *g,
+		     void *props, struct pinvm_error *err);
+};
+
+#define DEFINE_GUEST_PROPS(obj)						\
+	REGISTRY_ENTRY(pinvm_guest_props, struct guest_props, obj)
+REGISTRY_DECLARE(pinvm_guest_props, struct guest_props);
+#define for_each_guest_props(gp)	registry_for_each(pinvm_guest_props, gp)
+
+/* What gp read of g. */
+const void *guest_props(const struct guest_config *g,
+			const struct guest_props *gp);
+/* For a parser: an optional one-cell property of g in [min, max], else def. */
+int partition_read_guest_u32(const struct partition *p,
+			     const struct guest_config *g, const char *name,
+			     unsigned int min, unsigned int max,
+			     unsigned int def, unsigned int *val,
+			     struct pinvm_error *err);
 
 struct partition {
 	const void *fdt;

@@ -30,6 +30,7 @@
 struct slots {
 	struct guest *g;
 	const struct guest_config *cfg;
+	const struct update_guest_props *props;
 	uint32_t timeout_ms;		/* of its health register */
 	char dir[PATH_MAX - 64];	/* room for "/slot-a.img.tmp" */
 	struct update_state st;
@@ -239,7 +240,7 @@ static int trial_boot(struct slots *s)
 	struct update_state next = s->st;
 	struct pinvm_error err;
 
-	if (next.attempts >= s->cfg->update_attempts)
+	if (next.attempts >= s->props->update_attempts)
 		return rollback(s, "no health report in %u boot attempts",
 				next.attempts);
 	next.attempts++;
@@ -250,7 +251,8 @@ static int trial_boot(struct slots *s)
 		return rollback(s, "%s", err.msg);
 	pr_info("%s: booting version %s from slot %c on trial (attempt %u of %u)",
 		s->cfg->name, s->st.slot[s->st.trial].version,
-		slot_name(s->st.trial), s->st.attempts, s->cfg->update_attempts);
+		slot_name(s->st.trial), s->st.attempts,
+		s->props->update_attempts);
 	return 0;
 }
 
@@ -291,7 +293,8 @@ static int seed(struct slots *s, struct pinvm_error *err)
 
 	snprintf(reason, sizeof(reason), "slot a seeded from %.150s",
 		 s->cfg->image.path);
-	update_state_seed(&next, s->cfg->firmware_version, s->cfg->image.data,
+	update_state_seed(&next, s->props->firmware_version,
+			  s->cfg->image.data,
 			  s->cfg->image.size, reason);
 	if (file_replace(s->dir, slot_files[0], s->cfg->image.data,
 			 s->cfg->image.size, "seed", err) ||
@@ -391,6 +394,7 @@ static int update_init(struct monitor *m, struct pinvm_error *err)
 			continue;
 		s->g = &m->guests[i];
 		s->cfg = &part->guests[i];
+		s->props = update_props_of(s->cfg);
 		s->timeout_ms = ((const struct update_config *)health->config)->timeout_ms;
 		s->link.main = m->main_thread;
 		guest_set_link(&s->g->links, &update_service, &s->link);
@@ -631,7 +635,7 @@ static void update_status(struct monitor *m, FILE *f, const struct guest *g)
 		s->cfg->name, slot_name(s->boot),
 		st->slot[s->boot].version, slot_name(st->committed),
 		st->trial == SLOT_NONE ? '-' : slot_name(st->trial),
-		st->attempts, s->cfg->update_attempts,
+		st->attempts, s->props->update_attempts,
 		st->slot[0].used ? st->slot[0].version : "-",
 		st->slot[1].used ? st->slot[1].version : "-",
 		st->result, st->reason);

@@ -35,6 +35,14 @@ struct update_config {
 	uint32_t timeout_ms;		/* how long a trial boot has to report */
 };
 
+/* A guest's field-update properties (core/update/update_props.c). */
+struct update_guest_props {
+	const char *firmware_version;	/* "0" when the node has none */
+	unsigned int update_attempts;
+};
+
+const struct update_guest_props *update_props_of(const struct guest_config *g);
+
 /* The guest says it is up: from its vCPU thread, never blocks (core/update/update_link.c). */
 void update_link_report(struct update_link *l);
 

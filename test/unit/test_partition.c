@@ -501,11 +501,12 @@ static void test_update_props(void)
 	CHECK(!strcmp(g->name, "raw-guest"));
 	CHECK(health_of(g) && ((const struct update_config *)
 				health_of(g)->config)->timeout_ms == 5000);
-	CHECK(!strcmp(g->firmware_version, "1.4.2"));
-	CHECK(g->update_attempts == 5);
+	CHECK(!strcmp(update_props_of(g)->firmware_version, "1.4.2"));
+	CHECK(update_props_of(g)->update_attempts == 5);
 	CHECK(health_of(&part.guests[1]) == NULL);
-	CHECK(!strcmp(part.guests[1].firmware_version, "0"));
-	CHECK(part.guests[1].update_attempts == CONFIG_UPDATE_MAX_ATTEMPTS);
+	CHECK(!strcmp(update_props_of(&part.guests[1])->firmware_version, "0"));
+	CHECK(update_props_of(&part.guests[1])->update_attempts ==
+	      CONFIG_UPDATE_MAX_ATTEMPTS);
 	partition_free(&part);
 	free(fdt);
 
