@@ -279,11 +279,7 @@ void guest_stop_and_wait(struct guest *g)
 		struct timespec t;
 
 		clock_gettime(CLOCK_REALTIME, &t);
-		t.tv_nsec += 10 * 1000000L;
-		if (t.tv_nsec >= 1000000000L) {
-			t.tv_sec++;
-			t.tv_nsec -= 1000000000L;
-		}
+		timespec_add_ms(&t, 10);
 		pthread_cond_timedwait(&g->cond, &g->lock, &t);
 		/* Kicked again, in case the first kick came before KVM_RUN. */
 		if (!g->waiting)
@@ -359,8 +355,6 @@ bool guest_may_restart(struct guest *g)
 
 void guest_destroy(struct guest *g)
 {
-	guest_request_stop(g);
-	if (g->has_thread)
-		guest_stop_and_wait(g);
+	guest_stop_and_wait(g);
 	guest_finish(g);
 }

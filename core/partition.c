@@ -328,15 +328,14 @@ static int resolve_path(struct partition *p, struct guest_config *g,
 }
 
 /*
- * Read a whole file once, at start; later boots use these bytes. Whether
- * an image fits is its loader's to say, with the addresses at fault.
+ * Read a whole file once, at start, of at most max bytes; later boots use
+ * these bytes. Whether an image fits is its loader's to say, with the
+ * addresses at fault, so images and initrds are not bounded here.
  */
 static int read_guest_file(struct partition *p, struct guest_config *g,
-			   const char *prop, const char *path, uint8_t **data,
-			   size_t *size, struct pinvm_error *err)
+			   const char *prop, const char *path, uint64_t max,
+			   uint8_t **data, size_t *size, struct pinvm_error *err)
 {
-	uint64_t max = strcmp(prop, "dtb") ? SIZE_MAX : GUEST_DTB_MAX;
-
 	if (file_read_all(path, max, data, size, err)) {
 		error_prefix(err, "%s: %s: %s: ", p->source, g->path, prop);
 		return -1;
@@ -368,20 +367,20 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 	}
 	if (resolve_path(p, g, "image", image, image_dir, g->image_path,
 			 sizeof(g->image_path), err) ||
-	    read_guest_file(p, g, "image", g->image_path, &data,
+	    read_guest_file(p, g, "image", g->image_path, SIZE_MAX, &data,
 			    &g->image.size, err))
 		return -1;
 	g->image.data = data;
 	g->image.path = g->image_path;
 	if (initrd && (resolve_path(p, g, "initrd", initrd, image_dir,
 				    g->initrd_path, sizeof(g->initrd_path), err) ||
-		       read_guest_file(p, g, "initrd", g->initrd_path,
+		       read_guest_file(p, g, "initrd", g->initrd_path, SIZE_MAX,
 				       &g->initrd, &g->initrd_size, err)))
 		return -1;
 	if (dtb && (resolve_path(p, g, "dtb", dtb, image_dir, g->dtb_path,
 				 sizeof(g->dtb_path), err) ||
-		    read_guest_file(p, g, "dtb", g->dtb_path, &g->dtb,
-				    &g->dtb_size, err)))
+		    read_guest_file(p, g, "dtb", g->dtb_path, GUEST_DTB_MAX,
+				    &g->dtb, &g->dtb_size, err)))
 		return -1;
 	if (dtb && (g->dtb_size < sizeof(struct fdt_header) ||
 		    fdt_check_header(g->dtb) ||

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "generated/autoconf.h"
 
@@ -31,6 +32,17 @@
 #define ____is_defined(arg1_or_junk) __take_second_arg(arg1_or_junk 1, 0) /* NOLINT(bugprone-macro-parentheses) */
 #define IS_ENABLED(option) __is_defined(option)
 #endif
+
+/* t + ms, normalised: deadlines and timed waits. */
+static inline void timespec_add_ms(struct timespec *t, unsigned int ms)
+{
+	t->tv_sec += ms / 1000;
+	t->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t->tv_nsec >= 1000000000L) {
+		t->tv_sec++;
+		t->tv_nsec -= 1000000000L;
+	}
+}
 
 /*
  * Counters: written by one vCPU thread, read while it runs by the status

@@ -10,7 +10,6 @@
  * check, and a slot is booted only when its bytes match its record.
  */
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -416,12 +415,7 @@ static void update_guest_boot(struct monitor *m, struct guest *g)
 	atomic_store(&s->link.healthy, false);
 	clock_gettime(CLOCK_MONOTONIC, &s->trial_start);
 	s->deadline = s->trial_start;
-	s->deadline.tv_sec += s->timeout_ms / 1000;
-	s->deadline.tv_nsec += s->timeout_ms % 1000 * 1000000L;
-	if (s->deadline.tv_nsec >= 1000000000L) {
-		s->deadline.tv_sec++;
-		s->deadline.tv_nsec -= 1000000000L;
-	}
+	timespec_add_ms(&s->deadline, s->timeout_ms);
 }
 
 /*
@@ -495,6 +489,17 @@ static int update_timeout_ms(struct monitor *m)
 	return best < 0 ? -1 : (int)best + 1;
 }
 
+/* The compatible of the driver whose devices front this service. */
+static const char *health_compatible(void)
+{
+	const struct driver *drv;
+
+	for_each_driver(drv)
+		if (drv->fronts && !strcmp(drv->fronts, UPDATE_SERVICE))
+			return drv->compatible;
+	return "health register";
+}
+
 static struct slots *find_slots(const char *name, struct pinvm_error *err)
 {
 	unsigned int i;
@@ -503,8 +508,8 @@ static struct slots *find_slots(const char *name, struct pinvm_error *err)
 		if (strcmp(part->guests[i].name, name))
 			continue;
 		if (!slots[i].cfg) {
-			error_set(err, "guest %s has no pinvm,health device, so it cannot be updated (see dts/bindings/pinvm-partition.txt)",
-				  name);
+			error_set(err, "guest %s has no %s device, so it cannot be updated (see dts/bindings/pinvm-partition.txt)",
+				  name, health_compatible());
 			return NULL;
 		}
 		return &slots[i];
