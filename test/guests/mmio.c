@@ -33,12 +33,6 @@
 #define R32(a)		(*(volatile uint32_t *)(a))
 #define R64(a)		(*(volatile uint64_t *)(a))
 
-static void put_hex_n(uint64_t v, int digits)
-{
-	while (digits--)
-		con_putc("0123456789abcdef"[(v >> (4 * digits)) & 0xf]);
-}
-
 /* "name: bytes=51 45 4d 55 value=0x554d4551" */
 static void show(const char *name, const void *bytes, int n, uint64_t value)
 {

@@ -21,18 +21,12 @@
 #define END_RESET	1
 #define END_OFF		2
 
-/* In .data: a reset must reload it from the image, not keep the old value. */
-static volatile uint64_t boots_seen = 1;
-
 int main(void)
 {
 	uint64_t n;
 
 	timer_init();
-	con_puts("boot ");
-	put_dec(boots_seen);
-	con_puts("\n");
-	boots_seen++;
+	print_boot();
 	for (n = 1;; n++) {
 		con_puts("tick ");
 		put_dec(n);

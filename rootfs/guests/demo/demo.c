@@ -20,15 +20,6 @@
 #define HEALTH_SLOT	(HEALTH_BASE + 0x4)
 #define HEALTH_OK	0x4b4f
 
-/* In .data: a reset must reload it from the image, not keep the old value. */
-static volatile uint64_t boots_seen = 1;
-
-void put_hex_n(uint64_t v, int digits)
-{
-	while (digits--)
-		con_putc("0123456789abcdef"[(v >> (4 * digits)) & 0xf]);
-}
-
 void say(const char *what)
 {
 	if (DEMO_CORE) {
@@ -58,10 +49,7 @@ int main(void)
 	uint64_t n;
 
 	timer_init();
-	con_puts("boot ");
-	put_dec(boots_seen);
-	con_puts("\n");
-	boots_seen++;
+	print_boot();
 	report_health();
 	device_start();
 	for (n = 1;; n++) {

@@ -16,7 +16,5 @@ void device_tick(uint64_t n);
 
 /* Start a line about a device: "core N: <what>: ". */
 void say(const char *what);
-/* v as exactly 'digits' hex digits, no "0x". */
-void put_hex_n(uint64_t v, int digits);
 
 #endif

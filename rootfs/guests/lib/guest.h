@@ -16,6 +16,10 @@ void con_putc(char c);
 void con_puts(const char *s);
 void put_dec(uint64_t v);
 void put_hex(uint64_t v);
+/* v as exactly digits hex digits, without "0x". */
+void put_hex_n(uint64_t v, int digits);
+/* "boot N": N counts this guest's boots since its image was loaded. */
+void print_boot(void);
 void timer_init(void);
 void mmu_enable(void);
 void sleep_ms(unsigned int ms);

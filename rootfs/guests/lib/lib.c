@@ -70,13 +70,27 @@ void put_dec(uint64_t v)
 		con_putc(buf[--i]);
 }
 
+void put_hex_n(uint64_t v, int digits)
+{
+	while (digits--)
+		con_putc("0123456789abcdef"[(v >> (4 * digits)) & 0xf]);
+}
+
 void put_hex(uint64_t v)
 {
-	int shift;
-
 	con_puts("0x");
-	for (shift = 60; shift >= 0; shift -= 4)
-		con_putc("0123456789abcdef"[(v >> shift) & 0xf]);
+	put_hex_n(v, 16);
+}
+
+/* In .data: a reset must reload it from the image, not keep the old value. */
+static volatile uint64_t boots_seen = 1;
+
+void print_boot(void)
+{
+	con_puts("boot ");
+	put_dec(boots_seen);
+	con_puts("\n");
+	boots_seen++;
 }
 
 static uint64_t cntvct(void)
