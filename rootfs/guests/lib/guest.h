@@ -21,6 +21,40 @@ void put_hex_n(uint64_t v, int digits);
 /* "boot N": N counts this guest's boots since its image was loaded. */
 void print_boot(void);
 void timer_init(void);
+
+/*
+ * Interrupts (GICv3): gic_spi_enable() routes one SPI to this CPU, group 1,
+ * with a trigger and a priority (0 highest); GIC_TRIGGER_KEEP leaves its
+ * GICD_ICFGR bits as they are, for a test of what pinvm set there.
+ * irq_set_handler() names the function each IRQ's INTID is given to,
+ * between the acknowledge (ICC_IAR1_EL1) and the end of interrupt
+ * (ICC_EOIR1_EL1); irq_enable() unmasks IRQs at the CPU (PSTATE.I).
+ */
+#define GIC_SPI_BASE		32
+#define GIC_TRIGGER_LEVEL	0
+#define GIC_TRIGGER_EDGE	1
+#define GIC_TRIGGER_KEEP	2
+
+void gic_spi_enable(unsigned int spi, int trigger, unsigned int priority);
+void irq_set_handler(void (*handler)(unsigned int intid));
+/* The ICFGR trigger of an SPI as the guest reads it: level or edge. */
+int gic_spi_trigger(unsigned int spi);
+
+static inline void irq_enable(void)
+{
+	asm volatile("msr daifclr, #2" ::: "memory");
+}
+
+static inline void irq_disable(void)
+{
+	asm volatile("msr daifset, #2" ::: "memory");
+}
+
+/* Sleep until an interrupt; with IRQs unmasked, its handler runs first. */
+static inline void wait_for_irq(void)
+{
+	asm volatile("wfi" ::: "memory");
+}
 void mmu_enable(void);
 void sleep_ms(unsigned int ms);
 void psci_system_off(void) __attribute__((noreturn));

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The bare-metal aarch64 guest library (entry, vectors, console, timer,
-# PSCI, MMU) and the one way a guest is built from it, shared by the demo
-# firmware (rootfs/guests/demo/) and the test guests (test/guests/).
+# interrupts, PSCI, MMU) and the one way a guest is built from it, shared
+# by the demo firmware (rootfs/guests/demo/) and the test guests
+# (test/guests/).
 #
 # A guests.mk names each guest with its sources and extra flags,
 #   guest-NAME := path/to/main.c path/to/other.c -DFLAG=1
