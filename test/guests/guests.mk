@@ -27,9 +27,15 @@ guest-spin	:= $(TEST_GUEST_DIR)/misbehave.c -DMODE=3
 guest-hammer	:= $(TEST_GUEST_DIR)/misbehave.c -DMODE=4
 guest-undef	:= $(TEST_GUEST_DIR)/misbehave.c -DMODE=5
 guest-probe	:= $(TEST_GUEST_DIR)/misbehave.c -DMODE=6
+guest-alarm	:= $(TEST_GUEST_DIR)/alarm.c -DALARMS=6
+guest-alarm-icfgr := $(TEST_GUEST_DIR)/alarm.c -DALARMS=3 -DICFGR=1
+guest-alarm-reset := $(TEST_GUEST_DIR)/alarm.c -DALARMS=1000 -DRESET_AFTER=3
+guest-pl061-button := $(TEST_GUEST_DIR)/pl061.c -DPRESSES=2
+guest-virtio-net := $(TEST_GUEST_DIR)/virtio.c -DCHANGES=2
 TEST_GUESTS	:= ticker resetter stopper mmio-le mmio-be mmio-deny \
 		   mmio-hammer bench gpio-out gpio-hog fw-1 fw-2 fw-silent \
-		   fw-resetloop fw-healthreset worker storm spin hammer undef probe
+		   fw-resetloop fw-healthreset worker storm spin hammer undef probe \
+		   alarm alarm-icfgr alarm-reset pl061-button virtio-net
 
 TEST_GUEST_FILES := $(TEST_GUESTS:%=$(BUILD)/guests/%.elf) \
 		   $(TEST_GUESTS:%=$(BUILD)/guests/%.bin)
