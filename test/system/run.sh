@@ -80,7 +80,8 @@ initramfs() {
 	esac
 }
 
-# boot NAME GIC INITRD TIMEOUT CMDLINE: console to $out/NAME.log
+# boot NAME GIC INITRD TIMEOUT CMDLINE: console to $out/NAME.log; QEMU_EXTRA
+# (the boot's qemu column) goes to board/qemu-virt/run.sh as it is.
 boot() {
 	echo "system: booting the board ($1, GICv$2)"
 	start=$(date +%s)
@@ -89,9 +90,18 @@ boot() {
 	echo "system: $1 took $(($(date +%s) - start)) s"
 }
 
+# monitor_commands LOG: what the board asked QEMU's monitor for so far, one
+# command a line, in order: "NEED-MONITOR: COMMAND" is COMMAND,
+# NEED-POWERDOWN is system_powerdown (the power button).
+monitor_commands() {
+	tr -d '\r' < "$1" | sed -n -e 's/^NEED-POWERDOWN$/system_powerdown/p' \
+		-e 's/^NEED-MONITOR: \(.*\)/\1/p'
+}
+
 # boot_with_monitor NAME GIC INITRD TIMEOUT CMDLINE: like boot, but QEMU
-# reads a FIFO, so when the board prints NEED-POWERDOWN we can press its
-# power button: Ctrl-A c switches -serial mon:stdio to the monitor and back.
+# reads a FIFO, so each command the board asks for (monitor_commands) is
+# typed on QEMU's monitor once, in order: Ctrl-A c switches
+# -serial mon:stdio to the monitor and back.
 boot_with_monitor() {
 	echo "system: booting the board ($1, GICv$2, with its monitor)"
 	start=$(date +%s)
@@ -99,19 +109,21 @@ boot_with_monitor() {
 	mkfifo "$out/$1.in"
 	QEMU_GIC=$2 QEMU_TIMEOUT=$4 sh board/qemu-virt/run.sh "$image" "$3" \
 		"quiet $5" < "$out/$1.in" > "$out/$1.log" 2>&1 4<&- &
-	qemu=$!
+	qemu_pid=$!
 	exec 3> "$out/$1.in"
-	pressed=
-	while kill -0 $qemu 2>/dev/null; do
-		if [ -z "$pressed" ] && grep -q "^NEED-POWERDOWN" "$out/$1.log"; then
-			printf '\001csystem_powerdown\n\001c' >&3
-			pressed=1
-		fi
+	sent=0
+	while kill -0 $qemu_pid 2>/dev/null; do
+		monitor_commands "$out/$1.log" | tail -n +$((sent + 1)) > "$out/$1.cmds"
+		while IFS= read -r cmd; do
+			echo "system: $1: QEMU monitor: $cmd"
+			printf '\001c%s\n\001c' "$cmd" >&3
+			sent=$((sent + 1))
+		done < "$out/$1.cmds"
 		sleep 0.5
 	done
 	exec 3>&-
-	wait $qemu
-	rm -f "$out/$1.in"
+	wait $qemu_pid
+	rm -f "$out/$1.in" "$out/$1.cmds"
 	echo "system: $1 took $(($(date +%s) - start)) s"
 }
 
@@ -153,7 +165,7 @@ for name in $(echo "${SYSTEM_ONLY:-}" | tr , ' '); do
 done
 
 # Every suite a boot names exists, and every suite is in some boot.
-boots | while read -r name gic kind timeout monitor suites cmdline; do
+boots | while read -r name gic kind timeout monitor suites qemu cmdline; do
 	if [ "$suites" = host ]; then
 		[ -f "$here/host/$name.sh" ] ||
 			die "boot $name: its host check $here/host/$name.sh is missing"
@@ -173,10 +185,13 @@ done
 mkdir -p "$out"
 rm -f "$out/tests.cpio.gz" "$out/swupdate.cpio.gz"
 boots > "$out/boots.table"
-while read -r name gic kind timeout monitor suites cmdline <&4; do
+while read -r name gic kind timeout monitor suites qemu cmdline <&4; do
 	wanted "$name" || continue
 	initramfs "$kind"
 	[ "$cmdline" = - ] && cmdline=
+	QEMU_EXTRA=
+	[ "$qemu" = - ] || QEMU_EXTRA=$(echo "$qemu" | tr ';' ' ')
+	export QEMU_EXTRA
 	if [ "$suites" != host ]; then
 		cmdline="pinvm.test=/test/board.sh pinvm.arg=$suites${cmdline:+ $cmdline}"
 	fi
