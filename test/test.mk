@@ -108,7 +108,7 @@ SYSTEM_DTBS	:= $(patsubst test/system/partitions/%.dts,$(SYSTEM_DIR)/partitions/
 		     $(wildcard test/system/partitions/*.dts))
 
 $(SYSTEM_DIR)/partitions/%.dtb: test/system/partitions/%.dts \
-		test/system/partitions/three-guests.dtsi $(wildcard dts/*.dtsi) | $(DEPS_STAMP)
+		$(wildcard test/system/partitions/*.dtsi) $(wildcard dts/*.dtsi) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) DTC $<
 	$(Q)$(DTC) -I dts -O dtb -i dts -i test/system/partitions -o $@ $< 2> $@.log; \
