@@ -131,6 +131,54 @@ status_of() {
 	sed -n "s/^guest=$1 .*\<$2=\([^ ]*\).*/\1/p" "${3:-/run/pinvm/status}"
 }
 
+# irq_status GUEST NAME KEY [FILE]: a forwarded interrupt's field from the
+# status file's "irq guest=GUEST name=NAME ..." line (NAME: the device's
+# node name in the partition).
+irq_status() {
+	sed -n "s/^irq guest=$1 name=$2 .*\<$3=\([^ ]*\).*/\1/p" "${4:-/run/pinvm/status}"
+}
+
+# --- the host kernel's interrupts and drivers ------------------------------
+
+# irq_count HWIRQ: how many times the host took the GIC's INTID HWIRQ (32 +
+# SPI), summed over the CPUs, from /proc/interrupts; 0 when it never did.
+# Found by the GIC's own number, so it counts whichever driver had it.
+irq_count() {
+	awk -v hw="$1" 'NR == 1 { n = NF; next }
+		$(n + 2) == "GICv3" && $(n + 3) == hw {
+			for (i = 2; i <= n + 1; i++) c += $i
+		}
+		END { print c + 0 }' /proc/interrupts
+}
+
+# irq_number HWIRQ: the host's Linux IRQ number of GIC INTID HWIRQ.
+irq_number() {
+	awk -v hw="$1" 'NR == 1 { n = NF; next }
+		$(n + 2) == "GICv3" && $(n + 3) == hw { sub(":", "", $1); print $1 }' \
+		/proc/interrupts
+}
+
+# irq_action HWIRQ: the name of the handler the host has on it, if any.
+irq_action() {
+	awk -v hw="$1" 'NR == 1 { n = NF; next }
+		$(n + 2) == "GICv3" && $(n + 3) == hw { print $(n + 5) }' /proc/interrupts
+}
+
+# vfio_action HWIRQ DEVICE: VFIO's handler is on it, for that device:
+# vfio-platform and vfio-amba name it "vfio-irq[IRQ](DEVICE)".
+vfio_action() {
+	case $(irq_action "$1") in
+	"vfio-irq["*"]($2)") return 0 ;;
+	esac
+	return 1
+}
+
+# driver_of BUS DEVICE: the host driver bound to a sysfs device, or "none".
+driver_of() {
+	_l=$(readlink "/sys/bus/$1/devices/$2/driver" 2>/dev/null)
+	echo "${_l##*/}" | sed 's/^$/none/'
+}
+
 # --- the board's GPIO lines, as the host kernel reports them (debugfs) -----
 
 # line_state CONSUMER: "out hi", "in lo", ...
