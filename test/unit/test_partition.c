@@ -457,6 +457,107 @@ static void test_passthrough_errors(void)
 		     NULL);
 }
 
+/* A board node at the root: reg <0 base 0 size>, interrupts <0 spi 4>. */
+static void add_board_node(void *fdt, const char *name, uint64_t base,
+			   uint64_t size, int spi)
+{
+	int n = fdt_add_subnode(fdt, 0, name);
+
+	fdt_setprop_string(fdt, n, "compatible", "test,fake");
+	fdt_setprop_u64(fdt, n, "reg", base);
+	fdt_appendprop_u64(fdt, n, "reg", size);
+	if (spi >= 0) {
+		fdt_setprop_u32(fdt, n, "interrupts", 0);
+		fdt_appendprop_u32(fdt, n, "interrupts", spi);
+		fdt_appendprop_u32(fdt, n, "interrupts", 4);
+	}
+}
+
+/* Parse fdt (and free it); it must be valid. */
+static void expect_valid(const char *name, void *fdt)
+{
+	struct pinvm_error err = { "" };
+	int ret;
+
+	TEST(name);
+	ret = partition_parse(&part, fdt, "test.dtb", image_dir, &err);
+	CHECK(ret == 0);
+	if (ret)
+		fprintf(stderr, "  %s\n", err.msg);
+	else
+		partition_free(&part);
+	free(fdt);
+}
+
+/*
+ * Forwarded interrupts: the raw guest's rtc passes the PL031 through (SPI
+ * 2, level); an interrupt line, or a register page, that another enabled
+ * board node shares is refused, as is a line given to two guests.
+ */
+static void test_interrupt_errors(void)
+{
+	const char *rtc = "/pinvm/raw-guest/rtc";
+	const char *gpio = "/pinvm/elf-guest/gpio@c000000";
+	void *fdt;
+	int n;
+
+	fdt = mutable_copy();
+	add_board_node(fdt, "fake@9040000", 0x09040000, 0x1000, 2);
+	expect_error("interrupt line shared with another board node", fdt,
+		     "/pinvm/raw-guest/rtc: ",
+		     "interrupt SPI 2 of /rtc@9010000 is shared with /fake@9040000");
+
+	/* Nothing can raise a disabled node's line: not a sharer. */
+	fdt = mutable_copy();
+	add_board_node(fdt, "fake@9040000", 0x09040000, 0x1000, 2);
+	set_str(fdt, "/fake@9040000", "status", "disabled");
+	expect_valid("interrupt line of a disabled board node", fdt);
+
+	fdt = mutable_copy();
+	add_board_node(fdt, "fake@9010800", 0x09010800, 0x100, -1);
+	expect_error("register page shared with another board node", fdt,
+		     "/pinvm/raw-guest/rtc: ",
+		     "register page 0x9010000 of /rtc@9010000 is shared with /fake@9010800");
+
+	/*
+	 * The elf guest's direct window moved to a board node on the RTC's
+	 * line: each guest has a device on SPI 2.
+	 */
+	fdt = mutable_copy();
+	add_board_node(fdt, "fake@9040000", 0x09040000, 0x1000, 2);
+	fdt_setprop_u32(fdt, node(fdt, "/fake@9040000"), "phandle", 0x77);
+	set_u32(fdt, gpio, "device", 0x77);
+	expect_error("one interrupt line, devices of two guests", fdt,
+		     "SPI 2", "/fake@9040000");
+
+	/* The guest's own SPIs for the board's line: same count, SPIs only. */
+	fdt = mutable_copy();
+	n = node(fdt, rtc);
+	fdt_setprop_u32(fdt, n, "interrupts", 0);
+	fdt_appendprop_u32(fdt, n, "interrupts", 5);
+	fdt_appendprop_u32(fdt, n, "interrupts", 4);
+	fdt_setprop_empty(fdt, n, "interrupts-required");
+	expect_valid("guest SPI of its own, interrupts-required", fdt);
+
+	fdt = mutable_copy();
+	n = node(fdt, rtc);
+	fdt_setprop_u32(fdt, n, "interrupts", 0);
+	fdt_appendprop_u32(fdt, n, "interrupts", 5);
+	expect_error("guest interrupts not 3 cells each", fdt,
+		     "/pinvm/raw-guest/rtc: interrupts: ", NULL);
+
+	fdt = mutable_copy();
+	n = node(fdt, rtc);
+	fdt_setprop_u32(fdt, n, "interrupts", 0);
+	fdt_appendprop_u32(fdt, n, "interrupts", 5);
+	fdt_appendprop_u32(fdt, n, "interrupts", 4);
+	fdt_appendprop_u32(fdt, n, "interrupts", 0);
+	fdt_appendprop_u32(fdt, n, "interrupts", 6);
+	fdt_appendprop_u32(fdt, n, "interrupts", 4);
+	expect_error("more guest interrupts than the board node has", fdt,
+		     "/pinvm/raw-guest/rtc: interrupts: ", NULL);
+}
+
 /* The device of g that fronts field update: its health register. */
 static const struct device_config *health_of(const struct guest_config *g)
 {
@@ -603,6 +704,7 @@ int main(int argc, char **argv)
 	test_image_errors();
 	test_device_errors();
 	test_passthrough_errors();
+	test_interrupt_errors();
 	test_structure_errors();
 	test_update_props();
 	test_restart_props();
