@@ -5,6 +5,11 @@
 HOST_DIR	:= $(BUILD)/host
 HOST_IMAGE	:= $(HOST_DIR)/Image
 HOST_BUSYBOX	:= $(HOST_DIR)/busybox
+HOST_KVERSION	:= $(HOST_DIR)/kernel-version
+# The modules Debian's kernel lacks for passthrough (VFIO no-IOMMU,
+# vfio-platform, vfio-amba), built from Debian's sources for the ABI in
+# $(HOST_KVERSION) into $(HOST_DIR)/modules/<abi>/; the stamp names it.
+HOST_MODULES	:= $(HOST_DIR)/modules/stamp
 INITRAMFS	:= $(BUILD)/image/initramfs.cpio.gz
 INITRAMFS_ROOT	:= $(BUILD)/image/initramfs
 # make image: the demo firmware of dts/qemu-virt.dts (rootfs/guests/demo/,
@@ -21,8 +26,14 @@ export QEMU_CPU    := $(call unquote,$(CONFIG_QEMU_VIRT_CPU_MODEL))
 # RUN_SECONDS=N, pinvm is stopped after N seconds and the board powers off.
 RUN_SECONDS ?= $(shell [ -t 0 ] || echo 30)
 
-$(HOST_IMAGE) $(HOST_BUSYBOX) &: board/qemu-virt/fetch-host.sh | $(DEPS_STAMP)
+$(HOST_IMAGE) $(HOST_BUSYBOX) $(HOST_KVERSION) &: board/qemu-virt/fetch-host.sh | $(DEPS_STAMP)
 	sh board/qemu-virt/fetch-host.sh $(HOST_DIR)
+
+# Rebuilt when the kernel's ABI changes (fetch-host.sh rewrites the file;
+# the script does nothing when its stamp already names that ABI).
+$(HOST_MODULES): $(HOST_KVERSION) board/qemu-virt/build-modules.sh \
+		$(wildcard board/common/linux-patches/*/*.patch) | $(DEPS_STAMP)
+	sh board/qemu-virt/build-modules.sh $(HOST_KVERSION) $(HOST_DIR)/modules
 
 # The image's root file system plus busybox and the board's /init.
 $(INITRAMFS): $(IMAGE_ROOT) $(HOST_BUSYBOX) rootfs/init
