@@ -35,13 +35,20 @@ $(HOST_MODULES): $(HOST_KVERSION) board/qemu-virt/build-modules.sh \
 		$(wildcard board/common/linux-patches/*/*.patch) | $(DEPS_STAMP)
 	sh board/qemu-virt/build-modules.sh $(HOST_KVERSION) $(HOST_DIR)/modules
 
-# The image's root file system plus busybox and the board's /init.
-$(INITRAMFS): $(IMAGE_ROOT) $(HOST_BUSYBOX) rootfs/init
+# The image's root file system plus busybox, the kernel's modules for
+# passthrough (loaded by /etc/init.d/S10modules) and the board's /init.
+$(INITRAMFS): $(IMAGE_ROOT) $(HOST_BUSYBOX) $(HOST_MODULES) rootfs/init \
+		rootfs/etc/init.d/S10modules
 	$(quiet) CPIO $@
 	$(Q)rm -rf $(INITRAMFS_ROOT)
 	$(Q)cp -a $(IMAGE_ROOT) $(INITRAMFS_ROOT)
 	$(Q)install -D -m 0755 $(HOST_BUSYBOX) $(INITRAMFS_ROOT)/bin/busybox
 	$(Q)ln -s busybox $(INITRAMFS_ROOT)/bin/sh
+	$(Q)abi=$$(sed 's/^linux-image-//' $(HOST_KVERSION)) && \
+		mkdir -p $(INITRAMFS_ROOT)/lib/modules/$$abi && \
+		cp -a $(HOST_DIR)/modules/$$abi $(INITRAMFS_ROOT)/lib/modules/$$abi/pinvm
+	$(Q)install -D -m 0755 rootfs/etc/init.d/S10modules \
+		$(INITRAMFS_ROOT)/etc/init.d/S10modules
 	$(Q)install -m 0755 rootfs/init $(INITRAMFS_ROOT)/init
 	$(Q)cd $(INITRAMFS_ROOT) && find . | LC_ALL=C sort | \
 		cpio -o -H newc --quiet -R 0:0 | gzip -9 > $(CURDIR)/$@
