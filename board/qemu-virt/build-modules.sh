@@ -26,6 +26,10 @@ die() { echo "build-modules: $*" >&2; exit 1; }
 [ $# -eq 2 ] || die "usage: build-modules.sh KERNEL_VERSION_FILE OUTDIR"
 pkg=$(cat "$1")
 abi=${pkg#linux-image-}			# 6.1.0-57-arm64
+case $pkg in
+linux-image-?*) ;;
+*) die "$1 names no kernel package (linux-image-ABI)" ;;
+esac
 flavour=${abi##*-}			# arm64
 base=${abi%-"$flavour"}			# 6.1.0-57
 major=$(echo "$abi" | cut -d. -f1,2)	# 6.1
@@ -33,8 +37,9 @@ mkdir -p "$2"
 out=$(cd "$2" && pwd)
 
 ver=$(apt-cache policy "$pkg:arm64" 2>/dev/null | sed -n 's/^ *Candidate: //p')
-[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
-	die "apt does not know $pkg:arm64; run 'apt-get update'"
+case $ver in
+'' | '(none)') die "apt does not know $pkg:arm64; run 'apt-get update'" ;;
+esac
 
 want="$abi $ver $(cat "$patches/$major"/*.patch 2>/dev/null | cksum | cut -d' ' -f1)"
 if [ "$(cat "$out/stamp" 2>/dev/null)" = "$want" ]; then
@@ -43,7 +48,7 @@ if [ "$(cat "$out/stamp" 2>/dev/null)" = "$want" ]; then
 	exit 0
 fi
 
-rm -rf "$out/deb" "$out/x" "$out/$abi" "$out/stamp"
+rm -rf "$out/deb" "$out/x" "${out:?}/$abi" "$out/stamp"
 mkdir -p "$out/deb" "$out/x" "$out/$abi"
 cd "$out/deb"
 # apt's sandbox user cannot write here; downloading as root is fine.
@@ -114,4 +119,4 @@ done < "$out/$abi/modules.load"
 
 rm -rf "$out/deb" "$x"
 echo "$want" > "$out/stamp"
-echo "build-modules: $(cd "$out/$abi" && ls ./*.ko | wc -l) modules for $abi ($ver) in $out/$abi"
+echo "build-modules: $(find "$out/$abi" -name '*.ko' | wc -l) modules for $abi ($ver) in $out/$abi"
