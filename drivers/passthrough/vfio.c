@@ -192,36 +192,46 @@ static int vfio_set_irq_none(struct hostdev *h, unsigned int index,
 }
 
 /*
- * Linux's number of the interrupt VFIO just requested: its action is
- * "vfio-irq[N](name)" in /proc/interrupts. 0 if not found.
+ * The Linux numbers of the interrupts VFIO holds: their actions are
+ * "vfio-irq[N](name)" in /proc/interrupts (name is vfio-amba's own for an
+ * AMBA device, not the sysfs one), so the one a request added is ours.
  */
-static unsigned int vfio_host_irq(const struct hostdev *h)
+static unsigned int vfio_irqs_held(unsigned int *irqs, unsigned int max)
 {
-	char line[512], tag[80];
-	unsigned int irq = 0, i;
+	unsigned int n = 0;
+	char line[512];
 	FILE *f = fopen("/proc/interrupts", "re");
 
 	if (!f)
 		return 0;
-	snprintf(tag, sizeof(tag), "](%s)", h->name);
-	while (!irq && fgets(line, sizeof(line), f)) {
+	while (n < max && fgets(line, sizeof(line), f)) {
 		const char *at = strstr(line, "vfio-irq[");
-		unsigned int n;
-		bool taken = false;
 		char *end;
+		unsigned long irq;
 
-		if (!at || !strstr(at, tag))
+		if (!at)
 			continue;
-		n = strtoul(at + strlen("vfio-irq["), &end, 10);
-		if (*end != ']')
-			continue;
-		for (i = 0; i < h->nr_irqs; i++)
-			taken |= h->irqs[i].host_irq == n;
-		if (!taken)
-			irq = n;
+		irq = strtoul(at + strlen("vfio-irq["), &end, 10);
+		if (*end == ']')
+			irqs[n++] = irq;
 	}
 	fclose(f);
-	return irq;
+	return n;
+}
+
+/* The interrupt in after[] but not in before[]; 0 if none. */
+static unsigned int vfio_irq_added(const unsigned int *before, unsigned int nb,
+				   const unsigned int *after, unsigned int na)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < na; i++) {
+		for (j = 0; j < nb && before[j] != after[i]; j++)
+			;
+		if (j == nb)
+			return after[i];
+	}
+	return 0;
 }
 
 static int vfio_irq_error(struct hostdev *h, unsigned int index,
@@ -242,6 +252,7 @@ static int vfio_wire_irq(struct hostdev *h, const struct passthrough_irq *pi,
 {
 	struct vfio_irq_info info = { .argsz = sizeof(info), .index = index };
 	struct region_irq *q = &h->irqs[h->nr_irqs];
+	unsigned int before[64], after[64], nb, na;
 
 	if (ioctl(h->device, VFIO_DEVICE_GET_IRQ_INFO, &info) < 0 ||
 	    !info.count || !(info.flags & VFIO_IRQ_INFO_EVENTFD)) {
@@ -261,10 +272,12 @@ static int vfio_wire_irq(struct hostdev *h, const struct passthrough_irq *pi,
 	}
 	/* Counted first, so release closes what was made. */
 	h->nr_irqs++;
+	nb = vfio_irqs_held(before, ARRAY_SIZE(before));
 	if (vfio_set_irq_fd(h, index, VFIO_IRQ_SET_ACTION_TRIGGER,
 			    q->trigger_fd) < 0)
 		return vfio_irq_error(h, index, err);
-	q->host_irq = vfio_host_irq(h);
+	na = vfio_irqs_held(after, ARRAY_SIZE(after));
+	q->host_irq = vfio_irq_added(before, nb, after, na);
 	if (q->level && vfio_set_irq_fd(h, index, VFIO_IRQ_SET_ACTION_UNMASK,
 					q->resample_fd) < 0) {
 		error_set(err, "%s: VFIO cannot unmask interrupt %u on an eventfd: %s",
