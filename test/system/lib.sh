@@ -164,11 +164,11 @@ irq_action() {
 		$(n + 2) == "GICv3" && $(n + 3) == hw { print $(n + 5) }' /proc/interrupts
 }
 
-# vfio_action HWIRQ DEVICE: VFIO's handler is on it, for that device:
-# vfio-platform and vfio-amba name it "vfio-irq[IRQ](DEVICE)".
+# vfio_action HWIRQ: VFIO's handler is on it: "vfio-irq[IRQ](NAME)", NAME
+# the sysfs name for vfio-platform, vfio-amba-<periphid> for vfio-amba.
 vfio_action() {
 	case $(irq_action "$1") in
-	"vfio-irq["*"]($2)") return 0 ;;
+	"vfio-irq["*"]("*")") return 0 ;;
 	esac
 	return 1
 }

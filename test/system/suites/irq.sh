@@ -112,7 +112,7 @@ test_alarm() {
 	expect "alarm: vfio-amba holds the PL031 while pinvm runs" "driver $(driver_of amba $RTC)" \
 		[ "$(driver_of amba $RTC)" = vfio-amba ]
 	expect "alarm: the host's handler is VFIO's" "action '$(irq_action $RTC_HW)'" \
-		vfio_action $RTC_HW $RTC
+		vfio_action $RTC_HW
 	expect "alarm: the guest's SPI is level, as pinvm set it" "$(grep 'alarm spi' /tmp/alarm.out)" \
 		wait_for /tmp/alarm.out "\[g1\] alarm spi 2 trigger level" 30
 	expect "alarm: 6 alarms in a row reach the guest" "$(grep '\[g1\]' /tmp/alarm.out | tail -n 3)" \
@@ -143,7 +143,7 @@ test_alarm() {
 	expect "alarm: the PL031 back with its host driver" "driver $(driver_of amba $RTC), was $before" \
 		wait_until 5 [ "$(driver_of amba $RTC)" = "$before" ]
 	expect "alarm: VFIO's handler gone" "action '$(irq_action $RTC_HW)'" \
-		not vfio_action $RTC_HW $RTC
+		not vfio_action $RTC_HW
 }
 
 # The guest SPI moved (interrupts = <0 5 4>) and programmed level by the
@@ -165,24 +165,28 @@ test_alarm_icfgr() {
 }
 
 # A reset inside the handler, before the EOI: the host line is masked by
-# VFIO then. The rebuilt VM must get its alarms.
+# VFIO then. The rebuilt VM must get its alarms. restart-limit 1: the
+# second reset stops g1, so there are exactly two boots and nothing armed
+# is left behind (the third alarm's handler does not arm a fourth).
 test_alarm_reset() {
 	base=$(irq_count $RTC_HW)
 	pinvm_start reset irq-alarm-reset -s /tmp/reset.status
 	expect "alarm reset: g1 resets from its handler" "$(tail -n 3 /tmp/reset.err)" \
 		wait_for /tmp/reset.err "g1: reset \(PSCI SYSTEM_RESET\)" 40
-	expect "alarm reset: alarms resume in the new VM and reset it again" \
-		"$(grep '\[g1\]' /tmp/reset.out | tail -n 4)" \
-		wait_until 40 count_reaches /tmp/reset.out '\[g1\] boot' 3
-	stop TERM
+	expect "alarm reset: alarms resume in the new VM, which resets again" \
+		"$(grep '\[g1\]' /tmp/reset.out | tail -n 4; tail -n 2 /tmp/reset.err)" \
+		wait_for /tmp/reset.err "g1: more than 1 resets within a minute" 40
+	sleep 1.5
+	b1=$(alarms_in_boot /tmp/reset.out 1)
 	b2=$(alarms_in_boot /tmp/reset.out 2)
 	sum=$(count /tmp/reset.out '\[g1\] alarm [0-9]')
 	host=$(irq_count $RTC_HW)
-	expect "alarm reset: the second boot took its 3 alarms" "$b2 alarms in boot 2" [ "$b2" -eq 3 ]
+	expect "alarm reset: two boots, 3 alarms each" \
+		"$(count /tmp/reset.out '\[g1\] boot') boots, alarms $b1 + $b2" \
+		[ "$(count /tmp/reset.out '\[g1\] boot')" -eq 2 -a "$b1" -eq 3 -a "$b2" -eq 3 ]
 	expect "alarm reset: the host counts the alarms of both boots" \
 		"host $base -> $host, guest $sum alarms" [ $((host - base)) -eq "$sum" ]
-	expect "alarm reset: the last status file counts them too" "$(grep '^irq' /tmp/reset.status)" \
-		[ "$(irq_status g1 rtc count /tmp/reset.status)" = "$host" ]
+	stop TERM
 	expect "alarm reset: pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
 }
 
@@ -222,8 +226,9 @@ test_devmem() {
 		wait_for /tmp/devmem.out "\[g1\] alarm armed dr=[0-9]+" 30
 	dr=$(sed -n 's/.*\[g1\] alarm armed dr=\([0-9]*\).*/\1/p' /tmp/devmem.out)
 	now=$(date +%s)
+	# As in passthrough.sh: the RTC and the emulated clock drift apart.
 	expect "devmem: its time is the board's" "guest ${dr:-none}, board $now" \
-		[ $((now - ${dr:-0})) -ge 0 -a $((now - ${dr:-0})) -lt 30 ]
+		[ $((now - ${dr:-0})) -ge -120 -a $((now - ${dr:-0})) -lt 120 ]
 	expect "devmem: the PL031 claimed as before" "$(cat /tmp/devmem.err)" \
 		grep -q "took $RTC from host driver rtc-pl031" /tmp/devmem.err
 	sleep 3
