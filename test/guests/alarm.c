@@ -10,7 +10,8 @@
  * one alarm and no more: ALARMS in a row are the resample path working.
  * Built three ways:
  *   alarm        the SPI's trigger (GICD_ICFGR) is left as pinvm set it
- *   alarm-icfgr  (ICFGR=1) the guest programs it level itself
+ *   alarm-icfgr  (ICFGR=1) the guest programs it level itself, on the
+ *                SPI the partition moved it to (RTC_SPI=5)
  *   alarm-reset  (RESET_AFTER=K) after its Kth alarm, PSCI SYSTEM_RESET
  *                from inside the handler, before the EOI: the host line is
  *                still masked then, and must not stay so in the new VM
@@ -24,7 +25,10 @@
 #define RTCRIS		(RTC + 0x14)
 #define RTCMIS		(RTC + 0x18)
 #define RTCICR		(RTC + 0x1c)
+/* The SPI the partition gives the guest (its pinvm node's interrupts). */
+#ifndef RTC_SPI
 #define RTC_SPI		2
+#endif
 
 #ifndef ALARMS
 #define ALARMS 6

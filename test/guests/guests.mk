@@ -28,7 +28,7 @@ guest-hammer	:= $(TEST_GUEST_DIR)/misbehave.c -DMODE=4
 guest-undef	:= $(TEST_GUEST_DIR)/misbehave.c -DMODE=5
 guest-probe	:= $(TEST_GUEST_DIR)/misbehave.c -DMODE=6
 guest-alarm	:= $(TEST_GUEST_DIR)/alarm.c -DALARMS=6
-guest-alarm-icfgr := $(TEST_GUEST_DIR)/alarm.c -DALARMS=3 -DICFGR=1
+guest-alarm-icfgr := $(TEST_GUEST_DIR)/alarm.c -DALARMS=3 -DICFGR=1 -DRTC_SPI=5
 guest-alarm-reset := $(TEST_GUEST_DIR)/alarm.c -DALARMS=1000 -DRESET_AFTER=3
 guest-pl061-button := $(TEST_GUEST_DIR)/pl061.c -DPRESSES=2
 guest-virtio-net := $(TEST_GUEST_DIR)/virtio.c -DCHANGES=2

@@ -131,11 +131,11 @@ status_of() {
 	sed -n "s/^guest=$1 .*\<$2=\([^ ]*\).*/\1/p" "${3:-/run/pinvm/status}"
 }
 
-# irq_status GUEST NAME KEY [FILE]: a forwarded interrupt's field from the
-# status file's "irq guest=GUEST name=NAME ..." line (NAME: the device's
-# node name in the partition).
+# irq_status GUEST NODE KEY [FILE]: a forwarded interrupt's field from the
+# status file's "irq guest=GUEST name=NODE ..." line (NODE: the device's
+# node path in the partition, as in its region line).
 irq_status() {
-	sed -n "s/^irq guest=$1 name=$2 .*\<$3=\([^ ]*\).*/\1/p" "${4:-/run/pinvm/status}"
+	sed -n "s|^irq guest=$1 name=$2 .*\<$3=\([^ ]*\).*|\1|p" "${4:-/run/pinvm/status}"
 }
 
 # --- the host kernel's interrupts and drivers ------------------------------

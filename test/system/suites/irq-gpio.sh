@@ -41,8 +41,8 @@ test_irq_gpio() {
 	expect "irq gpio: the host took the two, no more" "host count $base -> $host" \
 		[ $((host - base)) -eq 2 ]
 	expect "irq gpio: the status file counts them" "$(grep '^irq' $s), host $host" \
-		[ "$(irq_status g1 gpio count $s)" = "$host" -a \
-		  "$(irq_status g1 gpio trigger $s)" = level ]
+		[ "$(irq_status g1 /pinvm/g1/gpio count $s)" = "$host" -a \
+		  "$(irq_status g1 /pinvm/g1/gpio trigger $s)" = level ]
 	stop TERM
 	expect "irq gpio: pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
 	expect "irq gpio: the PL061 left without a driver, as it was" "driver $(driver_of amba $GPIO)" \

@@ -47,8 +47,8 @@ test_irq_virtio() {
 	expect "irq virtio: the host took the two, no more" "host count $base -> $host" \
 		[ $((host - base)) -eq 2 ]
 	expect "irq virtio: the status file counts them" "$(grep '^irq' $s), host $host" \
-		[ "$(irq_status g1 virtio count $s)" = "$host" -a \
-		  "$(irq_status g1 virtio trigger $s)" = edge ]
+		[ "$(irq_status g1 /pinvm/g1/virtio count $s)" = "$host" -a \
+		  "$(irq_status g1 /pinvm/g1/virtio trigger $s)" = edge ]
 	expect "irq virtio: trapped accesses, counted" "$(grep 'region guest=g1' $s)" \
 		grep -q "region guest=g1 name=/pinvm/g1/virtio base=0xa003e00 size=0x200 mode=trap reads=[1-9]" $s
 	stop TERM

@@ -107,7 +107,8 @@ test_alarm() {
 		[ -n "$irq" ]
 	expect "alarm: the host IRQ is the PL031's" "host IRQ '$irq', the GIC's 34 is $(irq_number $RTC_HW)" \
 		[ "${irq:-x}" = "$(irq_number $RTC_HW)" ]
-	trace_start "${irq:-0}" $(other_threads "$PID")
+	# The host's number from /proc/interrupts, not from pinvm's log.
+	trace_start "$(irq_number $RTC_HW)" $(other_threads "$PID")
 	metric alarm_traced_threads "$(other_threads "$PID" | wc -l)"
 	expect "alarm: vfio-amba holds the PL031 while pinvm runs" "driver $(driver_of amba $RTC)" \
 		[ "$(driver_of amba $RTC)" = vfio-amba ]
@@ -132,9 +133,9 @@ test_alarm() {
 	expect "alarm: the host took the 6 alarms, no more" "host count $base -> $host" \
 		[ $((host - base)) -eq 6 ]
 	expect "alarm: the status file counts what the host counts" "$(grep '^irq' $s), host $host" \
-		[ "$(irq_status g1 rtc count $s)" = "$host" ]
+		[ "$(irq_status g1 /pinvm/g1/rtc count $s)" = "$host" ]
 	expect "alarm: the status file's line" "$(grep '^irq' $s)" \
-		grep -q "^irq guest=g1 name=rtc index=0 host-irq=$irq spi=2 trigger=level count=" $s
+		grep -q "^irq guest=g1 name=/pinvm/g1/rtc index=0 host-irq=$irq spi=2 trigger=level count=" $s
 	T0=$(last_tick /tmp/alarm.out g2)
 	wait_until 10 ticks_reach /tmp/alarm.out g2 $((T0 + 3))
 	expect "alarm: g2 ticked on" "ticks not 1, 2, 3, ..." ticks_contiguous /tmp/alarm.out g2
@@ -157,7 +158,7 @@ test_alarm_icfgr() {
 		wait_for /tmp/icfgr.out "\[g1\] alarms done 3 others 0" 40
 	sleep 1.5
 	expect "alarm icfgr: the status file says SPI 5" "$(grep '^irq' /tmp/icfgr.status)" \
-		[ "$(irq_status g1 rtc spi /tmp/icfgr.status)" = 5 ]
+		[ "$(irq_status g1 /pinvm/g1/rtc spi /tmp/icfgr.status)" = 5 ]
 	stop TERM
 	expect "alarm icfgr: the host took 3" "host count $base -> $(irq_count $RTC_HW)" \
 		[ $(($(irq_count $RTC_HW) - base)) -eq 3 ]
@@ -190,19 +191,20 @@ test_alarm_reset() {
 	expect "alarm reset: pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
 }
 
-# refused TAG PARTITION PREFIX WORD...: pinvm refuses the partition with
-# one error line, starts no guest, and leaves the PL031 with its driver.
+# refused WHAT PARTITION PREFIX WORD...: pinvm refuses the partition with
+# an error line, starts no guest, and leaves the PL031 with its driver.
 refused() {
-	_tag=$1 _dtb=$2 _prefix=$3
+	_what=$1 _dtb=$2 _prefix=$3
 	shift 3
+	_f=/tmp/$_dtb
 	before=$(driver_of amba $RTC)
-	pinvm -p "$P/$_dtb.dtb" -i "$G" -s /tmp/$_tag.status > /tmp/$_tag.out 2> /tmp/$_tag.err
+	pinvm -p "$P/$_dtb.dtb" -i "$G" -s $_f.status > $_f.out 2> $_f.err
 	rc=$?
-	expect "$_tag: refused, naming node and line" "exit $rc: $(cat /tmp/$_tag.err)" \
-		error_line /tmp/$_tag.err "$_prefix" "$@"
-	expect "$_tag: exit status" "exit $rc" [ $rc -ne 0 ]
-	expect "$_tag: no guest ran" "$(cat /tmp/$_tag.out)" [ ! -s /tmp/$_tag.out ]
-	expect "$_tag: the PL031 keeps its driver" "driver $(driver_of amba $RTC), was $before" \
+	expect "$_what: refused, naming the node" "exit $rc: $(cat $_f.err)" \
+		error_line $_f.err "$_prefix" "$@"
+	expect "$_what: exit status" "exit $rc" [ $rc -ne 0 ]
+	expect "$_what: no guest ran" "$(cat $_f.out)" [ ! -s $_f.out ]
+	expect "$_what: the PL031 keeps its driver" "driver $(driver_of amba $RTC), was $before" \
 		[ "$(driver_of amba $RTC)" = "$before" ]
 }
 
