@@ -194,17 +194,18 @@ test_alarm_reset() {
 # refused WHAT PARTITION PREFIX WORD...: pinvm refuses the partition with
 # an error line, starts no guest, and leaves the PL031 with its driver.
 refused() {
-	_what=$1 _dtb=$2 _prefix=$3
+	_rwhat=$1 _rdtb=$2 _rprefix=$3
 	shift 3
-	_f=/tmp/$_dtb
+	# Not _f or _what: error_line and expect use those.
+	_rf=/tmp/$_rdtb
 	before=$(driver_of amba $RTC)
-	pinvm -p "$P/$_dtb.dtb" -i "$G" -s $_f.status > $_f.out 2> $_f.err
+	pinvm -p "$P/$_rdtb.dtb" -i "$G" -s $_rf.status > $_rf.out 2> $_rf.err
 	rc=$?
-	expect "$_what: refused, naming the node" "exit $rc: $(cat $_f.err)" \
-		error_line $_f.err "$_prefix" "$@"
-	expect "$_what: exit status" "exit $rc" [ $rc -ne 0 ]
-	expect "$_what: no guest ran" "$(cat $_f.out)" [ ! -s $_f.out ]
-	expect "$_what: the PL031 keeps its driver" "driver $(driver_of amba $RTC), was $before" \
+	expect "$_rwhat: refused, naming the node" "exit $rc: $(cat $_rf.err)" \
+		error_line $_rf.err "$_rprefix" "$@"
+	expect "$_rwhat: exit status" "exit $rc" [ $rc -ne 0 ]
+	expect "$_rwhat: no guest ran" "$(cat $_rf.out)" [ ! -s $_rf.out ]
+	expect "$_rwhat: the PL031 keeps its driver" "driver $(driver_of amba $RTC), was $before" \
 		[ "$(driver_of amba $RTC)" = "$before" ]
 }
 
@@ -240,7 +241,8 @@ test_devmem() {
 		not grep -q "\[g1\] alarm [0-9]" /tmp/devmem.out
 	stop TERM
 	expect "devmem: pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
-	refused "devmem interrupts-required" irq-alarm-required ".*/pinvm/g1/rtc: "
+	refused "devmem interrupts-required" irq-alarm-required ".*/pinvm/g1/rtc: " \
+		interrupts-required
 	# As the image's /etc/init.d/S10modules loaded it at boot.
 	insmod "/lib/modules/$(uname -r)/pinvm/vfio-amba.ko"
 	expect "devmem: vfio_amba loaded again" "$(grep vfio /proc/modules)" \
