@@ -8,6 +8,13 @@ $(BENCH_DIR)/floor: test/bench/floor.c | $(DEPS_STAMP)
 	$(quiet) CC $@
 	$(Q)$(CC) -O2 -static -Wall -Werror -o $@ $<
 
+$(BENCH_DIR)/irqnative: test/bench/irqnative.c test/bench/vfio.c \
+		test/bench/vfio.h | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) CC $@
+	$(Q)$(CC) -O2 -static -Wall -Werror -o $@ test/bench/irqnative.c \
+		test/bench/vfio.c
+
 $(BENCH_DIR)/dispatch: test/bench/dispatch.c core/vcpu.c core/bus.c core/log.c \
 		$(wildcard core/*.h core/*/*.h) $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
