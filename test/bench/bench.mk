@@ -3,10 +3,12 @@
 BENCH_DIR	:= $(BUILD)/bench
 BENCH_ROUNDS	?= 5
 
-$(BENCH_DIR)/floor: test/bench/floor.c | $(DEPS_STAMP)
+$(BENCH_DIR)/floor: test/bench/floor.c test/bench/vfio.c test/bench/vfio.h \
+		| $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) CC $@
-	$(Q)$(CC) -O2 -static -Wall -Werror -o $@ $<
+	$(Q)$(CC) -O2 -static -pthread -Wall -Werror -o $@ test/bench/floor.c \
+		test/bench/vfio.c
 
 $(BENCH_DIR)/irqnative: test/bench/irqnative.c test/bench/vfio.c \
 		test/bench/vfio.h | $(DEPS_STAMP)
