@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# make bench: the MMIO benchmark (test/bench/run.sh).
+# make bench: the MMIO and interrupt benchmarks (test/bench/run.sh).
+# BENCH_IRQ_N (test/guests/guests.mk) interrupts per path and round.
 BENCH_DIR	:= $(BUILD)/bench
 BENCH_ROUNDS	?= 5
 
@@ -30,6 +31,15 @@ $(BENCH_DIR)/bench.dtb: test/bench/bench.dts test/system/partitions/three-guests
 	$(quiet) DTC $<
 	$(Q)$(DTC) -I dts -O dtb -i dts -i test/system/partitions -o $@ $<
 
+$(BENCH_DIR)/bench-irq.dtb: test/bench/bench-irq.dts \
+		test/system/partitions/three-guests.dtsi $(wildcard dts/*.dtsi) \
+		| $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) DTC $<
+	$(Q)$(DTC) -I dts -O dtb -i dts -i test/system/partitions -o $@ $<
+
 bench: $(INITRAMFS) $(HOST_IMAGE) $(BENCH_DIR)/floor $(BENCH_DIR)/dispatch \
-		$(BENCH_DIR)/bench.dtb $(BUILD)/guests/bench.bin
-	@sh test/bench/run.sh $(BUILD) $(BENCH_ROUNDS)
+		$(BENCH_DIR)/irqnative $(BENCH_DIR)/bench.dtb \
+		$(BENCH_DIR)/bench-irq.dtb $(BUILD)/guests/bench.bin \
+		$(BUILD)/guests/bench-irq.bin $(BUILD)/guests/bench-irq-relay.bin
+	@sh test/bench/run.sh $(BUILD) $(BENCH_ROUNDS) $(BENCH_IRQ_N)
