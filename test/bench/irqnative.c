@@ -88,8 +88,9 @@ static void trace_write(const char *file, const char *value)
 }
 
 /*
- * The Linux IRQ number vfio-platform requested for the PL061: its line
- * in /proc/interrupts, named "vfio-irq[N](9030000.pl061)".
+ * The Linux IRQ number vfio-platform requested for the PL061: the first
+ * field of its /proc/interrupts line, "vfio-irq[N](vfio-amba-<periphid>)"
+ * (the name has no device name in it; this is the only VFIO device open).
  */
 static int vfio_irq(void)
 {
