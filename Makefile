@@ -67,7 +67,9 @@ DEPS_BUILD := make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	      libsodium-dev:$(HOST_ARCH) $(DEPS_KCONFIG) \
 	      libfdt-dev:arm64 libgpiod-dev:arm64 libsodium-dev:arm64 \
 	      libseccomp-dev:arm64 libseccomp-dev:$(HOST_ARCH)
-DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu
+# The emulated board's image: QEMU, and for the modules built from
+# Debian's kernel sources (board/qemu-virt/build-modules.sh) patch and xz.
+DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu patch xz-utils
 DEPS_TEST  := clang libclang-rt-14-dev openssl cppcheck clang-tidy valgrind
 DEPS_ALL   := $(DEPS_BUILD) $(DEPS_BOARD) $(DEPS_TEST)
 DEPS_INSTALL_GOALS := deps run check bench

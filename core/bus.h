@@ -10,6 +10,7 @@
 #include "pinvm.h"
 
 #define BUS_MAX_REGIONS		32
+#define REGION_MAX_IRQS		4
 
 /* Allowed access widths, as a mask: bit n set means 2^n bytes allowed. */
 #define BUS_WIDTH(len)		(1u << __builtin_ctz(len))
@@ -36,6 +37,21 @@ struct region_ops {
 	void (*release)(struct region *r);
 };
 
+/*
+ * An interrupt of a passed-through device that the kernel delivers on its
+ * own: the host driver (VFIO) signals trigger_fd, and a KVM irqfd on that
+ * eventfd raises the guest's SPI. For a level interrupt KVM signals
+ * resample_fd when the guest ends it (EOI), and the host driver unmasks
+ * its line. No thread of pinvm's is on the path.
+ */
+struct region_irq {
+	unsigned int spi;	/* the guest's SPI (GIC INTID - 32) */
+	bool level;
+	int trigger_fd;
+	int resample_fd;	/* -1 for an edge interrupt */
+	unsigned int host_irq;	/* Linux's number, for the status file */
+};
+
 struct region {
 	uint64_t base;
 	uint64_t size;
@@ -50,6 +66,9 @@ struct region {
 	 * stage 2 (a KVM memory slot), so its accesses never exit.
 	 */
 	void *direct;
+	/* Interrupts forwarded by the kernel (irqfd), wired at every boot. */
+	struct region_irq irqs[REGION_MAX_IRQS];
+	unsigned int nr_irqs;
 	uint64_t reads;
 	uint64_t writes;
 };

@@ -90,10 +90,10 @@ int guest_fdt_device(struct guest_fdt *b, const struct device_config *d,
 
 	guest_fdt_prop(b, node, "compatible", compat, compat_len);
 	guest_fdt_reg(b, node, d->base, d->size);
-	if (d->irq) {
+	if (d->nr_irqs) {
 		/* Level-high: pinvm holds the line while the device asserts. */
 		fdt32_t spec[3] = {
-			0, cpu_to_fdt32(d->irq - 32), cpu_to_fdt32(4),
+			0, cpu_to_fdt32(d->irqs[0] - 32), cpu_to_fdt32(4),
 		};
 
 		guest_fdt_prop(b, node, "interrupts", spec, sizeof(spec));

@@ -24,6 +24,9 @@
 #define PSTATE_BOOT		(PSR_D_BIT | PSR_A_BIT | PSR_I_BIT | \
 				 PSR_F_BIT | PSR_MODE_EL1h)
 
+/* Interrupt configuration registers: two bits an INTID, the upper one edge. */
+#define GICD_ICFGR		0xc00
+
 /* Without KVM_CAP_ARM_VM_IPA_SIZE a VM has a 40-bit guest-physical space. */
 #define KVM_DEFAULT_IPA_BITS	40
 #define KVM_MIN_IPA_BITS	32
@@ -203,6 +206,50 @@ static int kvm_set_gic_addr(int dev_fd, uint64_t type, uint64_t addr)
 	return ioctl(dev_fd, KVM_SET_DEVICE_ATTR, &attr);
 }
 
+/*
+ * KVM's vGIC resets every SPI to edge: a level device interrupt would be
+ * taken once and never again. The region says which it is (the board's
+ * flags); a guest may still program GICD_ICFGR itself later.
+ */
+static int kvm_set_spi_trigger(int dev_fd, unsigned int spi, bool level)
+{
+	unsigned int intid = spi + 32;
+	uint32_t edge = 2u << (intid % 16 * 2);
+	uint32_t val = 0;
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+		.attr = GICD_ICFGR + intid / 16 * 4,
+		.addr = (uintptr_t)&val,
+	};
+
+	if (ioctl(dev_fd, KVM_GET_DEVICE_ATTR, &attr) < 0)
+		return -1;
+	val = level ? val & ~edge : val | edge;
+	return ioctl(dev_fd, KVM_SET_DEVICE_ATTR, &attr);
+}
+
+static int kvm_set_triggers(int dev_fd, const struct vm_config *c,
+			    struct pinvm_error *err)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < c->bus->nr_regions; i++) {
+		const struct region *r = &c->bus->regions[i];
+
+		for (j = 0; j < r->nr_irqs; j++) {
+			if (!kvm_set_spi_trigger(dev_fd, r->irqs[j].spi,
+						 r->irqs[j].level))
+				continue;
+			error_set(err, "%s: interrupt %u: cannot make guest SPI %u %s-triggered in the vGIC: %s",
+				  r->name, j, r->irqs[j].spi,
+				  r->irqs[j].level ? "level" : "edge",
+				  strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* After the vCPU exists: the vGIC sizes its redistributors by the vCPUs. */
 static int kvm_create_vgic(struct vm *vm, const struct vm_config *c,
 			   struct pinvm_error *err)
@@ -230,15 +277,71 @@ static int kvm_create_vgic(struct vm *vm, const struct vm_config *c,
 				       gic->cpu_base);
 	if (!ret)
 		ret = ioctl(dev.fd, KVM_SET_DEVICE_ATTR, &init);
-	/* The VM holds its own reference to the device. */
-	close(dev.fd);
 	if (ret < 0) {
 		error_set(err, "%s: cannot set up the GICv%u at %s: %s",
 			  c->what, gic->version, gic->path,
 			  strerror(errno));
+		close(dev.fd);
 		return -1;
 	}
+	ret = kvm_set_triggers(dev.fd, c, err);
+	/* The VM holds its own reference to the device. */
+	close(dev.fd);
+	return ret;
+}
+
+/*
+ * Each forwarded interrupt's eventfd raises its SPI from the kernel; a
+ * level one is held until the guest's EOI, which signals the resample
+ * eventfd (and the host driver unmasks the line). An event that came
+ * while no VM listened is injected as soon as the irqfd exists.
+ */
+static int kvm_wire_irqfds(struct vm *vm, const struct vm_config *c,
+			   struct pinvm_error *err)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < c->bus->nr_regions; i++) {
+		const struct region *r = &c->bus->regions[i];
+
+		for (j = 0; j < r->nr_irqs; j++) {
+			const struct region_irq *q = &r->irqs[j];
+			struct kvm_irqfd fd = {
+				.fd = q->trigger_fd,
+				.gsi = q->spi,
+			};
+
+			if (q->level) {
+				fd.flags = KVM_IRQFD_FLAG_RESAMPLE;
+				fd.resamplefd = q->resample_fd;
+			}
+			if (ioctl(vm->vm_fd, KVM_IRQFD, &fd) < 0) {
+				error_set(err, "%s: interrupt %u: cannot wire it to guest SPI %u (KVM_IRQFD): %s",
+					  r->name, j, q->spi, strerror(errno));
+				return -1;
+			}
+			vm->irqfds[vm->nr_irqfds].fd = q->trigger_fd;
+			vm->irqfds[vm->nr_irqfds++].gsi = q->spi;
+		}
+	}
 	return 0;
+}
+
+/* Before the VM goes: no interrupt is ever injected into a dying VM. */
+static void kvm_unwire_irqfds(struct vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_irqfds; i++) {
+		struct kvm_irqfd fd = {
+			.fd = vm->irqfds[i].fd,
+			.gsi = vm->irqfds[i].gsi,
+			.flags = KVM_IRQFD_FLAG_DEASSIGN,
+		};
+
+		ioctl(vm->vm_fd, KVM_IRQFD, &fd);
+	}
+	vm->nr_irqfds = 0;
 }
 
 static int kvm_set_reg(int vcpu_fd, uint64_t id, uint64_t val)
@@ -355,9 +458,9 @@ int kvm_vm_create(struct vm *vm, const struct vm_config *c,
 			  strerror(errno));
 		return -1;
 	}
-	if (kvm_vcpu_init(vm, c, err))
+	if (kvm_vcpu_init(vm, c, err) || kvm_create_vgic(vm, c, err))
 		return -1;
-	return kvm_create_vgic(vm, c, err);
+	return kvm_wire_irqfds(vm, c, err);
 }
 
 void kvm_vm_destroy(struct vm *vm)
@@ -369,8 +472,10 @@ void kvm_vm_destroy(struct vm *vm)
 	vm->run = NULL;
 	if (vm->vcpu_fd >= 0)
 		close(vm->vcpu_fd);
-	if (vm->vm_fd >= 0)
+	if (vm->vm_fd >= 0) {
+		kvm_unwire_irqfds(vm);
 		close(vm->vm_fd);
+	}
 	vm->vcpu_fd = vm->vm_fd = -1;
 	for (i = 0; i < vm->mem.nr_ram; i++) {
 		if (vm->mem.ram[i].host)

@@ -13,11 +13,21 @@
 
 struct kvm_run;
 
+/* An irqfd the VM holds, so it is removed before the VM goes. */
+struct vm_irqfd {
+	int fd;
+	unsigned int gsi;
+};
+
+#define VM_MAX_IRQFDS	(BUS_MAX_REGIONS * REGION_MAX_IRQS)
+
 struct vm {
 	int vm_fd;
 	int vcpu_fd;
 	struct kvm_run *run;
 	struct guest_memory mem;	/* the RAM ranges, with host mappings */
+	struct vm_irqfd irqfds[VM_MAX_IRQFDS];
+	unsigned int nr_irqfds;
 };
 
 /* What a VM is built from. */
@@ -26,7 +36,8 @@ struct vm_config {
 	const struct gic_config *gic;
 	const struct guest_memory *mem;	/* RAM ranges, without mappings */
 	uint64_t top;			/* highest guest-physical address + 1 */
-	const struct bus *bus;		/* its regions' direct windows */
+	const struct bus *bus;		/* its regions' direct windows and
+					   forwarded interrupts */
 	bool big_endian;		/* SCTLR_EL1.EE at every boot */
 };
 
@@ -34,7 +45,10 @@ struct vm_config {
 int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err);
 void kvm_exit(void);
 
-/* RAM populated, direct windows mapped, the vCPU and the vGIC made. */
+/*
+ * RAM populated, direct windows mapped, the vCPU and the vGIC made, the
+ * regions' forwarded interrupts wired to the vGIC (trigger set, irqfd).
+ */
 int kvm_vm_create(struct vm *vm, const struct vm_config *c,
 		  struct pinvm_error *err);
 /* PC at the image entry, x0 as it says, EL1h, exceptions masked, MMU off. */

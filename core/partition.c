@@ -463,7 +463,8 @@ int partition_read_spi(const struct partition *p, struct device_config *d,
 				GUEST_MAX_SPI);
 		return -1;
 	}
-	d->irq = fdt32_to_cpu(irq[1]) + 32;
+	d->irqs[0] = fdt32_to_cpu(irq[1]) + 32;
+	d->nr_irqs = 1;
 	return 0;
 }
 
@@ -502,6 +503,39 @@ static int check_device_space(struct partition *p, struct guest_config *g,
 	return 0;
 }
 
+/*
+ * A guest SPI is one device's: two devices on one line would each take
+ * the other's interrupts (and a forwarded one could never be masked).
+ */
+static int check_device_irqs(struct partition *p, struct guest_config *g,
+			     const struct device_config *d,
+			     struct pinvm_error *err)
+{
+	unsigned int i, j, k;
+
+	for (i = 0; i < d->nr_irqs; i++) {
+		for (k = i + 1; k < d->nr_irqs; k++) {
+			if (d->irqs[k] != d->irqs[i])
+				continue;
+			partition_error(err, p, d->path, "interrupts: guest SPI %u is listed twice",
+					d->irqs[i] - 32);
+			return -1;
+		}
+		for (j = 0; j < g->nr_devices; j++) {
+			const struct device_config *o = &g->devices[j];
+
+			for (k = 0; k < o->nr_irqs; k++) {
+				if (o->irqs[k] != d->irqs[i])
+					continue;
+				partition_error(err, p, d->path, "interrupts: guest SPI %u is already %s's",
+						d->irqs[i] - 32, o->path);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* A device's reg, its driver's check and where it lies. */
 static int check_device(struct partition *p, struct guest_config *g,
 			struct device_config *d, struct pinvm_error *err)
@@ -520,7 +554,9 @@ static int check_device(struct partition *p, struct guest_config *g,
 		partition_error(err, p, d->path, "reg: missing, empty or wrapping");
 		return -1;
 	}
-	return check_device_space(p, g, d, err);
+	if (check_device_space(p, g, d, err))
+		return -1;
+	return check_device_irqs(p, g, d, err);
 }
 
 static int parse_device(struct partition *p, struct guest_config *g, int node,

@@ -18,6 +18,7 @@
 #define NODE_PATH_MAX		128
 /* KVM's vGIC has 256 interrupt lines unless told: SPIs 0-223. */
 #define GUEST_MAX_SPI		223
+#define DEVICE_MAX_IRQS		4
 
 struct driver;
 struct image_loader;
@@ -44,8 +45,12 @@ struct device_config {
 	bool unaligned;
 	/* The driver's own parsed config (driver.h: config_size), or NULL. */
 	void *config;
-	/* The SPI the device raises in the guest (GIC INTID), 0 for none. */
-	uint32_t irq;
+	/*
+	 * The SPIs the device raises in the guest (GIC INTIDs), each given to
+	 * one device of the guest only; a virtual device has at most one.
+	 */
+	uint32_t irqs[DEVICE_MAX_IRQS];
+	unsigned int nr_irqs;
 };
 
 struct guest_config {

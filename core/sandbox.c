@@ -122,7 +122,7 @@ static const unsigned long kvm_vcpu_ioctls[] = {
 static const unsigned long kvm_main_ioctls[] = {
 	KVM_CREATE_VM, KVM_ENABLE_CAP, KVM_SET_USER_MEMORY_REGION,
 	KVM_CREATE_VCPU, KVM_CREATE_DEVICE, KVM_SET_DEVICE_ATTR,
-	KVM_SET_ONE_REG, KVM_GET_ONE_REG,
+	KVM_GET_DEVICE_ATTR, KVM_SET_ONE_REG, KVM_GET_ONE_REG, KVM_IRQFD,
 #ifdef __aarch64__
 	KVM_ARM_PREFERRED_TARGET, KVM_ARM_VCPU_INIT,
 #endif

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -22,6 +23,49 @@ static const char *const state_names[] = {
 	[GUEST_STOPPED] = "stopped",
 	[GUEST_CRASHED] = "crashed",
 };
+
+/*
+ * How often the host took interrupt irq, summed over its CPUs in
+ * /proc/interrupts: the eventfd's own count cannot be read without
+ * taking the event from the guest's irqfd. -1 if not there.
+ */
+static long long host_irq_count(unsigned int irq)
+{
+	char line[1024], *p, *end;
+	long long count = -1;
+	FILE *f;
+
+	if (!irq)
+		return -1;
+	f = fopen("/proc/interrupts", "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strtoul(line, &p, 10) != irq || p == line || *p != ':')
+			continue;
+		for (count = 0, p++;; p = end) {
+			unsigned long long n = strtoull(p, &end, 10);
+
+			if (end == p)
+				break;
+			count += n;
+		}
+		break;
+	}
+	fclose(f);
+	return count;
+}
+
+static void status_irqs(FILE *f, const struct guest *g, const struct region *r)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nr_irqs; i++)
+		fprintf(f, "irq guest=%s name=%s index=%u host-irq=%u spi=%u trigger=%s count=%lld\n",
+			g->cfg->name, r->name, i, r->irqs[i].host_irq,
+			r->irqs[i].spi, r->irqs[i].level ? "level" : "edge",
+			host_irq_count(r->irqs[i].host_irq));
+}
 
 static void status_guest(FILE *f, const struct guest *g)
 {
@@ -41,6 +85,7 @@ static void status_guest(FILE *f, const struct guest *g)
 	for (i = 0; i < g->bus.nr_regions; i++) {
 		const struct region *r = &g->bus.regions[i];
 
+		status_irqs(f, g, r);
 		fprintf(f, "region guest=%s name=%s base=0x%llx size=0x%llx mode=%s reads=%llu writes=%llu\n",
 			g->cfg->name, r->name, (unsigned long long)r->base,
 			(unsigned long long)r->size,

@@ -182,7 +182,7 @@ static int console_attach(const struct partition *p,
 	r.dir = BUS_DIR_READ | BUS_DIR_WRITE;
 	c->guest = g->name;
 	c->bus = bus;
-	c->irq = dev->irq;
+	c->irq = dev->nr_irqs ? dev->irqs[0] : 0;
 	if (bus_add(bus, &r, err)) {
 		free(c);
 		return -1;

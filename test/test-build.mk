@@ -39,6 +39,6 @@ TEST_SHARED	:= $(BUILD)/host $(BUILD)/swupdate
 $(TEST_SHARED):
 	@mkdir -p $(TOP_BUILD)/$(notdir $@) $(dir $@)
 	$(Q)ln -sfn $(abspath $(TOP_BUILD))/$(notdir $@) $@
-$(HOST_IMAGE) $(HOST_BUSYBOX): | $(BUILD)/host
+$(HOST_IMAGE) $(HOST_BUSYBOX) $(HOST_KVERSION) $(HOST_MODULES): | $(BUILD)/host
 $(SWUPDATE_ROOT)/usr/bin/swupdate: | $(BUILD)/swupdate
 endif

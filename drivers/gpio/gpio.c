@@ -215,7 +215,7 @@ static int gpio_attach(const struct partition *p, const struct guest_config *g,
 	pthread_mutex_init(&c->lock, NULL);
 	c->guest = g->name;
 	c->bus = bus;
-	c->irq = d->irq;
+	c->irq = d->nr_irqs ? d->irqs[0] : 0;
 	memcpy(c->lines, cfg->lines, sizeof(c->lines));
 	if (pl061_reset(c, err) || gpio_events_start(c, err) ||
 	    bus_add(bus, &r, err)) {
@@ -233,7 +233,7 @@ static void gpio_guest_fdt(struct guest_fdt *b, const struct partition *p,
 	int node;
 
 	node = guest_fdt_device(b, d, "gpio@%llx", compat, sizeof(compat));
-	if (d->irq) {
+	if (d->nr_irqs) {
 		guest_fdt_prop(b, node, "interrupt-controller", NULL, 0);
 		guest_fdt_prop_u32(b, node, "#interrupt-cells", 2);
 	}

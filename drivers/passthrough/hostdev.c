@@ -18,7 +18,7 @@
 
 static const char *const hostdev_buses[] = { "amba", "platform" };
 
-static int sysfs_write(const char *path, const char *val)
+int hostdev_sysfs_write(const char *path, const char *val)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	ssize_t n;
@@ -59,7 +59,8 @@ static bool hostdev_find(struct hostdev *h, uint64_t base)
 	return false;
 }
 
-static void hostdev_driver_name(struct hostdev *h)
+/* The driver bound to the device now, or "". */
+void hostdev_bound(const struct hostdev *h, char *name, size_t size)
 {
 	char path[PATH_MAX], link[PATH_MAX];
 	ssize_t n;
@@ -67,40 +68,77 @@ static void hostdev_driver_name(struct hostdev *h)
 	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver", h->bus,
 		 h->name);
 	n = readlink(path, link, sizeof(link) - 1);
-	h->driver[0] = '\0';
+	name[0] = '\0';
 	if (n > 0) {
 		const char *base;
 
 		link[n] = '\0';
 		base = strrchr(link, '/');
-		snprintf(h->driver, sizeof(h->driver), "%.63s",
-			 base ? base + 1 : link);
+		snprintf(name, size, "%.63s", base ? base + 1 : link);
 	}
 }
 
-/* Keep every host driver off it while pinvm owns it, then unbind. */
-static int hostdev_unbind(struct hostdev *h, struct pinvm_error *err)
+/*
+ * A device a previous pinvm still held when it died (its driver_override
+ * ours): taken over, and given to the host's driver at the end.
+ */
+static void hostdev_check_leftover(struct hostdev *h)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], val[64] = "";
+	ssize_t n;
+	int fd;
 
 	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver_override",
 		 h->bus, h->name);
-	if (sysfs_write(path, "pinvm\n")) {
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, val, sizeof(val) - 1);
+	close(fd);
+	val[n > 0 ? n : 0] = '\0';
+	val[strcspn(val, "\n")] = '\0';
+	if (strcmp(val, "pinvm") && strncmp(val, "vfio-", 5))
+		return;
+	pr_warn("%s: %s was still claimed (driver_override %s), by a pinvm that did not end cleanly: taking it over",
+		h->what, h->name, val);
+	h->reprobe = true;
+}
+
+/*
+ * Keep every host driver but override off the device while pinvm owns
+ * it, then unbind the one it has (unless it is override already).
+ */
+int hostdev_unbind(struct hostdev *h, const char *override,
+		   struct pinvm_error *err)
+{
+	char path[PATH_MAX], line[80];
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver_override",
+		 h->bus, h->name);
+	snprintf(line, sizeof(line), "%s\n", override);
+	if (hostdev_sysfs_write(path, line)) {
 		error_set(err, "%s: cannot set %s: %s", h->what, path,
 			  strerror(errno));
 		return -1;
 	}
-	hostdev_driver_name(h);
-	if (!h->driver[0])
+	hostdev_bound(h, h->driver, sizeof(h->driver));
+	if (!h->driver[0] || !strcmp(h->driver, override)) {
+		h->driver[0] = '\0';
 		return 0;
+	}
 	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s/unbind", h->bus,
 		 h->driver);
-	if (sysfs_write(path, h->name)) {
-		error_set(err, "%s: cannot unbind %s from its host driver %s: %s",
-			  h->what, h->name, h->driver, strerror(errno));
+	if (hostdev_sysfs_write(path, h->name)) {
+		if (errno == ENOENT)
+			error_set(err, "%s: cannot unbind %s from its host driver %s, which offers no unbind (built in with suppress_bind_attrs): keep %s off the device at boot (initcall_blacklist=<its init function> on the board's kernel command line; docs/boards.md)",
+				  h->what, h->name, h->driver, h->driver);
+		else
+			error_set(err, "%s: cannot unbind %s from its host driver %s: %s",
+				  h->what, h->name, h->driver, strerror(errno));
 		h->driver[0] = '\0';
 		return -1;
 	}
+	h->reprobe = true;
 	pr_info("%s: took %s from host driver %s", h->what, h->name, h->driver);
 	return 0;
 }
@@ -140,48 +178,116 @@ static int hostdev_map(struct hostdev *h, uint64_t base, uint64_t size,
 	return 0;
 }
 
-int hostdev_claim(struct hostdev *h, const char *what, uint64_t base,
+/*
+ * Why the device's interrupts cannot be forwarded, or NULL if VFIO may
+ * try; the reason goes into buf.
+ */
+static const char *hostdev_no_vfio(const struct hostdev *h, bool found,
+				   char *buf, size_t size)
+{
+	if (!found)
+		return "no device for it in /sys/bus/{amba,platform}";
+	if (!vfio_has_driver(h)) {
+		snprintf(buf, size, "the host kernel has no %s driver on its %s bus (modules vfio with no-IOMMU, vfio_platform_base, %s: docs/boards.md)",
+			 strcmp(h->bus, "amba") ? "vfio-platform" : "vfio-amba",
+			 h->bus,
+			 strcmp(h->bus, "amba") ? "vfio_platform" : "vfio_amba");
+		return buf;
+	}
+	return NULL;
+}
+
+static int hostdev_claim_mem(struct hostdev *h,
+			     const struct passthrough_config *cfg,
+			     uint64_t size, bool found,
+			     struct pinvm_error *err)
+{
+	if (!found)
+		pr_warn("%s: no device at 0x%llx in /sys/bus/{amba,platform}: mapping it without unbinding a host driver",
+			h->what, (unsigned long long)cfg->host_base);
+	else if (hostdev_unbind(h, "pinvm", err))
+		return -1;
+	return hostdev_map(h, cfg->host_base, size, err);
+}
+
+int hostdev_claim(struct hostdev *h, const char *what,
+		  const struct passthrough_config *cfg, const uint32_t *spis,
 		  uint64_t size, struct pinvm_error *err)
 {
+	struct pinvm_error why;
+	const char *no_vfio;
+	char buf[256];
+	bool found;
+
 	memset(h, 0, sizeof(*h));
 	h->what = what;
-	if (!hostdev_find(h, base))
-		pr_warn("%s: no device at 0x%llx in /sys/bus/{amba,platform}: mapping it without unbinding a host driver",
-			what, (unsigned long long)base);
-	else if (hostdev_unbind(h, err)) {
-		hostdev_release(h);
-		return -1;
+	h->container = h->group = h->device = -1;
+	found = hostdev_find(h, cfg->host_base);
+	if (found)
+		hostdev_check_leftover(h);
+	if (cfg->nr_irqs) {
+		no_vfio = hostdev_no_vfio(h, found, buf, sizeof(buf));
+		if (!no_vfio && !vfio_claim(h, cfg, spis, size, &why))
+			return 0;
+		if (!no_vfio)
+			no_vfio = why.msg;
+		if (cfg->irqs_required) {
+			error_set(err, "%s: interrupts-required, and they cannot be forwarded: %s",
+				  what, no_vfio);
+			hostdev_release(h);
+			return -1;
+		}
+		pr_warn("%s: interrupts not forwarded (%s): registers through /dev/mem",
+			what, no_vfio);
 	}
-	if (hostdev_map(h, base, size, err)) {
+	if (hostdev_claim_mem(h, cfg, size, found, err)) {
 		hostdev_release(h);
 		return -1;
 	}
 	return 0;
 }
 
+void hostdev_reset(struct hostdev *h)
+{
+	if (h->device >= 0)
+		vfio_reset(h);
+}
+
+/* Clear the override and let the bus find the device its host driver. */
+static void hostdev_give_back(struct hostdev *h)
+{
+	char path[PATH_MAX], now[64];
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver_override",
+		 h->bus, h->name);
+	if (hostdev_sysfs_write(path, "\n"))
+		pr_warn("%s: cannot clear %s: %s", h->what, path,
+			strerror(errno));
+	if (!h->reprobe)
+		return;
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers_probe", h->bus);
+	hostdev_bound(h, now, sizeof(now));
+	if (!now[0] && hostdev_sysfs_write(path, h->name))
+		pr_warn("%s: cannot give %s back to the host (%s): %s",
+			h->what, h->name, path, strerror(errno));
+	hostdev_bound(h, now, sizeof(now));
+	if (now[0])
+		pr_info("%s: gave %s back to host driver %s", h->what, h->name,
+			now);
+	else
+		pr_warn("%s: gave %s back, but no host driver took it%s%s",
+			h->what, h->name, h->driver[0] ? ": was " : "",
+			h->driver);
+}
+
 void hostdev_release(struct hostdev *h)
 {
-	char path[PATH_MAX];
-
+	vfio_release(h);
 	if (h->map)
 		munmap(h->map, h->map_len);
 	h->map = h->regs = NULL;
 	if (!h->bus[0])
 		return;
-	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver_override",
-		 h->bus, h->name);
-	if (sysfs_write(path, "\n"))
-		pr_warn("%s: cannot clear %s: %s", h->what, path,
-			strerror(errno));
-	if (h->driver[0]) {
-		snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s/bind",
-			 h->bus, h->driver);
-		if (sysfs_write(path, h->name))
-			pr_warn("%s: cannot give %s back to %s: %s", h->what,
-				h->name, h->driver, strerror(errno));
-		else
-			pr_info("%s: gave %s back to host driver %s", h->what,
-				h->name, h->driver);
-	}
+	hostdev_give_back(h);
 	h->bus[0] = '\0';
 }

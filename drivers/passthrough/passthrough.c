@@ -7,9 +7,11 @@
  * registers are mapped into the guest's stage 2 and never exit.
  */
 #include <libfdt.h>
+#include <linux/vfio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "driver.h"
 #include "guest_fdt.h"
@@ -21,12 +23,20 @@ struct passthrough {
 	struct hostdev dev;
 };
 
+/*
+ * Registers VFIO will not map are read and written through the device fd:
+ * one pread or pwrite of len bytes is one access of that width, up to 4
+ * (VFIO splits 8 bytes into two, so an 8-byte access is refused).
+ */
 static bool passthrough_read(struct region *r, uint64_t offset, uint8_t *data,
 			     unsigned int len)
 {
 	struct passthrough *pt = r->priv;
 
-	return mmio_read(pt->dev.regs + offset, data, len);
+	if (pt->dev.regs)
+		return mmio_read(pt->dev.regs + offset, data, len);
+	return len <= 4 && pread(pt->dev.device, data, len,
+				 pt->dev.region_offset + offset) == len;
 }
 
 static bool passthrough_write(struct region *r, uint64_t offset,
@@ -34,7 +44,17 @@ static bool passthrough_write(struct region *r, uint64_t offset,
 {
 	struct passthrough *pt = r->priv;
 
-	return mmio_write(pt->dev.regs + offset, data, len);
+	if (pt->dev.regs)
+		return mmio_write(pt->dev.regs + offset, data, len);
+	return len <= 4 && pwrite(pt->dev.device, data, len,
+				  pt->dev.region_offset + offset) == len;
+}
+
+static void passthrough_reset(struct region *r)
+{
+	struct passthrough *pt = r->priv;
+
+	hostdev_reset(&pt->dev);
 }
 
 static void passthrough_release(struct region *r)
@@ -49,6 +69,7 @@ static void passthrough_release(struct region *r)
 static const struct region_ops passthrough_ops = {
 	.read = passthrough_read,
 	.write = passthrough_write,
+	.reset = passthrough_reset,
 	.release = passthrough_release,
 };
 
@@ -64,12 +85,14 @@ static int passthrough_attach(const struct partition *p,
 
 	if (!pt)
 		return -1;
-	if (hostdev_claim(&pt->dev, d->path, cfg->host_base, d->size, err)) {
+	if (hostdev_claim(&pt->dev, d->path, cfg, d->irqs, d->size, err)) {
 		free(pt);
 		return -1;
 	}
 	if (cfg->direct)
 		r.direct = pt->dev.regs;
+	memcpy(r.irqs, pt->dev.irqs, sizeof(pt->dev.irqs));
+	r.nr_irqs = pt->dev.nr_irqs;
 	if (bus_add(bus, &r, err)) {
 		passthrough_release(&r);
 		return -1;
@@ -191,6 +214,19 @@ static bool host_overlap(const struct passthrough_config *a,
 			      b->host_size);
 }
 
+/* A host SPI of a and b both (the board nodes may be disabled on the host). */
+static int host_shared_spi(const struct passthrough_config *a,
+			   const struct passthrough_config *b)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < a->nr_irqs; i++)
+		for (j = 0; j < b->nr_irqs; j++)
+			if (a->irqs[i].host_spi == b->irqs[j].host_spi)
+				return a->irqs[i].host_spi;
+	return -1;
+}
+
 /*
  * A peripheral belongs to one region of one guest: compared with the
  * configs of the passthrough devices parsed before this one.
@@ -205,12 +241,21 @@ static int passthrough_check_owner(const struct partition *p,
 	struct device_iter it = { 0 };
 
 	while ((o = device_earlier(p, g, d, &it))) {
-		if (!host_overlap(cfg, o->config))
+		const struct passthrough_config *ocfg = o->config;
+		int spi = host_shared_spi(cfg, ocfg);
+
+		if (host_overlap(cfg, ocfg)) {
+			partition_error(err, p, d->path, "device: %s (0x%llx+0x%llx) is already given to %s",
+					cfg->host_path,
+					(unsigned long long)cfg->host_base,
+					(unsigned long long)cfg->host_size,
+					o->path);
+			return -1;
+		}
+		if (spi < 0)
 			continue;
-		partition_error(err, p, d->path, "device: %s (0x%llx+0x%llx) is already given to %s",
-				cfg->host_path,
-				(unsigned long long)cfg->host_base,
-				(unsigned long long)cfg->host_size, o->path);
+		partition_error(err, p, d->path, "device: interrupt SPI %d of %s is also %s's, given to %s: a shared line cannot be given to one guest",
+				spi, cfg->host_path, ocfg->host_path, o->path);
 		return -1;
 	}
 	return 0;
@@ -218,9 +263,8 @@ static int passthrough_check_owner(const struct partition *p,
 
 /*
  * Properties of the board node that name other board nodes by phandle (or
- * only make sense on the host), left out of the guest's copy. clocks is
- * rewritten instead; interrupts stay, since the guest's GIC numbers them as
- * the board's does.
+ * only make sense on the host), left out of the guest's copy. clocks and
+ * interrupts are rewritten instead: the guest's SPIs may be renumbered.
  */
 static bool passthrough_fdt_skip(const char *name)
 {
@@ -231,7 +275,7 @@ static bool passthrough_fdt_skip(const char *name)
 		"interrupts-extended", "gpios", "assigned-clocks",
 		"assigned-clock-parents", "assigned-clock-rates",
 		"memory-region", "nvmem-cells", "nvmem-cell-names", "mboxes",
-		"interconnects", "syscon",
+		"interconnects", "syscon", "interrupts",
 	};
 	size_t len = strlen(name);
 	unsigned int i;
@@ -306,6 +350,24 @@ static int clock_copy(const void *fdt, int provider, const fdt32_t *spec,
 	return 0;
 }
 
+/* The board's trigger flags at the guest's SPI numbers. */
+static void passthrough_fdt_irqs(struct guest_fdt *b, int node,
+				 const struct device_config *d,
+				 const struct passthrough_config *cfg)
+{
+	fdt32_t spec[3 * DEVICE_MAX_IRQS];
+	fdt32_t *c = spec;
+	unsigned int i;
+
+	for (i = 0; i < cfg->nr_irqs; i++) {
+		*c++ = 0;
+		*c++ = cpu_to_fdt32(d->irqs[i] - 32);
+		*c++ = cpu_to_fdt32(cfg->irqs[i].flags);
+	}
+	if (cfg->nr_irqs)
+		guest_fdt_prop(b, node, "interrupts", spec, 12 * cfg->nr_irqs);
+}
+
 /* The board node, at the guest's address, for the guest's own driver. */
 static void passthrough_guest_fdt(struct guest_fdt *b,
 				  const struct partition *p,
@@ -342,6 +404,7 @@ static void passthrough_guest_fdt(struct guest_fdt *b,
 	guest_fdt_reg(b, node, d->base, d->size);
 	if (cc.n)
 		guest_fdt_prop(b, node, "clocks", cc.cells, cc.n * 4);
+	passthrough_fdt_irqs(b, node, d, cfg);
 }
 
 static int passthrough_check_clocks(const struct partition *p,
@@ -388,22 +451,42 @@ static int passthrough_check(const struct partition *p,
 		partition_error(err, p, d->path, "mode: direct cannot enforce access, access-widths or unaligned: use mode = \"trap\"");
 		return -1;
 	}
-	if (passthrough_check_clocks(p, d, cfg, err))
+	if (passthrough_check_clocks(p, d, cfg, err) ||
+	    passthrough_read_irqs(p, d, cfg, err) ||
+	    passthrough_check_sharing(p, d, cfg, err))
 		return -1;
 	return passthrough_check_owner(p, g, d, err);
 }
 
+/* A vCPU's accesses to registers VFIO does not map (passthrough_read). */
+static const struct sandbox_rule passthrough_vcpu_calls[] = {
+	{ "pread64", SANDBOX_PLAIN },
+	{ "pwrite64", SANDBOX_PLAIN },
+};
+
+static const struct sandbox_rules passthrough_vcpu_rules =
+	SANDBOX_RULES_CALLS(passthrough_vcpu_calls);
+
 /*
- * A guest's end, on the main thread: the sysfs writes that give the device
- * back (a vCPU's accesses need nothing but its mapping).
+ * On the main thread: a guest's restart resets the device and unmasks its
+ * lines (vfio_reset), its end frees the interrupts and gives the device
+ * back through sysfs.
  */
 static const struct sandbox_rule passthrough_main_calls[] = {
 	{ "openat", SANDBOX_NO_CREATE },
 	{ "close", SANDBOX_PLAIN },
+	{ "readlinkat", SANDBOX_PLAIN },
+	{ "faccessat", SANDBOX_PLAIN },
+	{ "faccessat2", SANDBOX_PLAIN },
+	{ "ioctl", SANDBOX_IOCTL },
+};
+
+static const unsigned long passthrough_main_ioctls[] = {
+	VFIO_DEVICE_RESET, VFIO_DEVICE_SET_IRQS,
 };
 
 static const struct sandbox_rules passthrough_main_rules =
-	SANDBOX_RULES_CALLS(passthrough_main_calls);
+	SANDBOX_RULES(passthrough_main_calls, passthrough_main_ioctls);
 
 DEFINE_DRIVER(passthrough) = {
 	.compatible = "pinvm,passthrough",
@@ -411,5 +494,6 @@ DEFINE_DRIVER(passthrough) = {
 	.check = passthrough_check,
 	.attach = passthrough_attach,
 	.guest_fdt = passthrough_guest_fdt,
+	.vcpu_rules = &passthrough_vcpu_rules,
 	.main_rules = &passthrough_main_rules,
 };

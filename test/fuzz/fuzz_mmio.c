@@ -136,7 +136,8 @@ static void attach(const char *compatible, uint64_t base, uint32_t irq)
 {
 	const struct driver *drv = driver_find(compatible);
 	struct device_config d = {
-		.drv = drv, .base = base, .size = 0x1000, .irq = irq,
+		.drv = drv, .base = base, .size = 0x1000,
+		.irqs = { irq }, .nr_irqs = irq != 0,
 		.widths = BUS_WIDTHS_ALL, .dir = BUS_DIR_READ | BUS_DIR_WRITE,
 	};
 	struct pinvm_error err;

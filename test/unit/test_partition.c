@@ -149,6 +149,12 @@ static void test_good_passthrough(const struct device_config *rtc,
 	CHECK(gpio->widths == BUS_WIDTHS_ALL);
 	CHECK(gpio->dir == (BUS_DIR_READ | BUS_DIR_WRITE));
 	CHECK(!gpio->unaligned && pt(gpio)->direct);
+	/* The board's SPIs, level, at the same numbers in the guest. */
+	CHECK(pt(rtc)->nr_irqs == 1 && pt(rtc)->irqs[0].host_spi == 2);
+	CHECK(pt(rtc)->irqs[0].level && pt(rtc)->irqs[0].flags == 4);
+	CHECK(rtc->nr_irqs == 1 && rtc->irqs[0] == 32 + 2);
+	CHECK(!pt(rtc)->irqs_required);
+	CHECK(pt(gpio)->nr_irqs == 1 && gpio->irqs[0] == 32 + 7);
 }
 
 static void test_good(void)
@@ -457,6 +463,126 @@ static void test_passthrough_errors(void)
 		     NULL);
 }
 
+/* A board device node at base with one SPI, beside the board's own. */
+static void add_board_node(void *fdt, const char *name, uint32_t base,
+			   uint32_t spi)
+{
+	fdt32_t reg[4] = { 0, cpu_to_fdt32(base), 0, cpu_to_fdt32(0x100) };
+	fdt32_t irq[3] = { 0, cpu_to_fdt32(spi), cpu_to_fdt32(4) };
+	int n = fdt_add_subnode(fdt, 0, name);
+
+	fdt_setprop_string(fdt, n, "compatible", "test,dev");
+	fdt_setprop(fdt, n, "reg", reg, sizeof(reg));
+	fdt_setprop(fdt, n, "interrupts", irq, sizeof(irq));
+}
+
+static void set_irqs(void *fdt, const char *path, uint32_t type,
+		     uint32_t spi, uint32_t flags)
+{
+	fdt32_t irq[3] = {
+		cpu_to_fdt32(type), cpu_to_fdt32(spi), cpu_to_fdt32(flags),
+	};
+
+	fdt_setprop(fdt, node(fdt, path), "interrupts", irq, sizeof(irq));
+}
+
+/* A guest SPI given in the partition node, and renumbered in its config. */
+static void test_passthrough_guest_spi(void)
+{
+	struct pinvm_error err = { "" };
+	const struct device_config *rtc;
+	void *fdt = mutable_copy();
+
+	set_irqs(fdt, "/pinvm/raw-guest/rtc", 0, 40, 4);
+	fdt_setprop(fdt, node(fdt, "/pinvm/raw-guest/rtc"),
+		    "interrupts-required", NULL, 0);
+	TEST("passthrough with the guest's own SPI");
+	CHECK(partition_parse(&part, fdt, "test.dtb", image_dir, &err) == 0);
+	rtc = &part.guests[0].devices[1];
+	CHECK(rtc->nr_irqs == 1 && rtc->irqs[0] == 32 + 40);
+	CHECK(pt(rtc)->irqs[0].host_spi == 2 && pt(rtc)->irqs_required);
+	partition_free(&part);
+	free(fdt);
+}
+
+static void test_passthrough_irq_errors(void)
+{
+	const char *rtc = "/pinvm/raw-guest/rtc";
+	void *fdt;
+
+	fdt = mutable_copy();
+	add_board_node(fdt, "dev@9100000", 0x09100000, 2);
+	expect_error("interrupt line shared with a host device", fdt,
+		     "/pinvm/raw-guest/rtc: device: interrupt SPI 2 of /rtc@9010000 is shared with /dev@9100000",
+		     NULL);
+
+	/* A disabled node has no host driver on the line. */
+	fdt = mutable_copy();
+	add_board_node(fdt, "dev@9100000", 0x09100000, 2);
+	set_str(fdt, "/dev@9100000", "status", "disabled");
+	TEST("line shared with a disabled node");
+	{
+		struct pinvm_error err = { "" };
+
+		CHECK(partition_parse(&part, fdt, "test.dtb", image_dir, &err) == 0);
+		partition_free(&part);
+	}
+	free(fdt);
+
+	fdt = mutable_copy();
+	add_board_node(fdt, "dev@9010800", 0x09010800, 60);
+	expect_error("register page shared with a host device", fdt,
+		     "/pinvm/raw-guest/rtc: device: register page 0x9010000 of /rtc@9010000 is shared with /dev@9010800",
+		     NULL);
+
+	/* Two guests given devices on one line: both board nodes disabled. */
+	fdt = mutable_copy();
+	set_irqs(fdt, "/gpio@9030000", 0, 2, 4);
+	set_str(fdt, "/rtc@9010000", "status", "disabled");
+	set_str(fdt, "/gpio@9030000", "status", "disabled");
+	expect_error("line of two guests' devices", fdt,
+		     "/pinvm/elf-guest/gpio@c000000: device: interrupt SPI 2 of /gpio@9030000 is also /rtc@9010000's, given to /pinvm/raw-guest/rtc",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_irqs(fdt, "/pinvm/raw-guest/console@9000000", 0, 2, 4);
+	expect_error("guest SPI of two devices", fdt,
+		     "/pinvm/raw-guest/rtc: interrupts: guest SPI 2 is already /pinvm/raw-guest/console@9000000's",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_irqs(fdt, rtc, 0, 40, 1);
+	expect_error("guest SPI with another trigger", fdt,
+		     "/pinvm/raw-guest/rtc: interrupts: entry 0 must be <0 n flags>, an SPI up to 223 with the board's trigger (level)",
+		     NULL);
+
+	fdt = mutable_copy();
+	fdt_setprop_u32(fdt, node(fdt, rtc), "interrupts", 3);
+	expect_error("guest SPIs not one per board SPI", fdt,
+		     "/pinvm/raw-guest/rtc: interrupts: must be 1 <0 n flags> entries, one for each of /rtc@9010000's interrupts",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_irqs(fdt, "/rtc@9010000", 1, 2, 4);
+	expect_error("board interrupt not an SPI", fdt,
+		     "/pinvm/raw-guest/rtc: device: /rtc@9010000's interrupt 0 is not an SPI",
+		     NULL);
+
+	fdt = mutable_copy();
+	fdt_setprop_u32(fdt, node(fdt, "/rtc@9010000"), "interrupt-parent",
+			phandle_of(fdt, "/clock-24000000"));
+	expect_error("board interrupt not on the GIC", fdt,
+		     "/pinvm/raw-guest/rtc: device: /rtc@9010000's interrupts do not go to the GIC",
+		     NULL);
+
+	fdt = mutable_copy();
+	fdt_setprop(fdt, node(fdt, "/pinvm/raw-guest/bus-dev"),
+		    "interrupts-required", NULL, 0);
+	expect_error("interrupts required of a device without", fdt,
+		     "/pinvm/raw-guest/bus-dev: interrupts-required: /soc@7e000000/dev@7e001000 has no interrupts to forward",
+		     NULL);
+}
+
 /* The device of g that fronts field update: its health register. */
 static const struct device_config *health_of(const struct guest_config *g)
 {
@@ -603,6 +729,8 @@ int main(int argc, char **argv)
 	test_image_errors();
 	test_device_errors();
 	test_passthrough_errors();
+	test_passthrough_irq_errors();
+	test_passthrough_guest_spi();
 	test_structure_errors();
 	test_update_props();
 	test_restart_props();

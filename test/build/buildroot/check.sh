@@ -8,6 +8,8 @@
 #    whitespace, help text);
 #  - the Config.in files parse with kconfig-conf inside a stand-in for
 #    Buildroot's menu, and pinvm can only be chosen with static libraries;
+#  - every example config gives the kernel pinvm's fragments
+#    (board/common/ and board/<board>/linux.fragment: KVM, VFIO);
 #  - pinvm.mk, unchanged, drives configure, build and install through
 #    test/build/buildroot/harness.mk, which defines what Buildroot would.
 # Usage: check.sh BUILD_DIR (run from the top of the tree)
@@ -99,6 +101,34 @@ for f in $ext/configs/*_defconfig; do
 	check "the rule fails on a copy of $f without it" \
 		fails forces_hashes "$work/configs/${f##*/}"
 done
+# --- the host kernel's configuration ------------------------------------
+# Every example config hands Buildroot's linux package
+# board/common/linux.fragment and its board's board/<board>/linux.fragment
+# (BR2_LINUX_KERNEL_CONFIG_FRAGMENT_FILES), and together they set what
+# pinvm needs of the host kernel.
+kernel_needs="CONFIG_KVM=y CONFIG_EVENTFD=y CONFIG_VFIO=y CONFIG_VFIO_PLATFORM=y CONFIG_VFIO_AMBA=y CONFIG_VFIO_NOIOMMU=y"
+# sets_kernel_needs FRAGMENT...: the fragments set every one of them.
+sets_kernel_needs() {
+	for n in $kernel_needs; do
+		cat "$@" | grep -qx "$n" || return 1
+	done
+}
+for f in $ext/configs/*; do
+	board=$(sed -n 's/^BR2_PACKAGE_PINVM_DEFCONFIG="\(.*\)"$/\1/p' "$f" | tr _ -)
+	frags=$(sed -n 's/^BR2_LINUX_KERNEL_CONFIG_FRAGMENT_FILES="\(.*\)"$/\1/p' "$f")
+	want="\$(BR2_EXTERNAL_PINVM_PATH)/../common/linux.fragment \$(BR2_EXTERNAL_PINVM_PATH)/../$board/linux.fragment"
+	check "$f: the kernel gets board/common/ and board/$board/linux.fragment" \
+		test -n "$board" -a "$frags" = "$want"
+	check "$f: its kernel fragments set $kernel_needs" \
+		sets_kernel_needs board/common/linux.fragment "board/$board/linux.fragment"
+done
+for b in board/*/linux.fragment; do
+	check "$b: has an SPDX-License-Identifier line" \
+		grep -q 'SPDX-License-Identifier: GPL-2.0-only' "$b"
+done
+grep -vx 'CONFIG_VFIO_NOIOMMU=y' board/rpi4/linux.fragment > "$work/linux.fragment"
+check "the kernel check fails on a copy of board/rpi4/linux.fragment without VFIO_NOIOMMU" \
+	fails sets_kernel_needs board/common/linux.fragment "$work/linux.fragment"
 # The .mk: continuation lines and define bodies indented with tabs.
 check "pinvm.mk: define bodies and continuation lines start with a tab" \
 	awk '

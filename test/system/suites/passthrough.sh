@@ -1,13 +1,30 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Passthrough on the board's real fw_cfg, PL031 and PL061: the byte order
-# matrix, claiming the PL031 from its host driver, every refusal, direct
+# Passthrough on the board's real fw_cfg, PL031 and PL061: the modules
+# for VFIO loaded at boot, the byte order matrix, claiming the PL031 from its host driver, every refusal, direct
 # mode, /dev/mem refused. Host-side readings use busybox devmem while
 # pinvm holds the devices (no host driver bound then).
 . /test/lib.sh
 
 RTC_SYS=/sys/bus/amba/devices/9010000.pl031
+
+# The image's modules for VFIO no-IOMMU (rootfs/etc/init.d/S10modules):
+# every one of modules.load loaded, and the drivers they register.
+test_modules() {
+	list=/lib/modules/$(uname -r)/pinvm/modules.load
+	expect "modules: the image lists the VFIO modules" "no $list" [ -s $list ]
+	while read -r name _; do
+		mod=$(echo "$name" | tr - _)
+		expect "modules: $name loaded" "no /sys/module/$mod" \
+			[ -d /sys/module/$mod ]
+	done < $list
+	expect "modules: vfio in no-IOMMU mode" "enable_unsafe_noiommu_mode not Y" \
+		[ "$(cat /sys/module/vfio/parameters/enable_unsafe_noiommu_mode 2>/dev/null)" = Y ]
+	for drv in amba/drivers/vfio-amba platform/drivers/vfio-platform; do
+		expect "modules: /sys/bus/$drv exists" "not there" [ -d /sys/bus/$drv ]
+	done
+}
 
 bswap32() {
 	v=$(($1))
@@ -202,6 +219,7 @@ test_eperm() {
 		[ -e $RTC_SYS/driver -a "$(cat $RTC_SYS/driver_override)" = "(null)" ]
 }
 
+test_modules
 test_bytes_and_claim
 test_deny
 test_direct
