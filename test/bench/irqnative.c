@@ -64,7 +64,7 @@ static uint64_t raw_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC_RAW, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static void reg_write(struct bench_vfio *v, unsigned int off, uint32_t val)
@@ -176,7 +176,7 @@ static uint64_t counter_to_ns(uint64_t c, uint64_t freq)
 			ns = t;
 		}
 	}
-	return ns - (int64_t)(mid - c) * 1000000000ll / (int64_t)freq;
+	return ns - (int64_t)(mid - c) * 1000000000LL / (int64_t)freq;
 }
 
 static void pl061_arm(struct bench_vfio *v)
