@@ -8,12 +8,12 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "file.h"
+#include "host_irq.h"
 #include "service.h"
 #include "status.h"
 
@@ -23,38 +23,6 @@ static const char *const state_names[] = {
 	[GUEST_STOPPED] = "stopped",
 	[GUEST_CRASHED] = "crashed",
 };
-
-/*
- * How often the host took interrupt irq, summed over its CPUs in
- * /proc/interrupts: the eventfd's own count cannot be read without
- * taking the event from the guest's irqfd. -1 if not there.
- */
-static long long host_irq_count(unsigned int irq)
-{
-	char line[1024], *p, *end;
-	long long count = -1;
-	FILE *f;
-
-	if (!irq)
-		return -1;
-	f = fopen("/proc/interrupts", "re");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (strtoul(line, &p, 10) != irq || p == line || *p != ':')
-			continue;
-		for (count = 0, p++;; p = end) {
-			unsigned long long n = strtoull(p, &end, 10);
-
-			if (end == p)
-				break;
-			count += n;
-		}
-		break;
-	}
-	fclose(f);
-	return count;
-}
 
 static void status_irqs(FILE *f, const struct guest *g, const struct region *r)
 {

@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "host_irq.h"
 #include "hostdev.h"
 
 static const char *vfio_driver(const struct hostdev *h)
@@ -191,49 +192,6 @@ static int vfio_set_irq_none(struct hostdev *h, unsigned int index,
 	return ioctl(h->device, VFIO_DEVICE_SET_IRQS, &set);
 }
 
-/*
- * The Linux numbers of the interrupts VFIO holds: their actions are
- * "vfio-irq[N](name)" in /proc/interrupts (name is vfio-amba's own for an
- * AMBA device, not the sysfs one), so the one a request added is ours.
- */
-static unsigned int vfio_irqs_held(unsigned int *irqs, unsigned int max)
-{
-	unsigned int n = 0;
-	char line[512];
-	FILE *f = fopen("/proc/interrupts", "re");
-
-	if (!f)
-		return 0;
-	while (n < max && fgets(line, sizeof(line), f)) {
-		const char *at = strstr(line, "vfio-irq[");
-		char *end;
-		unsigned long irq;
-
-		if (!at)
-			continue;
-		irq = strtoul(at + strlen("vfio-irq["), &end, 10);
-		if (*end == ']')
-			irqs[n++] = irq;
-	}
-	fclose(f);
-	return n;
-}
-
-/* The interrupt in after[] but not in before[]; 0 if none. */
-static unsigned int vfio_irq_added(const unsigned int *before, unsigned int nb,
-				   const unsigned int *after, unsigned int na)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < na; i++) {
-		for (j = 0; j < nb && before[j] != after[i]; j++)
-			;
-		if (j == nb)
-			return after[i];
-	}
-	return 0;
-}
-
 static int vfio_irq_error(struct hostdev *h, unsigned int index,
 			  struct pinvm_error *err)
 {
@@ -252,7 +210,6 @@ static int vfio_wire_irq(struct hostdev *h, const struct passthrough_irq *pi,
 {
 	struct vfio_irq_info info = { .argsz = sizeof(info), .index = index };
 	struct region_irq *q = &h->irqs[h->nr_irqs];
-	unsigned int before[64], after[64], nb, na;
 
 	if (ioctl(h->device, VFIO_DEVICE_GET_IRQ_INFO, &info) < 0 ||
 	    !info.count || !(info.flags & VFIO_IRQ_INFO_EVENTFD)) {
@@ -272,12 +229,14 @@ static int vfio_wire_irq(struct hostdev *h, const struct passthrough_irq *pi,
 	}
 	/* Counted first, so release closes what was made. */
 	h->nr_irqs++;
-	nb = vfio_irqs_held(before, ARRAY_SIZE(before));
 	if (vfio_set_irq_fd(h, index, VFIO_IRQ_SET_ACTION_TRIGGER,
 			    q->trigger_fd) < 0)
 		return vfio_irq_error(h, index, err);
-	na = vfio_irqs_held(after, ARRAY_SIZE(after));
-	q->host_irq = vfio_irq_added(before, nb, after, na);
+	/*
+	 * VFIO requested the line when the device was opened, and names an
+	 * AMBA device's action by its peripheral ID, not its sysfs name.
+	 */
+	q->host_irq = host_irq_find(pi->host_spi + 32, "vfio-irq[");
 	if (q->level && vfio_set_irq_fd(h, index, VFIO_IRQ_SET_ACTION_UNMASK,
 					q->resample_fd) < 0) {
 		error_set(err, "%s: VFIO cannot unmask interrupt %u on an eventfd: %s",

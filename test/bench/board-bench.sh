@@ -3,8 +3,17 @@
 #
 # Inside the emulated board: the bare KVM_RUN floor and pinvm's trap path,
 # alternately, on core 1, the same guest timing itself. Prints
-# "BENCH <path> <exits per second>" per run for test/bench/run.sh.
+# "BENCH <path> <exits per second>" per run for test/bench/run.sh. Then,
+# given IRQ_N, the interrupt benchmark (board-irq.sh) for as many rounds.
+#   board-bench.sh ROUNDS[,IRQ_N]
 rounds=${1:-5}
+irq_n=
+case $rounds in
+*,*)
+	irq_n=${rounds#*,}
+	rounds=${rounds%%,*}
+	;;
+esac
 
 rate() {
 	sed -n "s/.*$2: n=\([0-9]*\) ticks=\([0-9]*\) freq=\([0-9]*\).*/\1 \2 \3/p" "$1" |
@@ -25,4 +34,5 @@ while [ $i -le "$rounds" ]; do
 	done
 	i=$((i + 1))
 done
+[ -z "$irq_n" ] || sh /test/board-irq.sh "$rounds" "$irq_n"
 echo "BOARD-TESTS-DONE"

@@ -7,19 +7,33 @@
  * --device it also performs the one access on the real PL031 that a
  * passthrough must do, and nothing else. pinvm's trap path is measured
  * against both in one boot.
- *   floor IMAGE.bin CPU [--device]
+ *
+ * With --relay it is the interrupt benchmark's userspace relay: the
+ * path of a VMM without irqfd. The PL061 is claimed through VFIO
+ * (vfio.c) and mapped into the guest as pinvm's direct mode maps it; a
+ * relay thread on RELAY_CPU reads VFIO's eventfd and raises the SPI with
+ * KVM_IRQ_LINE. The guest (test/guests/bench-irq.c, built with
+ * BENCH_RELAY) rings a doorbell after clearing the device, where the
+ * vCPU thread lowers the line and unmasks VFIO: what a resample eventfd
+ * does in the kernel for irqfd, done here before the guest's EOI.
+ *   floor IMAGE.bin CPU [--device | --relay RELAY_CPU]
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
+
+#include "vfio.h"
 
 #define GICD_BASE	0x08000000ull
 #define GICR_BASE	0x080a0000ull
@@ -27,6 +41,13 @@
 #define RAM_SIZE	0x200000ull
 #define CONSOLE_DR	0x09000000ull
 #define RTC_BASE	0x09010000ull
+#define PL061_BASE	0x09030000ull
+#define PL061_NAME	"9030000.pl061"
+/* The PL061's SPI on the board (interrupts = <0 7 4>): INTID 32 + 7. */
+#define PL061_INTID	39
+/* Nothing is there: a write exits to us (test/guests/bench-irq-vectors.S). */
+#define DOORBELL	0x0b000000ull
+#define GICD_ICFGR	0xc00
 
 #define CORE_REG(x)	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | \
 			 KVM_REG_ARM_CORE_REG(x))
@@ -47,8 +68,13 @@ static void set_reg(int vcpu, uint64_t id, uint64_t val)
 	must(ioctl(vcpu, KVM_SET_ONE_REG, &reg), "KVM_SET_ONE_REG");
 }
 
+struct vm {
+	int vm, vcpu, gic;
+	struct kvm_run *run;
+};
+
 /* The same in-kernel GICv3 pinvm gives its guests: equal VMs, equal exits. */
-static void add_vgic(int vm)
+static int add_vgic(int vm)
 {
 	struct kvm_create_device dev = { .type = KVM_DEV_TYPE_ARM_VGIC_V3 };
 	uint64_t dist = GICD_BASE, redist = GICR_BASE;
@@ -65,35 +91,35 @@ static void add_vgic(int vm)
 	attr.attr = KVM_DEV_ARM_VGIC_CTRL_INIT;
 	attr.addr = 0;
 	must(ioctl(dev.fd, KVM_SET_DEVICE_ATTR, &attr), "vgic init");
+	return dev.fd;
 }
 
-static int setup(const char *image, struct kvm_run **run)
+static void setup(const char *image, struct vm *vm)
 {
 	struct kvm_userspace_memory_region slot = {
 		.guest_phys_addr = RAM_BASE, .memory_size = RAM_SIZE,
 	};
 	struct kvm_vcpu_init init;
-	int kvm, vm, vcpu, fd;
+	int kvm, fd;
 	uint8_t *ram;
 
 	kvm = must(open("/dev/kvm", O_RDWR), "/dev/kvm");
-	vm = must(ioctl(kvm, KVM_CREATE_VM, 0), "KVM_CREATE_VM");
+	vm->vm = must(ioctl(kvm, KVM_CREATE_VM, 0), "KVM_CREATE_VM");
 	ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
 	fd = must(open(image, O_RDONLY), image);
 	must(read(fd, ram, RAM_SIZE), image);
 	slot.userspace_addr = (uintptr_t)ram;
-	must(ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot), "memory");
-	vcpu = must(ioctl(vm, KVM_CREATE_VCPU, 0), "KVM_CREATE_VCPU");
-	must(ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init), "target");
+	must(ioctl(vm->vm, KVM_SET_USER_MEMORY_REGION, &slot), "memory");
+	vm->vcpu = must(ioctl(vm->vm, KVM_CREATE_VCPU, 0), "KVM_CREATE_VCPU");
+	must(ioctl(vm->vm, KVM_ARM_PREFERRED_TARGET, &init), "target");
 	init.features[0] = 1u << KVM_ARM_VCPU_PSCI_0_2;
-	must(ioctl(vcpu, KVM_ARM_VCPU_INIT, &init), "KVM_ARM_VCPU_INIT");
-	add_vgic(vm);
-	set_reg(vcpu, CORE_REG(regs.pstate), 0x3c5);
-	set_reg(vcpu, CORE_REG(regs.pc), RAM_BASE);
-	*run = mmap(NULL, must(ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0), "mmap size"),
-		    PROT_READ | PROT_WRITE, MAP_SHARED, vcpu, 0);
-	return vcpu;
+	must(ioctl(vm->vcpu, KVM_ARM_VCPU_INIT, &init), "KVM_ARM_VCPU_INIT");
+	vm->gic = add_vgic(vm->vm);
+	set_reg(vm->vcpu, CORE_REG(regs.pstate), 0x3c5);
+	set_reg(vm->vcpu, CORE_REG(regs.pc), RAM_BASE);
+	vm->run = mmap(NULL, must(ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0), "mmap size"),
+		       PROT_READ | PROT_WRITE, MAP_SHARED, vm->vcpu, 0);
 }
 
 /* The PL031's page through /dev/mem, as pinvm maps it. */
@@ -110,26 +136,114 @@ static volatile uint8_t *map_rtc(void)
 	return p;
 }
 
+static struct bench_vfio pl061;
+
+static void irq_line(int vm, int level)
+{
+	struct kvm_irq_level irq = {
+		.irq = KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT | PL061_INTID,
+		.level = level,
+	};
+
+	must(ioctl(vm, KVM_IRQ_LINE, &irq), "KVM_IRQ_LINE");
+}
+
+static void pin(int cpu)
+{
+	cpu_set_t cpus;
+
+	CPU_ZERO(&cpus);
+	CPU_SET(cpu, &cpus);
+	must(sched_setaffinity(0, sizeof(cpus), &cpus), "sched_setaffinity");
+}
+
+struct relay {
+	int vm, cpu;
+};
+
+/* The whole relay: wait for the host's interrupt, raise the guest's. */
+static void *relay_thread(void *arg)
+{
+	struct relay *r = arg;
+	uint64_t count;
+
+	pin(r->cpu);
+	for (;;) {
+		if (read(pl061.trigger, &count, sizeof(count)) != sizeof(count)) {
+			if (errno == EINTR)
+				continue;
+			perror("relay: read");
+			exit(1);
+		}
+		irq_line(r->vm, 1);
+	}
+	return NULL;
+}
+
+/*
+ * The PL061's page in the guest at the board's address, as pinvm's
+ * direct mode maps it, and its SPI level-triggered in the vGIC (KVM
+ * resets SPIs to edge), as the board's node says.
+ */
+static void start_relay(struct vm *vm, int cpu)
+{
+	struct kvm_userspace_memory_region slot = {
+		.slot = 1, .guest_phys_addr = PL061_BASE,
+		.memory_size = pl061.size, .userspace_addr = (uintptr_t)pl061.regs,
+	};
+	struct kvm_device_attr attr = {
+		.group = KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+		.attr = GICD_ICFGR + PL061_INTID / 16 * 4,
+	};
+	static struct relay r;
+	uint32_t cfg;
+	pthread_t t;
+
+	must(ioctl(vm->vm, KVM_SET_USER_MEMORY_REGION, &slot), "PL061 slot");
+	attr.addr = (uintptr_t)&cfg;
+	must(ioctl(vm->gic, KVM_GET_DEVICE_ATTR, &attr), "GICD_ICFGR");
+	cfg &= ~(2u << (PL061_INTID % 16 * 2));
+	must(ioctl(vm->gic, KVM_SET_DEVICE_ATTR, &attr), "GICD_ICFGR");
+	r.vm = vm->vm;
+	r.cpu = cpu;
+	if (pthread_create(&t, NULL, relay_thread, &r)) {
+		fprintf(stderr, "floor: cannot start the relay thread\n");
+		exit(1);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	volatile uint8_t *rtc = NULL;
 	struct kvm_run *run;
-	cpu_set_t cpus;
-	int vcpu;
+	int relay = -1;
+	struct vm vm;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: floor IMAGE.bin CPU [--device]\n");
+	if (argc < 3 || (argc > 3 && strcmp(argv[3], "--device") &&
+			 (strcmp(argv[3], "--relay") || argc < 5))) {
+		fprintf(stderr, "usage: floor IMAGE.bin CPU [--device | --relay RELAY_CPU]\n");
 		return 2;
 	}
-	if (argc > 3)
+	if (argc > 4)
+		relay = atoi(argv[4]);
+	else if (argc > 3)
 		rtc = map_rtc();
-	CPU_ZERO(&cpus);
-	CPU_SET(atoi(argv[2]), &cpus);
-	must(sched_setaffinity(0, sizeof(cpus), &cpus), "sched_setaffinity");
-	vcpu = setup(argv[1], &run);
+	if (relay >= 0)
+		bench_vfio_claim(&pl061, "amba", PL061_NAME, 0);
+	pin(atoi(argv[2]));
+	setup(argv[1], &vm);
+	if (relay >= 0)
+		start_relay(&vm, relay);
+	run = vm.run;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (;;) {
-		must(ioctl(vcpu, KVM_RUN, 0), "KVM_RUN");
+		must(ioctl(vm.vcpu, KVM_RUN, 0), "KVM_RUN");
+		if (run->exit_reason == KVM_EXIT_MMIO && relay >= 0 &&
+		    run->mmio.phys_addr == DOORBELL) {
+			irq_line(vm.vm, 0);
+			bench_vfio_unmask(&pl061);
+			continue;
+		}
 		if (run->exit_reason == KVM_EXIT_MMIO) {
 			uint64_t off = run->mmio.phys_addr - RTC_BASE;
 
@@ -147,8 +261,11 @@ int main(int argc, char **argv)
 			}
 			continue;
 		}
-		if (run->exit_reason == KVM_EXIT_SYSTEM_EVENT)
+		if (run->exit_reason == KVM_EXIT_SYSTEM_EVENT) {
+			if (relay >= 0)
+				bench_vfio_release(&pl061);
 			return 0;
+		}
 		fprintf(stderr, "floor: exit %u\n", run->exit_reason);
 		return 1;
 	}

@@ -4,6 +4,8 @@
 TEST_GUEST_DIR	:= test/guests
 
 BENCH_N		?= 10000
+# Interrupts per round of the interrupt benchmark (test/bench/bench.mk).
+BENCH_IRQ_N	?= 40
 
 # name := source and extra flags
 guest-ticker	:= $(TEST_GUEST_DIR)/ticker.c -DTICK_MS=200
@@ -14,6 +16,11 @@ guest-mmio-be	:= $(TEST_GUEST_DIR)/mmio.c -DMODE=1 -mbig-endian
 guest-mmio-deny	:= $(TEST_GUEST_DIR)/mmio.c -DMODE=2
 guest-mmio-hammer := $(TEST_GUEST_DIR)/mmio.c -DMODE=3
 guest-bench	:= $(TEST_GUEST_DIR)/bench.c -DBENCH_N=$(BENCH_N)
+guest-bench-irq	:= $(TEST_GUEST_DIR)/bench-irq.c $(TEST_GUEST_DIR)/bench-irq-vectors.S \
+		   -DBENCH_IRQ_N=$(BENCH_IRQ_N)
+guest-bench-irq-relay := $(TEST_GUEST_DIR)/bench-irq.c \
+		   $(TEST_GUEST_DIR)/bench-irq-vectors.S \
+		   -DBENCH_IRQ_N=$(BENCH_IRQ_N) -DBENCH_RELAY
 guest-gpio-out	:= $(TEST_GUEST_DIR)/gpio.c -DMODE=1
 guest-gpio-hog	:= $(TEST_GUEST_DIR)/gpio.c -DMODE=2
 guest-fw-1	:= $(TEST_GUEST_DIR)/firmware.c -DMODE=1 -DFW_VERSION=\"1.0\"
@@ -33,12 +40,16 @@ guest-alarm-reset := $(TEST_GUEST_DIR)/alarm.c -DALARMS=1000 -DRESET_AFTER=3
 guest-pl061-button := $(TEST_GUEST_DIR)/pl061.c -DPRESSES=2
 guest-virtio-net := $(TEST_GUEST_DIR)/virtio.c -DCHANGES=2
 TEST_GUESTS	:= ticker resetter stopper mmio-le mmio-be mmio-deny \
-		   mmio-hammer bench gpio-out gpio-hog fw-1 fw-2 fw-silent \
-		   fw-resetloop fw-healthreset worker storm spin hammer undef probe \
-		   alarm alarm-icfgr alarm-reset pl061-button virtio-net
+		   mmio-hammer bench bench-irq bench-irq-relay gpio-out gpio-hog \
+		   fw-1 fw-2 fw-silent fw-resetloop fw-healthreset worker storm \
+		   spin hammer undef probe alarm alarm-icfgr alarm-reset \
+		   pl061-button virtio-net
 
 TEST_GUEST_FILES := $(TEST_GUESTS:%=$(BUILD)/guests/%.elf) \
 		   $(TEST_GUESTS:%=$(BUILD)/guests/%.bin)
 
 guests: $(TEST_GUEST_FILES)
 $(foreach g,$(TEST_GUESTS),$(eval $(call guest-rule,$(g),$(TEST_GUEST_DIR)/guests.mk)))
+# The constants the interrupt guest's C and vectors share.
+$(BUILD)/guests/bench-irq.elf $(BUILD)/guests/bench-irq-relay.elf: \
+		$(TEST_GUEST_DIR)/bench-irq.h
