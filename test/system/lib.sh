@@ -36,7 +36,7 @@ wait_until() {
 
 # wait_for FILE PATTERN SECONDS: until a line matches (grep -E).
 wait_for() {
-	wait_until "$3" grep -qE "$2" "$1"
+	wait_until "$3" grep -qsE "$2" "$1"
 }
 
 # --- starting and stopping pinvm -------------------------------------------

@@ -191,6 +191,31 @@ test_alarm_reset() {
 	expect "alarm reset: pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
 }
 
+# A pinvm that is killed (SIGKILL, as a crash or the OOM killer ends it)
+# leaves the PL031 bound to vfio-amba with driver_override naming it; the
+# kernel freed its interrupt with its descriptors. The next pinvm takes it
+# over, its alarms work, and its clean end gives it back to rtc-pl031.
+test_killed() {
+	before=$(driver_of amba $RTC)
+	pinvm_start killed irq-alarm
+	wait_for /tmp/killed.out "\[g1\] alarm 1" 40
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	expect "killed: the PL031 stays with vfio-amba" "driver $(driver_of amba $RTC)" \
+		[ "$(driver_of amba $RTC)" = vfio-amba ]
+	expect "killed: its interrupt freed with pinvm's descriptors" "action '$(irq_action $RTC_HW)'" \
+		not vfio_action $RTC_HW
+	pinvm_start again irq-alarm
+	expect "killed: the next pinvm takes the PL031 over" "$(head -n 3 /tmp/again.err)" \
+		wait_for /tmp/again.err "/pinvm/g1/rtc: $RTC was still claimed \(driver_override vfio-amba\), by a pinvm that did not end cleanly: taking it over" 30
+	expect "killed: the next pinvm's guest takes its alarms" "$(grep '\[g1\]' /tmp/again.out | tail -n 3)" \
+		wait_for /tmp/again.out "\[g1\] alarms done 6 others 0" 40
+	stop TERM
+	expect "killed: the next pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
+	expect "killed: the PL031 back with its host driver" "driver $(driver_of amba $RTC), was $before" \
+		wait_until 5 [ "$(driver_of amba $RTC)" = "$before" ]
+}
+
 # refused WHAT PARTITION PREFIX WORD...: pinvm refuses the partition with
 # an error line, starts no guest, and leaves the PL031 with its driver.
 refused() {
@@ -252,6 +277,7 @@ test_devmem() {
 test_alarm
 test_alarm_icfgr
 test_alarm_reset
+test_killed
 test_refusals
 test_devmem
 exit 0
