@@ -131,6 +131,28 @@ status_of() {
 	sed -n "s/^guest=$1 .*\<$2=\([^ ]*\).*/\1/p" "${3:-/run/pinvm/status}"
 }
 
+# expect_vfio_claim WHAT TAG NODE DEVICE DRIVER SPI TRIGGER: pinvm's log
+# (/tmp/TAG.err) says it claimed DEVICE through VFIO (DRIVER) and forwards
+# NODE's interrupt 0 to guest SPI SPI, TRIGGER (level or edge).
+expect_vfio_claim() {
+	expect "$1: pinvm claims $4 through VFIO" "$(cat "/tmp/$2.err")" \
+		wait_for "/tmp/$2.err" "$3: claimed $4 through VFIO \\($5\\)" 30
+	expect "$1: its interrupt forwarded, $7, to SPI $6" "$(grep interrupt "/tmp/$2.err")" \
+		wait_for "/tmp/$2.err" "$3: interrupt 0: host IRQ [0-9]+ -> guest SPI $6 \\($7\\)" 30
+}
+
+# expect_irq_counted WHAT BASE HWIRQ N NODE TRIGGER STATUS: the host took
+# exactly N of GIC INTID HWIRQ since its count was BASE, and g1's status
+# file STATUS counts what the host counts, with TRIGGER.
+expect_irq_counted() {
+	_host=$(irq_count "$3")
+	expect "$1: the host took the $4, no more" "host count $2 -> $_host" \
+		[ $((_host - $2)) -eq "$4" ]
+	expect "$1: the status file counts them" "$(grep '^irq' "$7"), host $_host" \
+		[ "$(irq_status g1 "$5" count "$7")" = "$_host" -a \
+		  "$(irq_status g1 "$5" trigger "$7")" = "$6" ]
+}
+
 # irq_status GUEST NODE KEY [FILE]: a forwarded interrupt's field from the
 # status file's "irq guest=GUEST name=NODE ..." line (NODE: the device's
 # node path in the partition, as in its region line).

@@ -22,9 +22,8 @@ _start:
 3:	wfi
 	b	3b
 
-/* Save x0-x30, call guest_exception(esr, far, elr), eret to what it returns. */
-exception_entry:
-	sub	sp, sp, #256
+/* x0-x17 at [sp, #0] to [sp, #136]: what a C call may clobber, but x18. */
+.macro	save_x0_x17
 	stp	x0, x1, [sp, #0]
 	stp	x2, x3, [sp, #16]
 	stp	x4, x5, [sp, #32]
@@ -34,13 +33,9 @@ exception_entry:
 	stp	x12, x13, [sp, #96]
 	stp	x14, x15, [sp, #112]
 	stp	x16, x17, [sp, #128]
-	stp	x18, x19, [sp, #144]
-	stp	x29, x30, [sp, #160]
-	mrs	x0, esr_el1
-	mrs	x1, far_el1
-	mrs	x2, elr_el1
-	bl	guest_exception
-	msr	elr_el1, x0
+.endm
+
+.macro	restore_x0_x17
 	ldp	x0, x1, [sp, #0]
 	ldp	x2, x3, [sp, #16]
 	ldp	x4, x5, [sp, #32]
@@ -50,6 +45,20 @@ exception_entry:
 	ldp	x12, x13, [sp, #96]
 	ldp	x14, x15, [sp, #112]
 	ldp	x16, x17, [sp, #128]
+.endm
+
+/* Save x0-x30, call guest_exception(esr, far, elr), eret to what it returns. */
+exception_entry:
+	sub	sp, sp, #256
+	save_x0_x17
+	stp	x18, x19, [sp, #144]
+	stp	x29, x30, [sp, #160]
+	mrs	x0, esr_el1
+	mrs	x1, far_el1
+	mrs	x2, elr_el1
+	bl	guest_exception
+	msr	elr_el1, x0
+	restore_x0_x17
 	ldp	x18, x19, [sp, #144]
 	ldp	x29, x30, [sp, #160]
 	add	sp, sp, #256
@@ -62,15 +71,7 @@ exception_entry:
  */
 irq_entry:
 	sub	sp, sp, #192
-	stp	x0, x1, [sp, #0]
-	stp	x2, x3, [sp, #16]
-	stp	x4, x5, [sp, #32]
-	stp	x6, x7, [sp, #48]
-	stp	x8, x9, [sp, #64]
-	stp	x10, x11, [sp, #80]
-	stp	x12, x13, [sp, #96]
-	stp	x14, x15, [sp, #112]
-	stp	x16, x17, [sp, #128]
+	save_x0_x17
 	stp	x18, x29, [sp, #144]
 	mrs	x0, elr_el1
 	mrs	x1, spsr_el1
@@ -81,15 +82,7 @@ irq_entry:
 	ldr	x1, [sp, #176]
 	msr	elr_el1, x0
 	msr	spsr_el1, x1
-	ldp	x0, x1, [sp, #0]
-	ldp	x2, x3, [sp, #16]
-	ldp	x4, x5, [sp, #32]
-	ldp	x6, x7, [sp, #48]
-	ldp	x8, x9, [sp, #64]
-	ldp	x10, x11, [sp, #80]
-	ldp	x12, x13, [sp, #96]
-	ldp	x14, x15, [sp, #112]
-	ldp	x16, x17, [sp, #128]
+	restore_x0_x17
 	ldp	x18, x29, [sp, #144]
 	add	sp, sp, #192
 	eret

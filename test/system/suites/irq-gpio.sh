@@ -19,10 +19,7 @@ test_irq_gpio() {
 		[ "$(driver_of amba $GPIO)" = none ]
 	base=$(irq_count $GPIO_HW)
 	pinvm_start button irq-gpio -s /tmp/button.status
-	expect "irq gpio: pinvm claims the PL061 through VFIO" "$(cat /tmp/button.err)" \
-		wait_for /tmp/button.err "/pinvm/g1/gpio: claimed $GPIO through VFIO \(vfio-amba\)" 30
-	expect "irq gpio: its interrupt forwarded, level, to SPI 7" "$(grep interrupt /tmp/button.err)" \
-		wait_for /tmp/button.err "/pinvm/g1/gpio: interrupt 0: host IRQ [0-9]+ -> guest SPI 7 \(level\)" 30
+	expect_vfio_claim "irq gpio" button /pinvm/g1/gpio $GPIO vfio-amba 7 level
 	expect "irq gpio: the guest waits for the button" "$(grep '\[g1\]' /tmp/button.out)" \
 		wait_for /tmp/button.out "\[g1\] gpio-wait-irq" 30
 	expect "irq gpio: SPI 7 is level in the guest's GIC" "$(grep 'gpio spi' /tmp/button.out)" \
@@ -36,13 +33,8 @@ test_irq_gpio() {
 	expect "irq gpio: the guest is done" "$(grep '\[g1\]' /tmp/button.out | tail -n 2)" \
 		wait_for /tmp/button.out "\[g1\] gpio done 2" 10
 	sleep 1.5
-	host=$(irq_count $GPIO_HW)
-	s=/tmp/button.status
-	expect "irq gpio: the host took the two, no more" "host count $base -> $host" \
-		[ $((host - base)) -eq 2 ]
-	expect "irq gpio: the status file counts them" "$(grep '^irq' $s), host $host" \
-		[ "$(irq_status g1 /pinvm/g1/gpio count $s)" = "$host" -a \
-		  "$(irq_status g1 /pinvm/g1/gpio trigger $s)" = level ]
+	expect_irq_counted "irq gpio" "$base" $GPIO_HW 2 /pinvm/g1/gpio level \
+		/tmp/button.status
 	stop TERM
 	expect "irq gpio: pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
 	expect "irq gpio: the PL061 left without a driver, as it was" "driver $(driver_of amba $GPIO)" \

@@ -19,10 +19,7 @@ test_irq_virtio() {
 	before=$(driver_of platform $VIRTIO)
 	base=$(irq_count $VIRTIO_HW)
 	pinvm_start virtio irq-virtio -s /tmp/virtio.status
-	expect "irq virtio: pinvm claims the transport through VFIO" "$(cat /tmp/virtio.err)" \
-		wait_for /tmp/virtio.err "/pinvm/g1/virtio: claimed $VIRTIO through VFIO \(vfio-platform\)" 30
-	expect "irq virtio: its interrupt forwarded, edge, to SPI 47" "$(grep interrupt /tmp/virtio.err)" \
-		wait_for /tmp/virtio.err "/pinvm/g1/virtio: interrupt 0: host IRQ [0-9]+ -> guest SPI 47 \(edge\)" 30
+	expect_vfio_claim "irq virtio" virtio /pinvm/g1/virtio $VIRTIO vfio-platform 47 edge
 	expect "irq virtio: vfio-platform holds it while pinvm runs" "driver $(driver_of platform $VIRTIO)" \
 		[ "$(driver_of platform $VIRTIO)" = vfio-platform ]
 	expect "irq virtio: the guest reads a virtio-net device" "$(grep '\[g1\]' /tmp/virtio.out)" \
@@ -42,13 +39,8 @@ test_irq_virtio() {
 	expect "irq virtio: the guest is done" "$(grep '\[g1\]' /tmp/virtio.out | tail -n 2)" \
 		wait_for /tmp/virtio.out "\[g1\] virtio done 2" 10
 	sleep 1.5
-	host=$(irq_count $VIRTIO_HW)
 	s=/tmp/virtio.status
-	expect "irq virtio: the host took the two, no more" "host count $base -> $host" \
-		[ $((host - base)) -eq 2 ]
-	expect "irq virtio: the status file counts them" "$(grep '^irq' $s), host $host" \
-		[ "$(irq_status g1 /pinvm/g1/virtio count $s)" = "$host" -a \
-		  "$(irq_status g1 /pinvm/g1/virtio trigger $s)" = edge ]
+	expect_irq_counted "irq virtio" "$base" $VIRTIO_HW 2 /pinvm/g1/virtio edge $s
 	expect "irq virtio: trapped accesses, counted" "$(grep 'region guest=g1' $s)" \
 		grep -q "region guest=g1 name=/pinvm/g1/virtio base=0xa003e00 size=0x200 mode=trap reads=[1-9]" $s
 	stop TERM
