@@ -158,6 +158,17 @@ static void test_generated_tree(const void *fdt)
 	CHECK(fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*(const fdt32_t *)
 		fdt_getprop(fdt, fdt_path_offset(fdt, "/rtc@c010000"), "clocks",
 			    NULL))) >= 0);
+	/* Its interrupt at the partition's guest SPI, the board's trigger. */
+	{
+		const fdt32_t *irq;
+		int len;
+
+		irq = fdt_getprop(fdt, fdt_path_offset(fdt, "/rtc@c010000"),
+				  "interrupts", &len);
+		CHECK(irq && len == 12);
+		CHECK(irq && fdt32_to_cpu(irq[0]) == 0 &&
+		      fdt32_to_cpu(irq[1]) == 40 && fdt32_to_cpu(irq[2]) == 4);
+	}
 }
 
 static void test_linux_load(void)
