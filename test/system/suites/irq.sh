@@ -239,6 +239,13 @@ refused() {
 test_refusals() {
 	refused "alarm shared line" irq-bad-spi ".*/pinvm/g1/rtc: " \
 		"SPI 2" /rtc@9010000 /fake@9040000
+	# The host's console: a built-in driver without unbind.
+	refused "built-in host driver" irq-pl011 ".*/pinvm/g1/uart@c000000: " \
+		"9000000.pl011" uart-pl011 "offers no unbind" initcall_blacklist
+	expect "built-in host driver: the console keeps its driver and no override" \
+		"driver $(driver_of amba 9000000.pl011), override '$(cat /sys/bus/amba/devices/9000000.pl011/driver_override)'" \
+		[ "$(driver_of amba 9000000.pl011)" = uart-pl011 -a \
+		  "$(cat /sys/bus/amba/devices/9000000.pl011/driver_override)" = "(null)" ]
 }
 
 # Without vfio-amba: the registers through /dev/mem as before, the alarm not
