@@ -161,6 +161,11 @@ int file_replace(const char *dir, const char *name, const void *data,
 		error_set(err, "%s/%s: path too long", dir, name);
 		return -1;
 	}
+	/* A full or read-only disk: the write fails, nothing is killed. */
+	if (fault_armed(step, "-full")) {
+		errno = ENOSPC;
+		goto fail;
+	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		goto fail;

@@ -25,7 +25,8 @@ int file_make_parent(const char *path, struct pinvm_error *err);
  * Replace dir/name with data atomically: write name.tmp, fsync it, rename
  * it over name, fsync dir. step names the write for fault injection
  * (below): "<step>-partial", "-write", "-fsync", "-rename",
- * "-dirsync".
+ * "-dirsync", and "<step>-full", which fails the write with ENOSPC
+ * instead of killing pinvm (a full or read-only disk).
  */
 int file_replace(const char *dir, const char *name, const void *data,
 		 size_t len, const char *step, struct pinvm_error *err);

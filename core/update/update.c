@@ -40,12 +40,19 @@ struct slots {
 	struct timespec deadline;	/* for its health report */
 	int client;			/* `pinvm update` waiting, or -1 */
 	struct update_link link;
+	/* Its slots cannot be used: it runs the partition's image. */
+	bool degraded;
+	char why[sizeof(((struct pinvm_error *)0)->msg)];
+	bool unsaved;			/* st is not on disk yet: retried */
+	unsigned int failures;		/* record writes failed in a row */
+	time_t log_at;			/* when the next failure is logged */
 };
 
 static struct monitor *mon;
 static const struct partition *part;
 static struct slots slots[CONFIG_MAX_GUESTS];
 static int control_fd = -1;
+static bool starting;			/* in update_init(): no thread yet */
 static uint8_t public_key[BUNDLE_KEY_SIZE];
 
 static const char *const slot_files[] = { "slot-a.img", "slot-b.img" };
@@ -62,11 +69,10 @@ static struct slots *slots_of(const struct guest *g)
 	return i < part->nr_guests && slots[i].cfg ? &slots[i] : NULL;
 }
 
-
-
 static bool on_trial(const struct slots *s)
 {
-	return s->st.trial != SLOT_NONE && s->boot == s->st.trial;
+	return !s->degraded && s->st.trial != SLOT_NONE &&
+	       s->boot == s->st.trial;
 }
 
 /* One message to a waiting `pinvm update`; it never blocks the monitor. */
@@ -120,7 +126,26 @@ static int save_state(struct slots *s, const struct update_state *next,
 	if (file_replace(s->dir, "state", text, n, step, err))
 		return -1;
 	s->st = clean;
+	s->unsaved = false;
+	s->failures = 0;
 	return 0;
+}
+
+/*
+ * A record that cannot be written (a full disk) is tried again on every
+ * poll, but said once a minute: the log is on the same storage.
+ */
+static void record_failed(struct slots *s, const char *what,
+			  const struct pinvm_error *err)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (s->failures++ && now.tv_sec < s->log_at)
+		return;
+	s->log_at = now.tv_sec + 60;
+	pr_err("%s: cannot record the %s (%u tries, retried every second, said once a minute): %s",
+	       s->cfg->name, what, s->failures, err->msg);
 }
 
 /* Whether the guest's loader takes the image: format, and fit in memory. */
@@ -190,14 +215,47 @@ static int switch_to(struct slots *s, int slot, struct pinvm_error *err)
 	return 0;
 }
 
+/*
+ * The rollback is not on disk: kept in memory and retried, and the trial's
+ * slot removed (which a full disk allows), so that no start boots it on a
+ * record that still says trial. The client is told all of it.
+ */
+static void rollback_unrecorded(struct slots *s, struct update_state *next,
+				int trial, const struct pinvm_error *err,
+				char *msg, size_t size)
+{
+	char path[PATH_MAX];
+	size_t n = strlen(msg);
+	bool gone;
+
+	record_failed(s, "rollback", err);
+	snprintf(path, sizeof(path), "%s/%s", s->dir, slot_files[trial]);
+	gone = !unlink(path) || errno == ENOENT;
+	if (gone)
+		next->slot[trial].used = false;
+	else
+		pr_err("%s: cannot remove %s: %s: a restart may boot it on trial again",
+		       s->cfg->name, path, strerror(errno));
+	s->st = *next;
+	s->unsaved = true;
+	snprintf(msg + n, size - n,
+		 "; the rollback is not recorded (%s), retried every second%s",
+		 err->msg, gone ? ", and slot " : "");
+	n = strlen(msg);
+	if (gone && n + 40 < size)
+		snprintf(msg + n, size - n,
+			 "%c was removed so that no start boots it",
+			 slot_name(trial));
+}
+
 static int rollback(struct slots *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int rollback(struct slots *s, const char *fmt, ...)
 {
 	struct update_state next = s->st;
-	int committed = next.committed;
+	int committed = next.committed, trial = next.trial;
 	struct pinvm_error err;
-	char msg[700];
+	char msg[700], path[PATH_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -211,17 +269,23 @@ static int rollback(struct slots *s, const char *fmt, ...)
 	next.trial = SLOT_NONE;
 	next.attempts = 0;
 	strcpy(next.result, "rolled-back");
+	/* A trial slot found missing is recorded as such. */
+	snprintf(path, sizeof(path), "%s/%s", s->dir, slot_files[trial]);
+	if (access(path, F_OK) && errno == ENOENT)
+		next.slot[trial].used = false;
 	/*
-	 * The guest goes back either way. Unrecorded, the next start still
-	 * sees the trial and boots it again if it has attempts left.
+	 * The guest goes back either way. Unrecorded, the next start would
+	 * still see the trial and boot it again: its slot goes, so that the
+	 * next start finds it missing and rolls back too.
 	 */
-	if (save_state(s, &next, "rollback", &err)) {
-		pr_err("%s: cannot record the rollback: %s", s->cfg->name,
-		       err.msg);
-		s->st = next;
-	}
+	if (save_state(s, &next, "rollback", &err))
+		rollback_unrecorded(s, &next, trial, &err, msg, sizeof(msg));
 	client_finish(s, false, msg);
 	if (switch_to(s, committed, &err)) {
+		snprintf(s->why, sizeof(s->why), "%s", err.msg);
+		/* At start, init_guest() falls back to what else can boot. */
+		if (starting)
+			return -1;
 		pr_err("%s: cannot boot its committed firmware, so it stays stopped: %s",
 		       s->cfg->name, err.msg);
 		if (s->g->has_thread) {
@@ -274,7 +338,7 @@ static int commit(struct slots *s)
 	strcpy(next.result, "committed");
 	if (save_state(s, &next, "commit", &err)) {
 		/* Still on trial, in memory as on disk: tried again next poll. */
-		pr_err("%s: cannot record the commit: %s", s->cfg->name, err.msg);
+		record_failed(s, "commit", &err);
 		return -1;
 	}
 	atomic_store(&s->link.attempt, 0);
@@ -285,11 +349,46 @@ static int commit(struct slots *s)
 	return 0;
 }
 
+/*
+ * No record: seed only when no slot holds firmware it would have to
+ * describe. Slot a with the partition's very bytes alone is a seed cut
+ * before its record; anything else may be newer firmware, which a seed
+ * would silently put behind the factory image.
+ */
+static int check_no_slots(struct slots *s, struct pinvm_error *err)
+{
+	char path[PATH_MAX];
+	uint8_t *data;
+	size_t len;
+	bool same;
+	int i;
+
+	for (i = 1; i >= 0; i--) {
+		snprintf(path, sizeof(path), "%s/%s", s->dir, slot_files[i]);
+		if (access(path, F_OK) && errno == ENOENT)
+			continue;
+		if (!i && !file_read_all(path, s->cfg->image.size, &data, &len,
+					 err)) {
+			same = len == s->cfg->image.size &&
+			       !memcmp(data, s->cfg->image.data, len);
+			free(data);
+			if (same)
+				continue;
+		}
+		error_set(err, "%s/state: missing, but %s is there: not seeding over firmware no record describes (remove the slot files to seed slot a from the partition's image again)",
+			  s->dir, slot_files[i]);
+		return -1;
+	}
+	return 0;
+}
+
 static int seed(struct slots *s, struct pinvm_error *err)
 {
 	struct update_state next;
 	char reason[UPDATE_REASON_MAX];
 
+	if (check_no_slots(s, err))
+		return -1;
 	snprintf(reason, sizeof(reason), "slot a seeded from %.150s",
 		 s->cfg->image.path);
 	update_state_seed(&next, s->props->firmware_version,
@@ -323,40 +422,101 @@ static int load_state(struct slots *s, struct pinvm_error *err)
 	return ret;
 }
 
-static int init_guest(struct slots *s, const char *dir,
-		      struct pinvm_error *err)
+/*
+ * The committed slot cannot boot: the other one can stand in when it
+ * matches its record and is not the firmware the last update rolled back.
+ * It becomes the committed slot, and the bad one's record goes.
+ */
+static int fall_back(struct slots *s, struct pinvm_error *err)
 {
+	struct update_state next = s->st;
+	int bad = next.committed, other = !bad;
+	struct pinvm_error why;
+
+	if (!next.slot[other].used || !strcmp(next.result, "rolled-back")) {
+		error_set(err, "committed slot %c: %s", slot_name(bad), s->why);
+		return -1;
+	}
+	if (switch_to(s, other, &why)) {
+		error_set(err, "committed slot %c: %.200s; slot %c: %.200s",
+			  slot_name(bad), s->why, slot_name(other), why.msg);
+		return -1;
+	}
+	pr_warn("%s: committed slot %c cannot boot (%s): booting slot %c (version %s), which matches its record",
+		s->cfg->name, slot_name(bad), s->why, slot_name(other),
+		next.slot[other].version);
+	next.committed = other;
+	next.trial = SLOT_NONE;
+	next.attempts = 0;
+	next.slot[bad].used = false;
+	strcpy(next.result, "rolled-back");
+	snprintf(next.reason, sizeof(next.reason),
+		 "slot %c did not match its record: back to slot %c",
+		 slot_name(bad), slot_name(other));
+	if (save_state(s, &next, "rollback", &why)) {
+		record_failed(s, "rollback", &why);
+		s->st = next;
+		s->unsaved = true;
+	}
+	return 0;
+}
+
+/* The slot its record says, with a trial's boot counted, or a stand-in. */
+static int boot_slots(struct slots *s, struct pinvm_error *err)
+{
+	if (s->st.trial != SLOT_NONE) {
+		if (!trial_boot(s))
+			return 0;
+	} else if (switch_to(s, s->st.committed, err)) {
+		snprintf(s->why, sizeof(s->why), "%s", err->msg);
+	} else {
+		return 0;
+	}
+	return fall_back(s, err);
+}
+
+/*
+ * Its slots cannot be used: the guest boots the partition's image (read
+ * and checked with the partition) and cannot be updated until they can.
+ * The other guests start as ever.
+ */
+static void degrade(struct slots *s, const struct pinvm_error *err)
+{
+	s->degraded = true;
+	snprintf(s->why, sizeof(s->why), "%s", err->msg);
+	free(s->image);
+	s->image = NULL;
+	s->g->image = s->cfg->image;
+	pr_err("%s: its firmware slots cannot be used: %s: booting the partition's image %s (version %s) instead; it cannot be updated until pinvm is restarted with usable slots",
+	       s->cfg->name, s->why, s->cfg->image.path,
+	       s->props->firmware_version);
+}
+
+static void init_guest(struct slots *s, const char *dir)
+{
+	struct pinvm_error err;
 	char tmp[PATH_MAX];
 	unsigned int i;
 
 	s->client = -1;
 	if (snprintf(s->dir, sizeof(s->dir), "%s/%s", dir, s->cfg->name) >=
 	    (int)sizeof(s->dir)) {
-		error_set(err, "%s: update directory path too long", dir);
-		return -1;
+		error_set(&err, "%s: update directory path too long", dir);
+		goto degrade;
 	}
 	/* The guest's own directory is root's alone. */
-	if (file_make_dirs(s->dir, 0700, err))
-		return -1;
+	if (file_make_dirs(s->dir, 0700, &err))
+		goto degrade;
 	/* What a power cut left half-written was never in a record. */
 	for (i = 0; i < 3; i++) {
 		snprintf(tmp, sizeof(tmp), "%s/%s.tmp", s->dir,
 			 i < 2 ? slot_files[i] : "state");
 		unlink(tmp);
 	}
-	if (load_state(s, err))
-		return -1;
-	if (s->st.trial != SLOT_NONE) {
-		if (!trial_boot(s))
-			return 0;
-		error_set(err, "%s: no firmware to boot", s->cfg->name);
-		return -1;
-	}
-	if (switch_to(s, s->st.committed, err)) {
-		error_prefix(err, "%s: committed firmware: ", s->cfg->name);
-		return -1;
-	}
-	return 0;
+	if (!load_state(s, &err) && !boot_slots(s, &err))
+		return;
+degrade:
+	degrade(s, &err);
 }
 
 /* The guest's health register: a device whose driver fronts this service. */
@@ -397,8 +557,10 @@ static int update_init(struct monitor *m, struct pinvm_error *err)
 		s->timeout_ms = ((const struct update_config *)health->config)->timeout_ms;
 		s->link.main = m->main_thread;
 		guest_set_link(&s->g->links, &update_service, &s->link);
-		if (init_guest(s, m->update_dir, err))
-			return -1;
+		/* One guest's slots stop no other guest. */
+		starting = true;
+		init_guest(s, m->update_dir);
+		starting = false;
 	}
 	return 0;
 }
@@ -456,7 +618,11 @@ static void update_poll(struct monitor *m)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	for (i = 0; i < part->nr_guests; i++) {
 		struct slots *s = &slots[i];
+		struct pinvm_error err;
 
+		if (s->cfg && s->unsaved &&
+		    save_state(s, &s->st, "rollback", &err))
+			record_failed(s, "rollback", &err);
 		if (!s->cfg || !on_trial(s) || !guest_running(s->g))
 			continue;
 		if (atomic_load(&s->link.healthy)) {
@@ -546,6 +712,11 @@ static int check_bundle(struct slots *s, const struct bundle *b,
 	const struct bundle_manifest *m = &b->manifest;
 	const char *running = s->st.slot[s->st.committed].version;
 
+	/* The partition refuses an empty image; so does an update. */
+	if (!b->image_size) {
+		error_set(err, "bundle: the image is empty (0 bytes)");
+		return -1;
+	}
 	if (strcmp(m->guest, s->cfg->name)) {
 		error_set(err, "bundle: made for guest %s, not %s", m->guest,
 			  s->cfg->name);
@@ -563,6 +734,31 @@ static int check_bundle(struct slots *s, const struct bundle *b,
 	return 0;
 }
 
+static void unlink_slot(struct slots *s, int slot)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", s->dir, slot_files[slot]);
+	if (unlink(path) && errno != ENOENT)
+		pr_warn("%s: cannot remove %s: %s", s->cfg->name, path,
+			strerror(errno));
+}
+
+/*
+ * Before the spare slot is overwritten, its record goes: a trial record
+ * that then cannot be written must not leave one that promises the old
+ * bytes (a stand-in at the next start) over the new ones.
+ */
+static int forget_spare(struct slots *s, int spare, struct pinvm_error *err)
+{
+	struct update_state next = s->st;
+
+	if (!next.slot[spare].used)
+		return 0;
+	next.slot[spare].used = false;
+	return save_state(s, &next, "spare", err);
+}
+
 static int install(struct slots *s, int fd, bool allow_downgrade,
 		   struct pinvm_error *err)
 {
@@ -574,6 +770,11 @@ static int install(struct slots *s, int fd, bool allow_downgrade,
 	size_t len;
 	int ret = -1;
 
+	if (s->degraded) {
+		error_set(err, "guest %s runs its partition's image, since its firmware slots cannot be used (%.300s): fix that and restart pinvm to update it",
+			  s->cfg->name, s->why);
+		return -1;
+	}
 	/* Its trial could neither boot nor end: nothing would run it. */
 	if (!s->g->has_thread) {
 		error_set(err, "guest %s is not running (it stopped or crashed): restart pinvm to update it",
@@ -589,9 +790,11 @@ static int install(struct slots *s, int fd, bool allow_downgrade,
 		return -1;
 	if (bundle_open(data, len, public_key, "bundle", &b, err) ||
 	    check_bundle(s, &b, allow_downgrade, err) ||
+	    forget_spare(s, target, err) ||
 	    file_replace(s->dir, slot_files[target], b.image, b.image_size,
 			 "slot", err))
 		goto out;
+	next = s->st;
 	r->used = true;
 	strcpy(r->version, b.manifest.version);
 	r->size = b.image_size;
@@ -603,6 +806,9 @@ static int install(struct slots *s, int fd, bool allow_downgrade,
 		 "version %s written to slot %c", b.manifest.version,
 		 slot_name(target));
 	ret = save_state(s, &next, "trial", err);
+	/* The record says the slot is empty: make it so, and free the space. */
+	if (ret)
+		unlink_slot(s, target);
 out:
 	free(data);
 	return ret;
@@ -635,6 +841,12 @@ static void update_status(struct monitor *m, FILE *f, const struct guest *g)
 
 	if (!s)
 		return;
+	if (s->degraded) {
+		fprintf(f, "update guest=%s slot=- version=%s committed=- trial=- attempts=0/%u a=- b=- result=degraded reason=booted the partition's image: %s\n",
+			s->cfg->name, s->props->firmware_version,
+			s->props->update_attempts, s->why);
+		return;
+	}
 	st = &s->st;
 	fprintf(f, "update guest=%s slot=%c version=%s committed=%c trial=%c attempts=%u/%u a=%s b=%s result=%s reason=%s\n",
 		s->cfg->name, slot_name(s->boot),

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The state record of a guest's firmware slots: its text format, strictly
- * parsed (a record that does not parse stops pinvm with the file named,
- * rather than guess). It is written with file_replace() (core/file.c).
+ * parsed (a record that does not parse is never guessed at: the guest runs
+ * its partition's image, core/update/update.c). It is written with
+ * file_replace() (core/file.c).
  *
  *   pinvm-update-state 1
  *   committed=a

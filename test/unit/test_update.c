@@ -46,6 +46,7 @@ static struct {
 	unsigned int restarts;		/* monitor_restart() */
 	unsigned int stops;		/* guest_stop_and_wait() of a live guest */
 	unsigned int finishes;		/* guest_finish() */
+	unsigned int joins;		/* of those, of a guest with a thread */
 	bool fail_restart;		/* the next monitor_restart() fails */
 	int guest;			/* the guest of the last (re)boot */
 	uint8_t *image;			/* and the bytes it booted */
@@ -92,6 +93,7 @@ void guest_stop_and_wait(struct guest *g)
 void guest_finish(struct guest *g)
 {
 	fake.finishes++;
+	fake.joins += g->has_thread;
 	g->has_thread = false;
 	if (atomic_load(&g->state) == GUEST_RUNNING)
 		atomic_store(&g->state, GUEST_STOPPED);
@@ -846,6 +848,92 @@ static void check_refused(const char *name, int client, const char *why,
 	CHECK(fake.restarts == before->restarts && fake.stops == before->stops);
 }
 
+/*
+ * The guest's slots could not be used: update_service.init() went on, the
+ * guest boots the partition's image (its fake boot is what
+ * boot_guests() saw), the status says why and an update is refused.
+ */
+static void check_degraded(struct monitor *m, const char *why)
+{
+	struct snapshot before;
+	char path[512];
+	int client;
+
+	boot_guests(m);
+	snprintf(path, sizeof(path), "%s/alpha.bin", image_dir);
+	CHECK(!strcmp(fake.path, path));
+	CHECK(fake.size == IMAGE_SIZE && !memcmp(fake.image, fw1, IMAGE_SIZE));
+	check_status(m, "update guest=alpha slot=- version=1.0 committed=- trial=- attempts=0/3 a=- b=- result=degraded reason=booted the partition's image: ");
+	check_status(m, why);
+	CHECK(update_service.timeout_ms(m) == -1);
+	snapshot_take(&before);
+	client = request("alpha", fw2, "alpha", "2.0");
+	check_refused("  and it cannot be updated", client,
+		      "guest alpha runs its partition's image", &before);
+	snapshot_free(&before);
+}
+
+/* Every slot the record on disk names has the bytes it names. */
+static void check_record_true(void)
+{
+	uint8_t hash[BUNDLE_SHA256_SIZE];
+	struct update_state st;
+	unsigned int i;
+
+	CHECK(!read_record(&st));
+	for (i = 0; i < 2; i++) {
+		char name[16];
+		uint8_t *data;
+		size_t len;
+
+		if (!st.slot[i].used)
+			continue;
+		snprintf(name, sizeof(name), "slot-%c.img", slot_name(i));
+		data = slot_file(name, &len);
+		CHECK(data && len == st.slot[i].size);
+		if (data)
+			bundle_sha256(data, len, hash);
+		CHECK(data && !memcmp(hash, st.slot[i].sha256, sizeof(hash)));
+		free(data);
+	}
+}
+
+/* stderr into a file for a while: what pinvm logged. */
+static int log_start(void)
+{
+	char path[512];
+	int saved = dup(STDERR_FILENO), fd;
+
+	snprintf(path, sizeof(path), "%s/log", tmp);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (saved < 0 || fd < 0)
+		die(path, strerror(errno));
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	return saved;
+}
+
+/* Back to the real stderr; how many lines held what. */
+static unsigned int log_count(int saved, const char *what)
+{
+	unsigned int n = 0;
+	char path[512];
+	char *text, *p;
+	size_t len;
+
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	snprintf(path, sizeof(path), "%s/log", tmp);
+	text = unit_read_file(path, &len);
+	text = realloc(text, len + 1);
+	text[len] = '\0';
+	fputs(text, stderr);
+	for (p = text; (p = strstr(p, what)); p++)
+		n++;
+	free(text);
+	return n;
+}
+
 /* 9. Refusals: before a byte is written, and with nothing restarted. */
 static void test_refusals(void)
 {
@@ -954,14 +1042,15 @@ static void test_corrupt_slots(void)
 	check_booted(m, 0, fw1, 0);
 	pinvm_stop(m);
 
-	TEST("a corrupt committed slot");
+	TEST("a corrupt committed slot, the other one rolled back: the partition's image");
 	memcpy(bad, fw1, sizeof(bad));
 	bad[0] ^= 1;
 	unit_write_file(slot_dir, "slot-a.img", bad, sizeof(bad));
 	m = new_monitor();
-	CHECK(update_service.init(m, &err) == -1);
-	CHECK_CONTAINS(err.msg, "alpha: committed firmware: ");
-	CHECK_CONTAINS(err.msg, "slot-a.img: does not match its state record");
+	CHECK(update_service.init(m, &err) == 0);
+	check_degraded(m, "slot-a.img: does not match its state record");
+	check_record(0, SLOT_NONE, 0, "rolled-back",
+		     "slot-b.img: does not match its state record");
 	pinvm_stop(m);
 
 	TEST("a trial out of attempts and a corrupt committed slot");
@@ -972,8 +1061,9 @@ static void test_corrupt_slots(void)
 	check_record(0, 1, 3, "trial", "version 2.0 written to slot b");
 	unit_write_file(slot_dir, "slot-a.img", bad, sizeof(bad));
 	m = new_monitor();
-	CHECK(update_service.init(m, &err) == -1);
-	CHECK_CONTAINS(err.msg, "alpha: no firmware to boot");
+	CHECK(update_service.init(m, &err) == 0);
+	/* Slot b failed its trial: no stand-in for slot a. */
+	check_degraded(m, "committed slot a: ");
 	check_record(0, SLOT_NONE, 0, "rolled-back",
 		     "no health report in 3 boot attempts");
 	CHECK(slot_file_is("slot-b.img", fw2, IMAGE_SIZE));
@@ -1043,6 +1133,309 @@ static void test_not_running(void)
 	pinvm_stop(m);
 }
 
+/* Issue 14, item 10: one guest's slot problem stops no guest. */
+static void test_degrade_at_start(void)
+{
+	struct pinvm_error err = { "" };
+	struct monitor *m;
+	uint8_t bad[IMAGE_SIZE];
+	char *text;
+	size_t len;
+	int client;
+
+	TEST("an update directory that cannot be made: the partition's image");
+	fresh_dir("not-a-dir");
+	unit_write_file(tmp, "not-a-dir", "x", 1);
+	m = new_monitor();
+	CHECK(update_service.init(m, &err) == 0);
+	check_degraded(m, "cannot create: Not a directory");
+	pinvm_stop(m);
+
+	TEST("a full update directory at the first start: the partition's image");
+	fresh_dir("full-at-seed");
+	setenv("PINVM_FAULT", "seed-full", 1);
+	m = new_monitor();
+	CHECK(update_service.init(m, &err) == 0);
+	unsetenv("PINVM_FAULT");
+	check_degraded(m, "cannot write: No space left on device");
+	CHECK(!slot_file_exists("slot-a.img") && !slot_file_exists("state"));
+	pinvm_stop(m);
+	TEST("  and once it has room, the next start seeds");
+	m = pinvm_start();
+	check_record(0, SLOT_NONE, 0, "none", "slot a seeded from ");
+	check_booted(m, 0, fw1, 0);
+
+	TEST("a committed slot with one flipped bit: the other slot stands in");
+	client = request("alpha", fw2, "alpha", "2.0");
+	check_client(client, "info ");
+	update_link_report(link_of(m));
+	update_service.poll(m);
+	check_client(client, "ok committed");
+	check_client_closed(client);
+	pinvm_stop(m);
+	memcpy(bad, fw2, sizeof(bad));
+	bad[7] ^= 0x10;
+	unit_write_file(slot_dir, "slot-b.img", bad, sizeof(bad));
+	m = pinvm_start();
+	check_booted(m, 0, fw1, 0);
+	check_record(0, SLOT_NONE, 0, "rolled-back",
+		     "slot b did not match its record: back to slot a");
+	check_record_true();
+	check_status(m, "slot=a version=1.0 committed=a trial=- attempts=0/3 a=1.0 b=- result=rolled-back");
+	TEST("  and the next update writes the bad slot");
+	client = request("alpha", fw3, "alpha", "3.0");
+	check_client(client, "info alpha: version 3.0 written to slot b");
+	check_booted(m, 1, fw3, 1);
+	check_slot(1, "3.0", fw3);
+	pinvm_stop(m);
+	check_client(client, "error pinvm stopped");
+	check_client_closed(client);
+
+	TEST("a corrupt state record: the partition's image, the slots kept");
+	fresh_dir("bad-record");
+	m = pinvm_start();
+	pinvm_stop(m);
+	unit_write_file(slot_dir, "state", "pinvm-update-state 1\ncommitted=c\n",
+			33);
+	m = new_monitor();
+	CHECK(update_service.init(m, &err) == 0);
+	check_degraded(m, "not a valid state record (at committed)");
+	text = (char *)slot_file("state", &len);
+	CHECK(text && len == 33 && !memcmp(text, "pinvm-update-state 1\n", 21));
+	free(text);
+	CHECK(slot_file_is("slot-a.img", fw1, IMAGE_SIZE));
+	pinvm_stop(m);
+}
+
+/* Item 11: a rollback that cannot be recorded is not said to be done. */
+static void test_rollback_unrecorded(void)
+{
+	struct monitor *m;
+	int client;
+
+	TEST("a rollback whose record cannot be written");
+	fresh_dir("rollback-full");
+	m = pinvm_start();
+	client = request("alpha", fw2, "alpha", "2.0");
+	check_client(client, "info ");
+	setenv("PINVM_FAULT", "rollback-full", 1);
+	CHECK(update_service.guest_ended(m, alpha(m), GUEST_EXIT_CRASH));
+	check_booted(m, 0, fw1, 0);
+	check_client(client, "error rolled back to version 1.0: crashed during its trial; the rollback is not recorded (");
+	check_client_closed(client);
+	/* On disk still the trial, but its slot is gone. */
+	check_record(0, 1, 1, "trial", "version 2.0 written to slot b");
+	CHECK(!slot_file_exists("slot-b.img"));
+	check_status(m, "committed=a trial=- attempts=0/3 a=1.0 b=- result=rolled-back");
+	update_service.poll(m);
+	check_record(0, 1, 1, "trial", "version 2.0 written to slot b");
+	TEST("  retried on the next poll once it can be written");
+	unsetenv("PINVM_FAULT");
+	update_service.poll(m);
+	check_record(0, SLOT_NONE, 0, "rolled-back", "crashed during its trial");
+	check_record_true();
+	pinvm_stop(m);
+
+	TEST("  or the next start finishes it");
+	fresh_dir("rollback-full-restart");
+	m = pinvm_start();
+	client = request("alpha", fw2, "alpha", "2.0");
+	check_client(client, "info ");
+	setenv("PINVM_FAULT", "rollback-full", 1);
+	CHECK(update_service.guest_ended(m, alpha(m), GUEST_EXIT_POWEROFF));
+	check_client(client, "the rollback is not recorded");
+	check_client_closed(client);
+	pinvm_stop(m);
+	unsetenv("PINVM_FAULT");
+	check_record(0, 1, 1, "trial", "version 2.0 written to slot b");
+	m = pinvm_start();
+	check_booted(m, 0, fw1, 0);
+	check_record(0, SLOT_NONE, 0, "rolled-back", "slot-b.img");
+	check_record_true();
+	check_status(m, "slot=a version=1.0 committed=a trial=-");
+	pinvm_stop(m);
+}
+
+/* Item 12: a lost record does not seed slot a over newer firmware. */
+static void test_lost_record(void)
+{
+	char path[512];
+	struct monitor *m;
+	int client;
+
+	TEST("a lost state record with committed firmware in slot b");
+	fresh_dir("lost-record");
+	m = pinvm_start();
+	client = request("alpha", fw2, "alpha", "2.0");
+	update_link_report(link_of(m));
+	update_service.poll(m);
+	check_client(client, "info ");
+	check_client(client, "ok committed");
+	check_client_closed(client);
+	pinvm_stop(m);
+	snprintf(path, sizeof(path), "%s/state", slot_dir);
+	unlink(path);
+	m = pinvm_start();
+	check_degraded(m, "state: missing, but slot-b.img is there: not seeding");
+	CHECK(!slot_file_exists("state"));
+	CHECK(slot_file_is("slot-a.img", fw1, IMAGE_SIZE));
+	CHECK(slot_file_is("slot-b.img", fw2, IMAGE_SIZE));
+	pinvm_stop(m);
+
+	TEST("  or other bytes in slot a");
+	snprintf(path, sizeof(path), "%s/slot-b.img", slot_dir);
+	unlink(path);
+	unit_write_file(slot_dir, "slot-a.img", fw2, IMAGE_SIZE);
+	m = pinvm_start();
+	check_degraded(m, "slot-a.img is there: not seeding");
+	CHECK(slot_file_is("slot-a.img", fw2, IMAGE_SIZE));
+	pinvm_stop(m);
+
+	TEST("  a seed cut before its record: seeded again");
+	unit_write_file(slot_dir, "slot-a.img", fw1, IMAGE_SIZE);
+	m = pinvm_start();
+	check_record(0, SLOT_NONE, 0, "none", "slot a seeded from ");
+	check_booted(m, 0, fw1, 0);
+	pinvm_stop(m);
+}
+
+/* Item 13: a guest's thread is joined once, whatever the rollback met. */
+static void test_join_once(void)
+{
+	struct monitor *m;
+	uint8_t bad[IMAGE_SIZE];
+	int client;
+
+	TEST("a rollback to a committed slot that cannot boot joins once");
+	fresh_dir("join-once");
+	m = pinvm_start();
+	client = request("alpha", fw2, "alpha", "2.0");
+	check_client(client, "info ");
+	memcpy(bad, fw1, sizeof(bad));
+	bad[1] ^= 1;
+	unit_write_file(slot_dir, "slot-a.img", bad, sizeof(bad));
+	fake.joins = 0;
+	CHECK(update_service.guest_ended(m, alpha(m), GUEST_EXIT_CRASH));
+	check_client(client, "error rolled back");
+	check_client_closed(client);
+	CHECK(fake.joins == 1 && !alpha(m)->has_thread);
+	update_service.poll(m);
+	client = request("alpha", fw3, "alpha", "3.0");
+	check_client(client, "error guest alpha is not running");
+	check_client_closed(client);
+	CHECK(fake.joins == 1);
+	pinvm_stop(m);
+
+	TEST("a trial whose restart fails joins once");
+	fresh_dir("join-once-restart");
+	m = pinvm_start();
+	fake.joins = 0;
+	fake.fail_restart = true;
+	client = request("alpha", fw2, "alpha", "2.0");
+	check_client(client, "info ");
+	check_client(client, "error rolled back");
+	check_client_closed(client);
+	update_service.poll(m);
+	CHECK(fake.joins == 1 && !alpha(m)->has_thread);
+	pinvm_stop(m);
+}
+
+/* Item 14: an empty image, a refused update's spare slot, a quiet retry. */
+static void test_empty_image(void)
+{
+	struct snapshot before;
+	struct monitor *m;
+	uint8_t *data;
+	size_t len;
+	int client;
+
+	TEST("a signed 0-byte image is refused");
+	fresh_dir("empty-image");
+	m = pinvm_start();
+	snapshot_take(&before);
+	data = make_bundle(fw2, 0, "alpha", "2.0", sk, &len);
+	client = request_bytes("alpha", data, len, false);
+	free(data);
+	check_refused("  before anything is written", client,
+		      "bundle: the image is empty (0 bytes)", &before);
+	snapshot_free(&before);
+	pinvm_stop(m);
+}
+
+static void test_refused_spare(void)
+{
+	struct snapshot before;
+	struct monitor *m;
+	int client;
+
+	TEST("a refused update leaves no record promising the spare's old bytes");
+	fresh_dir("refused-spare");
+	m = pinvm_start();
+	client = request("alpha", fw2, "alpha", "2.0");
+	check_client(client, "info ");
+	CHECK(update_service.guest_ended(m, alpha(m), GUEST_EXIT_CRASH));
+	check_client(client, "error rolled back");
+	check_client_closed(client);
+	check_slot(1, "2.0", fw2);
+	setenv("PINVM_FAULT", "trial-full", 1);
+	client = request("alpha", fw3, "alpha", "3.0");
+	unsetenv("PINVM_FAULT");
+	check_client(client, "error ");
+	check_client_closed(client);
+	check_record_true();
+	CHECK(!slot_file_exists("slot-b.img"));
+	check_status(m, "slot=a version=1.0 committed=a trial=- attempts=0/3 a=1.0 b=-");
+	pinvm_stop(m);
+
+	TEST("  and a full disk refuses before the spare is touched");
+	fresh_dir("spare-full");
+	m = pinvm_start();
+	client = request("alpha", fw2, "alpha", "2.0");
+	CHECK(update_service.guest_ended(m, alpha(m), GUEST_EXIT_CRASH));
+	check_client(client, "info ");
+	check_client(client, "error rolled back");
+	check_client_closed(client);
+	snapshot_take(&before);
+	setenv("PINVM_FAULT", "spare-full", 1);
+	client = request("alpha", fw3, "alpha", "3.0");
+	unsetenv("PINVM_FAULT");
+	check_refused("  (nothing written)", client, "No space left on device",
+		      &before);
+	snapshot_free(&before);
+	pinvm_stop(m);
+}
+
+static void test_commit_retry_quiet(void)
+{
+	struct monitor *m;
+	unsigned int restarts;
+	int client, saved;
+
+	TEST("a commit that cannot be recorded is retried, and logged once");
+	fresh_dir("commit-full");
+	m = pinvm_start();
+	client = request("alpha", fw3, "alpha", "3.0");
+	check_client(client, "info ");
+	restarts = fake.restarts;
+	update_link_report(link_of(m));
+	setenv("PINVM_FAULT", "commit-full", 1);
+	saved = log_start();
+	update_service.poll(m);
+	update_service.poll(m);
+	update_service.poll(m);
+	update_service.poll(m);
+	CHECK(log_count(saved, "cannot record the commit") == 1);
+	check_record(0, 1, 1, "trial", "version 3.0 written to slot b");
+	check_client_waits(client);
+	CHECK(fake.restarts == restarts);
+	unsetenv("PINVM_FAULT");
+	update_service.poll(m);
+	check_record(1, SLOT_NONE, 0, "committed", "version 3.0 reported health");
+	check_client(client, "ok committed");
+	check_client_closed(client);
+	pinvm_stop(m);
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[300];
@@ -1061,6 +1454,13 @@ int main(int argc, char **argv)
 	test_refusals();
 	test_corrupt_slots();
 	test_not_running();
+	test_degrade_at_start();
+	test_rollback_unrecorded();
+	test_lost_record();
+	test_join_once();
+	test_empty_image();
+	test_refused_spare();
+	test_commit_retry_quiet();
 
 	free(fake.image);
 	free(dtb);

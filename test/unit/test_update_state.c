@@ -143,6 +143,16 @@ static void test_replace(void)
 	CHECK(count_files() == 1);
 	CHECK(file_replace("/nonexistent", "f", "x", 1, "t", &err) == -1);
 	CHECK_CONTAINS(err.msg, "/nonexistent/f.tmp: cannot write");
+
+	TEST("file_replace on a full disk (fault point -full)");
+	setenv("PINVM_FAULT", "t-full", 1);
+	CHECK(file_replace(dir, "f", "new\n", 4, "t", &err) == -1);
+	unsetenv("PINVM_FAULT");
+	CHECK_CONTAINS(err.msg, "/f.tmp: cannot write: No space left on device");
+	text = read_text("f");
+	CHECK(text && !strcmp(text, "old\n"));
+	free(text);
+	CHECK(count_files() == 1);
 }
 
 /* Kill a child at point; the file must then be whole, old or new. */

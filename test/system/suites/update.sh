@@ -333,7 +333,45 @@ test_swupdate() {
 	stop TERM
 }
 
+# --- storage faults at start (docs/update.md): g1 runs its partition's ------
+# image and cannot be updated, g2 and g3 start as ever. A 4 KiB tmpfs holds
+# g1's directory but not its slot; remounted read-only, not even that.
+test_update_storage_faults() {
+	small=/tmp/update-small
+	mkdir -p $small
+	if ! mount -t tmpfs -o size=4k,mode=0755 tmpfs $small; then
+		fail "storage faults" "cannot mount a small tmpfs on $small"
+		return
+	fi
+	for kind in full read-only; do
+		case $kind in
+		full) why="No space left on device" ;;
+		read-only) why="Read-only file system"
+			mount -o remount,ro $small ;;
+		esac
+		rm -f /run/pinvm/status
+		pinvm_start update update --update-dir $small
+		expect "$kind update directory: g1 boots its partition's image" "$(tail -n 3 $OUT $ERR)" \
+			wait_for "$OUT" '^\[g1\] firmware 1\.0 slot a attempt 0$' 20
+		expect "$kind update directory: pinvm says why" "$(cat $ERR)" \
+			grep -q "g1: its firmware slots cannot be used: .*$why" "$ERR"
+		expect "$kind update directory: status says degraded" "$(grep '^update' /run/pinvm/status)" \
+			wait_until 3 grep -q "^update guest=g1 slot=- version=1.0 .*result=degraded reason=booted the partition's image: .*$why" /run/pinvm/status
+		pinvm update g1 "$B/fw-2.pvb" > /tmp/client.out 2>&1
+		rc=$?
+		expect "$kind update directory: an update is refused" "exit $rc: $(cat /tmp/client.out)" \
+			sh -c "[ $rc -ne 0 ] && grep -q \"runs its partition's image\" /tmp/client.out"
+		wait_until 5 ticks_reach "$OUT" g2 5
+		others_ticked "$kind update directory"
+		expect "$kind update directory: g1 still ticking" "$(tail -n 2 $OUT)" \
+			wait_until 3 ticks_reach "$OUT" g1 2
+		stop TERM
+	done
+	umount $small
+}
+
 test_updates() {
+	test_update_storage_faults
 	test_update
 	test_update_rejects
 	test_update_rollback
