@@ -311,6 +311,64 @@ static int parse_memory(struct partition *p, struct guest_config *g,
 	return 0;
 }
 
+/*
+ * The shape libfdt's walks trust but fdt_check_header() does not check:
+ * one root node, named "", whose end is followed only by FDT_END, and node
+ * names without '/', every tag ahead of the last. With a second top-level
+ * node, fdt_get_path() (libfdt 1.6.1) steps back out of the root and before
+ * the start of its buffer; with a property length that wraps back to its
+ * own tag, every walk of the tree goes round for ever.
+ */
+static int check_structure(const void *fdt)
+{
+	int offset, next = 0, depth = 0, len;
+	bool root_seen = false;
+	const char *name;
+	uint32_t tag;
+
+	do {
+		offset = next;
+		tag = fdt_next_tag(fdt, offset, &next);
+		if (next < 0)
+			return next;
+		/* A property length of -12 leads back to the same tag. */
+		if (next <= offset)
+			return -FDT_ERR_BADSTRUCTURE;
+		if (tag == FDT_NOP || tag == FDT_END)
+			continue;
+		if (root_seen && depth == 0)
+			return -FDT_ERR_BADSTRUCTURE;	/* after the root */
+		if (tag == FDT_BEGIN_NODE) {
+			name = fdt_get_name(fdt, offset, &len);
+			if (!name)
+				return len;
+			if ((depth == 0) != (len == 0) || memchr(name, '/', len))
+				return -FDT_ERR_BADSTRUCTURE;
+			depth++;
+			root_seen = true;
+		} else if (depth == 0) {
+			return -FDT_ERR_BADSTRUCTURE;	/* before the root */
+		} else if (tag == FDT_END_NODE) {
+			depth--;
+		}
+	} while (tag != FDT_END);
+	return root_seen && depth == 0 ? 0 : -FDT_ERR_BADSTRUCTURE;
+}
+
+int partition_check_blob(const void *fdt, size_t size)
+{
+	int ret;
+
+	if (size < sizeof(struct fdt_header))
+		return -FDT_ERR_TRUNCATED;
+	ret = fdt_check_header(fdt);
+	if (ret)
+		return ret;
+	if (fdt_totalsize(fdt) > size)
+		return -FDT_ERR_TRUNCATED;
+	return check_structure(fdt);
+}
+
 /* A file the partition names: relative paths are under image_dir. */
 static int resolve_path(struct partition *p, struct guest_config *g,
 			const char *prop, const char *value,
@@ -356,6 +414,7 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 {
 	const char *image, *initrd, *dtb;
 	uint8_t *data;
+	int ret;
 
 	if (partition_read_string(p, g->node, "image", &image, err) ||
 	    partition_read_string(p, g->node, "initrd", &initrd, err) ||
@@ -382,11 +441,15 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 		    read_guest_file(p, g, "dtb", g->dtb_path, GUEST_DTB_MAX,
 				    &g->dtb, &g->dtb_size, err)))
 		return -1;
-	if (dtb && (g->dtb_size < sizeof(struct fdt_header) ||
-		    fdt_check_header(g->dtb) ||
-		    fdt_totalsize(g->dtb) > g->dtb_size)) {
-		partition_error(err, p, g->path, "dtb: %s is not a whole device tree blob",
-				g->dtb_path);
+	/*
+	 * The guest's tree is walked as the partition's is (guest_fdt_build,
+	 * the loaders' dry runs, pinvm dtb): the same check, or a looping
+	 * property hangs every one of them.
+	 */
+	ret = dtb ? partition_check_blob(g->dtb, g->dtb_size) : 0;
+	if (ret) {
+		partition_error(err, p, g->path, "dtb: %s is not a valid device tree blob: %s",
+				g->dtb_path, fdt_strerror(ret));
 		return -1;
 	}
 	return 0;
@@ -801,50 +864,6 @@ static int parse_guests(struct partition *p, const char *image_dir,
 	return 0;
 }
 
-/*
- * The shape libfdt's walks trust but fdt_check_header() does not check:
- * one root node, named "", whose end is followed only by FDT_END, and node
- * names without '/', every tag ahead of the last. With a second top-level
- * node, fdt_get_path() (libfdt 1.6.1) steps back out of the root and before
- * the start of its buffer; with a property length that wraps back to its
- * own tag, every walk of the tree goes round for ever.
- */
-static int check_structure(const void *fdt)
-{
-	int offset, next = 0, depth = 0, len;
-	bool root_seen = false;
-	const char *name;
-	uint32_t tag;
-
-	do {
-		offset = next;
-		tag = fdt_next_tag(fdt, offset, &next);
-		if (next < 0)
-			return next;
-		/* A property length of -12 leads back to the same tag. */
-		if (next <= offset)
-			return -FDT_ERR_BADSTRUCTURE;
-		if (tag == FDT_NOP || tag == FDT_END)
-			continue;
-		if (root_seen && depth == 0)
-			return -FDT_ERR_BADSTRUCTURE;	/* after the root */
-		if (tag == FDT_BEGIN_NODE) {
-			name = fdt_get_name(fdt, offset, &len);
-			if (!name)
-				return len;
-			if ((depth == 0) != (len == 0) || memchr(name, '/', len))
-				return -FDT_ERR_BADSTRUCTURE;
-			depth++;
-			root_seen = true;
-		} else if (depth == 0) {
-			return -FDT_ERR_BADSTRUCTURE;	/* before the root */
-		} else if (tag == FDT_END_NODE) {
-			depth--;
-		}
-	} while (tag != FDT_END);
-	return root_seen && depth == 0 ? 0 : -FDT_ERR_BADSTRUCTURE;
-}
-
 int partition_parse(struct partition *p, const void *fdt, const char *source,
 		    const char *image_dir, struct pinvm_error *err)
 {
@@ -853,9 +872,7 @@ int partition_parse(struct partition *p, const void *fdt, const char *source,
 	memset(p, 0, sizeof(*p));
 	p->fdt = fdt;
 	p->source = source;
-	ret = fdt_check_header(fdt);
-	if (!ret)
-		ret = check_structure(fdt);
+	ret = partition_check_blob(fdt, fdt_totalsize(fdt));
 	if (ret) {
 		error_set(err, "%s: not a valid device tree blob: %s", source,
 			  fdt_strerror(ret));

@@ -144,6 +144,13 @@ void partition_error(struct pinvm_error *err, const struct partition *p,
 		     const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * A blob of size bytes pinvm may walk with libfdt: its header, and the
+ * structure block's shape (no looping property, one root). 0 or a libfdt
+ * error. Every blob pinvm reads goes through it.
+ */
+int partition_check_blob(const void *fdt, size_t size);
+
 int partition_parse(struct partition *p, const void *fdt, const char *source,
 		    const char *image_dir, struct pinvm_error *err);
 void partition_free(struct partition *p);
