@@ -116,6 +116,38 @@ int partition_read_reg_cpu(const void *fdt, int node, int index,
 	return partition_translate(fdt, node, base);
 }
 
+/*
+ * fdt_get_path() leaves buf unterminated when the path does not fit (and
+ * untouched on other errors): messages then printed garbage, or read on
+ * past the buffer.
+ */
+const char *partition_path(const void *fdt, int node, char *buf)
+{
+	const char *name;
+
+	buf[0] = '\0';
+	if (!fdt_get_path(fdt, node, buf, NODE_PATH_MAX))
+		return buf;
+	name = fdt_get_name(fdt, node, NULL);
+	snprintf(buf, NODE_PATH_MAX, ".../%s", name ? name : "?");
+	return buf;
+}
+
+int partition_node_path(const struct partition *p, int node, char *buf,
+			struct pinvm_error *err)
+{
+	char shown[NODE_PATH_MAX];
+
+	buf[0] = '\0';
+	if (!fdt_get_path(p->fdt, node, buf, NODE_PATH_MAX))
+		return 0;
+	buf[0] = '\0';
+	partition_error(err, p, partition_path(p->fdt, node, shown),
+			"the node's path is longer than the %d bytes pinvm keeps (NODE_PATH_MAX): shorten its name or its parents'",
+			NODE_PATH_MAX - 1);
+	return -1;
+}
+
 int partition_read_string(const struct partition *p, int node,
 			  const char *name, const char **val,
 			  struct pinvm_error *err)
@@ -128,10 +160,10 @@ int partition_read_string(const struct partition *p, int node,
 	if (!v)
 		return 0;
 	if (len < 1 || !memchr(v, '\0', len)) {
-		char path[NODE_PATH_MAX] = "?";
+		char path[NODE_PATH_MAX];
 
-		fdt_get_path(p->fdt, node, path, sizeof(path));
-		partition_error(err, p, path, "%s: not a string", name);
+		partition_error(err, p, partition_path(p->fdt, node, path),
+				"%s: not a string", name);
 		return -1;
 	}
 	*val = v;
@@ -203,7 +235,9 @@ static int parse_gic(struct partition *p, struct pinvm_error *err)
 			  gic->version, gic->version);
 		return -1;
 	}
-	fdt_get_path(p->fdt, node, gic->path, sizeof(gic->path));
+	/* Found again by offset: its path is only for messages. */
+	gic->node = node;
+	partition_path(p->fdt, node, gic->path);
 	if (partition_read_reg_cpu(p->fdt, node, 0, &gic->dist_base, &gic->dist_size) ||
 	    partition_read_reg_cpu(p->fdt, node, 1, &gic->cpu_base, &gic->cpu_size) ||
 	    !gic->dist_size || !gic->cpu_size ||
@@ -636,8 +670,8 @@ static int parse_device(struct partition *p, struct guest_config *g, int node,
 	d = &g->devices[g->nr_devices];
 	memset(d, 0, sizeof(*d));
 	d->node = node;
-	fdt_get_path(p->fdt, node, d->path, sizeof(d->path));
-	if (partition_read_string(p, node, "compatible", &compat, err))
+	if (partition_node_path(p, node, d->path, err) ||
+	    partition_read_string(p, node, "compatible", &compat, err))
 		return -1;
 	if (!compat) {
 		partition_error(err, p, d->path, "compatible: missing");
@@ -807,8 +841,8 @@ static int parse_guest(struct partition *p, int node, const char *image_dir,
 
 	memset(g, 0, sizeof(*g));
 	g->node = node;
-	fdt_get_path(p->fdt, node, g->path, sizeof(g->path));
-	if (parse_guest_name(p, g, err) || parse_cpu(p, g, err) ||
+	if (partition_node_path(p, node, g->path, err) ||
+	    parse_guest_name(p, g, err) || parse_cpu(p, g, err) ||
 	    parse_memory(p, g, err) || check_ram_vs_gic(p, g, err) ||
 	    parse_guest_props(p, g, err) || parse_restart(p, g, err)) {
 		free_guest_props(g);
@@ -844,8 +878,8 @@ static int parse_guests(struct partition *p, const char *image_dir,
 		if (fdt_node_check_compatible(p->fdt, node, "pinvm,guest")) {
 			char path[NODE_PATH_MAX];
 
-			fdt_get_path(p->fdt, node, path, sizeof(path));
-			partition_error(err, p, path, "compatible: every child of /pinvm must be a \"pinvm,guest\"");
+			partition_error(err, p, partition_path(p->fdt, node, path),
+					"compatible: every child of /pinvm must be a \"pinvm,guest\"");
 			return -1;
 		}
 		if (p->nr_guests == CONFIG_MAX_GUESTS) {

@@ -92,7 +92,8 @@ struct guest_config {
 /* The board's interrupt controller, which each guest sees at the same place. */
 struct gic_config {
 	unsigned int version;
-	char path[NODE_PATH_MAX];
+	int node;			/* its offset in the partition's tree */
+	char path[NODE_PATH_MAX];	/* for messages: partition_path() */
 	uint64_t dist_base, dist_size;
 	/* GICv3: the redistributor region; GICv2: the CPU interface. */
 	uint64_t cpu_base, cpu_size;
@@ -150,6 +151,18 @@ void partition_error(struct pinvm_error *err, const struct partition *p,
  * error. Every blob pinvm reads goes through it.
  */
 int partition_check_blob(const void *fdt, size_t size);
+
+/*
+ * A node's path, for messages only: one that does not fit buf (whose
+ * size is NODE_PATH_MAX) reads ".../name", never unterminated bytes.
+ */
+const char *partition_path(const void *fdt, int node, char *buf);
+/*
+ * A node's whole path into buf, for a path pinvm looks up again or shows
+ * as the node's name: one that does not fit is an error.
+ */
+int partition_node_path(const struct partition *p, int node, char *buf,
+			struct pinvm_error *err);
 
 int partition_parse(struct partition *p, const void *fdt, const char *source,
 		    const char *image_dir, struct pinvm_error *err);

@@ -121,8 +121,14 @@ static int passthrough_board_node(const struct partition *p,
 				fdt32_to_cpu(*ph));
 		return -1;
 	}
+	/* host_path is looked up again: a cut one would name another node. */
 	if (fdt_get_path(p->fdt, node, cfg->host_path, sizeof(cfg->host_path))) {
-		partition_error(err, p, d->path, "device: the board node's path is too long");
+		char shown[NODE_PATH_MAX];
+
+		cfg->host_path[0] = '\0';
+		partition_error(err, p, d->path, "device: the board node %s has a path longer than the %d bytes pinvm keeps (NODE_PATH_MAX)",
+				partition_path(p->fdt, node, shown),
+				NODE_PATH_MAX - 1);
 		return -1;
 	}
 	if (partition_read_reg_cpu(p->fdt, node, 0, &cfg->host_base,
@@ -324,7 +330,7 @@ static int clock_is_fixed(const void *fdt, int provider, const fdt32_t *spec,
 {
 	if (provider < 0 || fdt_node_check_compatible(fdt, provider, "fixed-clock")) {
 		if (provider >= 0)
-			fdt_get_path(fdt, provider, ctx, NODE_PATH_MAX);
+			partition_path(fdt, provider, ctx);
 		return -1;
 	}
 	return 0;

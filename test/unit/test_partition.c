@@ -713,6 +713,53 @@ static void test_structure_errors(void)
 		     NULL);
 }
 
+/* A node name of n characters "x...x@unit", for paths past NODE_PATH_MAX. */
+static const char *long_name(const char *unit)
+{
+	static char name[NODE_PATH_MAX + 64];
+
+	memset(name, 'x', NODE_PATH_MAX);
+	snprintf(name + NODE_PATH_MAX, sizeof(name) - NODE_PATH_MAX, "@%s", unit);
+	return name;
+}
+
+/*
+ * Paths longer than NODE_PATH_MAX: fdt_get_path() leaves its buffer
+ * unterminated, which messages printed, and the GIC's was looked up again
+ * (its SPIs then "did not go to the GIC") and a board node's skipped.
+ */
+static void test_long_paths(void)
+{
+	struct pinvm_error err = { "" };
+	const char *gic = "/interrupt-controller@8000000";
+	void *fdt;
+
+	TEST("a GIC whose path is longer than NODE_PATH_MAX");
+	fdt = mutable_copy();
+	fdt_set_name(fdt, node(fdt, gic), long_name("8000000"));
+	CHECK(partition_parse(&part, fdt, "test.dtb", image_dir, &err) == 0);
+	if (err.msg[0])
+		fprintf(stderr, "  %s\n", err.msg);
+	CHECK(part.gic.node == fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3") ||
+	      !IS_ENABLED(CONFIG_VGIC_V3));
+	CHECK(!strncmp(part.gic.path, ".../xxx", 7));
+	CHECK(part.guests[0].devices[1].nr_irqs == 1);
+	partition_free(&part);
+	free(fdt);
+
+	fdt = mutable_copy();
+	fdt_add_subnode(fdt, node(fdt, "/pinvm/raw-guest"), long_name("9100000"));
+	expect_error("a device whose path is longer than NODE_PATH_MAX", fdt,
+		     "test.dtb: .../xxxxxxxx",
+		     ": the node's path is longer than the 127 bytes");
+
+	fdt = mutable_copy();
+	add_board_node(fdt, long_name("9100000"), 0x09100000, 2);
+	expect_error("a board node on the line whose path is too long", fdt,
+		     "/pinvm/raw-guest/rtc: device: interrupt SPI 2 of /rtc@9010000 is shared with .../xxxx",
+		     NULL);
+}
+
 int main(int argc, char **argv)
 {
 	char path[256];
@@ -732,6 +779,7 @@ int main(int argc, char **argv)
 	test_passthrough_irq_errors();
 	test_passthrough_guest_spi();
 	test_structure_errors();
+	test_long_paths();
 	test_update_props();
 	test_restart_props();
 
