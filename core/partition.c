@@ -73,10 +73,14 @@ int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
  * /soc often maps bus 0x7e000000 to CPU 0xfe000000 (Raspberry Pi), and
  * /dev/mem and sysfs speak CPU addresses.
  */
-static int partition_translate(const void *fdt, int node, uint64_t *addr)
+static int partition_translate(const void *fdt, int node, uint64_t *addr,
+			       uint64_t size)
 {
 	int bus = fdt_parent_offset(fdt, node);
 
+	/* A reg that wraps past 2^64 is no range of addresses. */
+	if (size && *addr + size - 1 < *addr)
+		return -1;
 	while (bus > 0) {
 		int up = fdt_parent_offset(fdt, bus);
 		int cac = fdt_address_cells(fdt, bus);
@@ -94,12 +98,20 @@ static int partition_translate(const void *fdt, int node, uint64_t *addr)
 		for (i = 0; i < n; i++, r += cac + pac + sc) {
 			uint64_t child = read_cells(r, cac);
 			uint64_t parent = read_cells(r + cac, pac);
-			uint64_t size = read_cells(r + cac + pac, sc);
+			uint64_t rsize = read_cells(r + cac + pac, sc);
 
-			if (*addr >= child && *addr - child < size) {
-				*addr = parent + (*addr - child);
-				break;
-			}
+			if (*addr < child || *addr - child >= rsize)
+				continue;
+			/*
+			 * All of reg inside the window, and the window's
+			 * parent side inside 2^64: else the device reaches
+			 * addresses its bus does not give it.
+			 */
+			if (size > rsize - (*addr - child) ||
+			    parent + rsize - 1 < parent)
+				return -1;
+			*addr = parent + (*addr - child);
+			break;
 		}
 		if (len && i == n)
 			return -1;
@@ -113,7 +125,7 @@ int partition_read_reg_cpu(const void *fdt, int node, int index,
 {
 	if (partition_read_reg(fdt, node, index, base, size))
 		return -1;
-	return partition_translate(fdt, node, base);
+	return partition_translate(fdt, node, base, *size);
 }
 
 /*
@@ -720,9 +732,21 @@ static int parse_guest_name(struct partition *p, struct guest_config *g,
 {
 	const char *name = fdt_get_name(p->fdt, g->node, NULL);
 
+	unsigned int i;
+
 	if (!guest_name_valid(name)) {
 		partition_error(err, p, g->path, "the guest's name (its node name) must be 1 to %d characters of a-z, 0-9, '-' and '_'",
 				GUEST_NAME_MAX - 1);
+		return -1;
+	}
+	/*
+	 * dtc never writes two nodes of one name, but a blob can: the second
+	 * guest would boot the first one's firmware from its slot directory.
+	 */
+	for (i = 0; i < p->nr_guests; i++) {
+		if (strcmp(p->guests[i].name, name))
+			continue;
+		partition_error(err, p, g->path, "the guest's name (its node name) is already an earlier guest's: each guest needs a name of its own (its firmware slots, status and updates go by it)");
 		return -1;
 	}
 	strcpy(g->name, name);
@@ -861,6 +885,37 @@ static int parse_guest(struct partition *p, int node, const char *image_dir,
 	return parse_image(p, g, image_dir, err);
 }
 
+/*
+ * Only the first /pinvm was read: a second one, by name or compatible,
+ * would be a partition silently ignored.
+ */
+static int check_one_partition_node(struct partition *p, int root,
+				    struct pinvm_error *err)
+{
+	char path[NODE_PATH_MAX];
+	int node;
+
+	fdt_for_each_subnode(node, p->fdt, 0) {
+		const char *name = fdt_get_name(p->fdt, node, NULL);
+
+		if (node == root || !name || strcmp(name, "pinvm"))
+			continue;
+		error_set(err, "%s: /pinvm: the board has a second node named pinvm: the partition is one /pinvm node",
+			  p->source);
+		return -1;
+	}
+	node = -1;
+	while ((node = fdt_node_offset_by_compatible(p->fdt, node,
+						     "pinvm,partition")) >= 0) {
+		if (node == root)
+			continue;
+		partition_error(err, p, partition_path(p->fdt, node, path),
+				"compatible: a second \"pinvm,partition\" node: the partition is /pinvm alone");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_guests(struct partition *p, const char *image_dir,
 			struct pinvm_error *err)
 {
@@ -873,6 +928,8 @@ static int parse_guests(struct partition *p, const char *image_dir,
 			  p->source);
 		return -1;
 	}
+	if (check_one_partition_node(p, root, err))
+		return -1;
 	fdt_for_each_subnode(node, p->fdt, root) {
 		/* A misspelt guest must not quietly leave the partition. */
 		if (fdt_node_check_compatible(p->fdt, node, "pinvm,guest")) {

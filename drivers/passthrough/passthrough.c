@@ -131,10 +131,18 @@ static int passthrough_board_node(const struct partition *p,
 				NODE_PATH_MAX - 1);
 		return -1;
 	}
-	if (partition_read_reg_cpu(p->fdt, node, 0, &cfg->host_base,
-				   &cfg->host_size) || cfg->host_size == 0) {
-		partition_error(err, p, d->path, "device: the board node %s has no reg the CPU can reach (missing, or not translatable through its buses' ranges)",
+	if (partition_read_reg(p->fdt, node, 0, &cfg->host_base,
+			       &cfg->host_size) || cfg->host_size == 0) {
+		partition_error(err, p, d->path, "device: the board node %s has no reg (missing, empty or malformed)",
 				cfg->host_path);
+		return -1;
+	}
+	if (partition_read_reg_cpu(p->fdt, node, 0, &cfg->host_base,
+				   &cfg->host_size)) {
+		partition_error(err, p, d->path, "device: the board node %s's reg 0x%llx+0x%llx is not inside its buses' ranges as a CPU address (no ranges, past a window's end, or wrapping past 2^64)",
+				cfg->host_path,
+				(unsigned long long)cfg->host_base,
+				(unsigned long long)cfg->host_size);
 		return -1;
 	}
 	if (fdt_getprop(p->fdt, node, "power-domains", NULL) ||

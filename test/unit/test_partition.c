@@ -713,6 +713,64 @@ static void test_structure_errors(void)
 		     NULL);
 }
 
+/* Things a blob from elsewhere than dtc can hold, each refused by name. */
+static void test_hostile_structure(void)
+{
+	static const uint64_t past_window[] = { 0x7efff000, 0x2000 };
+	static const uint64_t wrapping[] = { 0xfffffffffffff000ull, 0x2000 };
+	fdt32_t ranges[4] = {
+		cpu_to_fdt32(0x7e000000), cpu_to_fdt32(0xffffffff),
+		cpu_to_fdt32(0xff800000), cpu_to_fdt32(0x1000000),
+	};
+	fdt32_t bus_reg[2];
+	void *fdt;
+	int n;
+
+	fdt = mutable_copy();
+	fdt_set_name(fdt, node(fdt, "/pinvm/elf-guest"), "raw-guest");
+	expect_error("two guests of one name", fdt,
+		     "test.dtb: /pinvm/raw-guest: the guest's name (its node name) is already an earlier guest's",
+		     NULL);
+
+	fdt = mutable_copy();
+	n = fdt_add_subnode(fdt, 0, "pinvm2");
+	fdt_setprop_string(fdt, n, "compatible", "pinvm,partition");
+	fdt_set_name(fdt, n, "pinvm");
+	expect_error("a second /pinvm node", fdt,
+		     "test.dtb: /pinvm: the board has a second node named pinvm",
+		     NULL);
+
+	fdt = mutable_copy();
+	n = fdt_add_subnode(fdt, node(fdt, "/soc@7e000000"), "partition");
+	fdt_setprop_string(fdt, n, "compatible", "pinvm,partition");
+	expect_error("a second pinvm,partition node", fdt,
+		     "test.dtb: /soc@7e000000/partition: compatible: a second \"pinvm,partition\" node",
+		     NULL);
+
+	/* dev@7e001000 is on a 1-cell bus: its reg is <address size>. */
+	fdt = mutable_copy();
+	bus_reg[0] = cpu_to_fdt32(past_window[0]);
+	bus_reg[1] = cpu_to_fdt32(past_window[1]);
+	fdt_setprop(fdt, node(fdt, "/soc@7e000000/dev@7e001000"), "reg",
+		    bus_reg, sizeof(bus_reg));
+	expect_error("a board reg past its bus's window", fdt,
+		     "/pinvm/raw-guest/bus-dev: device: the board node /soc@7e000000/dev@7e001000's reg 0x7efff000+0x2000 is not inside its buses' ranges",
+		     NULL);
+
+	fdt = mutable_copy();
+	fdt_setprop(fdt, node(fdt, "/soc@7e000000"), "ranges", ranges,
+		    sizeof(ranges));
+	expect_error("a bus's ranges wrapping past 2^64", fdt,
+		     "/pinvm/raw-guest/bus-dev: device: the board node /soc@7e000000/dev@7e001000's reg 0x7e001000+0x1000 is not inside its buses' ranges",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_pairs(fdt, "/gpio@9030000", "reg", wrapping, 2);
+	expect_error("a board reg wrapping past 2^64", fdt,
+		     "/pinvm/elf-guest/gpio@c000000: device: the board node /gpio@9030000's reg 0xfffffffffffff000+0x2000 is not inside",
+		     NULL);
+}
+
 /* A node name of n characters "x...x@unit", for paths past NODE_PATH_MAX. */
 static const char *long_name(const char *unit)
 {
@@ -780,6 +838,7 @@ int main(int argc, char **argv)
 	test_passthrough_guest_spi();
 	test_structure_errors();
 	test_long_paths();
+	test_hostile_structure();
 	test_update_props();
 	test_restart_props();
 
