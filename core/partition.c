@@ -74,12 +74,12 @@ int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
  * /dev/mem and sysfs speak CPU addresses.
  */
 static int partition_translate(const void *fdt, int node, uint64_t *addr,
-			       uint64_t size)
+			       uint64_t size, bool strict)
 {
 	int bus = fdt_parent_offset(fdt, node);
 
 	/* A reg that wraps past 2^64 is no range of addresses. */
-	if (size && *addr + size - 1 < *addr)
+	if (strict && size && *addr + size - 1 < *addr)
 		return -1;
 	while (bus > 0) {
 		int up = fdt_parent_offset(fdt, bus);
@@ -107,8 +107,8 @@ static int partition_translate(const void *fdt, int node, uint64_t *addr,
 			 * parent side inside 2^64: else the device reaches
 			 * addresses its bus does not give it.
 			 */
-			if (size > rsize - (*addr - child) ||
-			    parent + rsize - 1 < parent)
+			if (strict && (size > rsize - (*addr - child) ||
+				       parent + rsize - 1 < parent))
 				return -1;
 			*addr = parent + (*addr - child);
 			break;
@@ -125,7 +125,15 @@ int partition_read_reg_cpu(const void *fdt, int node, int index,
 {
 	if (partition_read_reg(fdt, node, index, base, size))
 		return -1;
-	return partition_translate(fdt, node, base, *size);
+	return partition_translate(fdt, node, base, *size, true);
+}
+
+int partition_read_reg_host(const void *fdt, int node, int index,
+			    uint64_t *base, uint64_t *size)
+{
+	if (partition_read_reg(fdt, node, index, base, size))
+		return -1;
+	return partition_translate(fdt, node, base, *size, false);
 }
 
 /*

@@ -182,8 +182,19 @@ int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
 /* A device node's optional interrupts = <0 n flags>: its SPI into d->irq. */
 int partition_read_spi(const struct partition *p, struct device_config *d,
 		       struct pinvm_error *err);
-/* The same, translated through the ancestors' ranges to a CPU address. */
+/*
+ * The same, translated through the ancestors' ranges to a CPU address;
+ * a reg that reaches past its bus's window, or wraps past 2^64, is an
+ * error.
+ */
 int partition_read_reg_cpu(const void *fdt, int node, int index,
 			   uint64_t *base, uint64_t *size);
+/*
+ * Where the host's Linux puts another board node, to compare with: only
+ * the start translated (of_translate_address()), so a node whose reg
+ * reaches past its window is still compared, never skipped.
+ */
+int partition_read_reg_host(const void *fdt, int node, int index,
+			    uint64_t *base, uint64_t *size);
 
 #endif

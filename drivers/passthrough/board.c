@@ -196,7 +196,7 @@ static int board_check_page(const struct partition *p,
 	uint64_t base, size;
 	int i;
 
-	for (i = 0; !partition_read_reg_cpu(p->fdt, node, i, &base, &size); i++) {
+	for (i = 0; !partition_read_reg_host(p->fdt, node, i, &base, &size); i++) {
 		if (!size || !ranges_overlap(start, end - start, base, size))
 			continue;
 		partition_error(err, p, d->path, "device: register page 0x%llx of %s is shared with %s (0x%llx+0x%llx): a shared page cannot be given to one guest",

@@ -110,7 +110,7 @@ static int board_ram_overlap(const void *fdt, int ram,
 	uint64_t base, size;
 	int i;
 
-	for (i = 0; !partition_read_reg_cpu(fdt, ram, i, &base, &size); i++)
+	for (i = 0; !partition_read_reg_host(fdt, ram, i, &base, &size); i++)
 		if (ranges_overlap(cfg->host_base, cfg->host_size, base, size))
 			return 1;
 	return 0;
