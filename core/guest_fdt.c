@@ -208,7 +208,7 @@ static void guest_fdt_memory(struct guest_fdt *b, const struct guest_config *g)
 static void guest_fdt_gic(struct guest_fdt *b, const struct partition *p)
 {
 	const struct gic_config *gic = &p->gic;
-	int board = fdt_path_offset(p->fdt, gic->path);
+	int board = gic->node;
 	const void *compat;
 	int node, len;
 

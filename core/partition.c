@@ -73,10 +73,14 @@ int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
  * /soc often maps bus 0x7e000000 to CPU 0xfe000000 (Raspberry Pi), and
  * /dev/mem and sysfs speak CPU addresses.
  */
-static int partition_translate(const void *fdt, int node, uint64_t *addr)
+static int partition_translate(const void *fdt, int node, uint64_t *addr,
+			       uint64_t size, bool strict)
 {
 	int bus = fdt_parent_offset(fdt, node);
 
+	/* A reg that wraps past 2^64 is no range of addresses. */
+	if (strict && size && *addr + size - 1 < *addr)
+		return -1;
 	while (bus > 0) {
 		int up = fdt_parent_offset(fdt, bus);
 		int cac = fdt_address_cells(fdt, bus);
@@ -94,12 +98,20 @@ static int partition_translate(const void *fdt, int node, uint64_t *addr)
 		for (i = 0; i < n; i++, r += cac + pac + sc) {
 			uint64_t child = read_cells(r, cac);
 			uint64_t parent = read_cells(r + cac, pac);
-			uint64_t size = read_cells(r + cac + pac, sc);
+			uint64_t rsize = read_cells(r + cac + pac, sc);
 
-			if (*addr >= child && *addr - child < size) {
-				*addr = parent + (*addr - child);
-				break;
-			}
+			if (*addr < child || *addr - child >= rsize)
+				continue;
+			/*
+			 * All of reg inside the window, and the window's
+			 * parent side inside 2^64: else the device reaches
+			 * addresses its bus does not give it.
+			 */
+			if (strict && (size > rsize - (*addr - child) ||
+				       parent + rsize - 1 < parent))
+				return -1;
+			*addr = parent + (*addr - child);
+			break;
 		}
 		if (len && i == n)
 			return -1;
@@ -113,7 +125,47 @@ int partition_read_reg_cpu(const void *fdt, int node, int index,
 {
 	if (partition_read_reg(fdt, node, index, base, size))
 		return -1;
-	return partition_translate(fdt, node, base);
+	return partition_translate(fdt, node, base, *size, true);
+}
+
+int partition_read_reg_host(const void *fdt, int node, int index,
+			    uint64_t *base, uint64_t *size)
+{
+	if (partition_read_reg(fdt, node, index, base, size))
+		return -1;
+	return partition_translate(fdt, node, base, *size, false);
+}
+
+/*
+ * fdt_get_path() leaves buf unterminated when the path does not fit (and
+ * untouched on other errors): messages then printed garbage, or read on
+ * past the buffer.
+ */
+const char *partition_path(const void *fdt, int node, char *buf)
+{
+	const char *name;
+
+	buf[0] = '\0';
+	if (!fdt_get_path(fdt, node, buf, NODE_PATH_MAX))
+		return buf;
+	name = fdt_get_name(fdt, node, NULL);
+	snprintf(buf, NODE_PATH_MAX, ".../%s", name ? name : "?");
+	return buf;
+}
+
+int partition_node_path(const struct partition *p, int node, char *buf,
+			struct pinvm_error *err)
+{
+	char shown[NODE_PATH_MAX];
+
+	buf[0] = '\0';
+	if (!fdt_get_path(p->fdt, node, buf, NODE_PATH_MAX))
+		return 0;
+	buf[0] = '\0';
+	partition_error(err, p, partition_path(p->fdt, node, shown),
+			"the node's path is longer than the %d bytes pinvm keeps (NODE_PATH_MAX): shorten its name or its parents'",
+			NODE_PATH_MAX - 1);
+	return -1;
 }
 
 int partition_read_string(const struct partition *p, int node,
@@ -128,10 +180,10 @@ int partition_read_string(const struct partition *p, int node,
 	if (!v)
 		return 0;
 	if (len < 1 || !memchr(v, '\0', len)) {
-		char path[NODE_PATH_MAX] = "?";
+		char path[NODE_PATH_MAX];
 
-		fdt_get_path(p->fdt, node, path, sizeof(path));
-		partition_error(err, p, path, "%s: not a string", name);
+		partition_error(err, p, partition_path(p->fdt, node, path),
+				"%s: not a string", name);
 		return -1;
 	}
 	*val = v;
@@ -203,7 +255,9 @@ static int parse_gic(struct partition *p, struct pinvm_error *err)
 			  gic->version, gic->version);
 		return -1;
 	}
-	fdt_get_path(p->fdt, node, gic->path, sizeof(gic->path));
+	/* Found again by offset: its path is only for messages. */
+	gic->node = node;
+	partition_path(p->fdt, node, gic->path);
 	if (partition_read_reg_cpu(p->fdt, node, 0, &gic->dist_base, &gic->dist_size) ||
 	    partition_read_reg_cpu(p->fdt, node, 1, &gic->cpu_base, &gic->cpu_size) ||
 	    !gic->dist_size || !gic->cpu_size ||
@@ -311,6 +365,64 @@ static int parse_memory(struct partition *p, struct guest_config *g,
 	return 0;
 }
 
+/*
+ * The shape libfdt's walks trust but fdt_check_header() does not check:
+ * one root node, named "", whose end is followed only by FDT_END, and node
+ * names without '/', every tag ahead of the last. With a second top-level
+ * node, fdt_get_path() (libfdt 1.6.1) steps back out of the root and before
+ * the start of its buffer; with a property length that wraps back to its
+ * own tag, every walk of the tree goes round for ever.
+ */
+static int check_structure(const void *fdt)
+{
+	int offset, next = 0, depth = 0, len;
+	bool root_seen = false;
+	const char *name;
+	uint32_t tag;
+
+	do {
+		offset = next;
+		tag = fdt_next_tag(fdt, offset, &next);
+		if (next < 0)
+			return next;
+		/* A property length of -12 leads back to the same tag. */
+		if (next <= offset)
+			return -FDT_ERR_BADSTRUCTURE;
+		if (tag == FDT_NOP || tag == FDT_END)
+			continue;
+		if (root_seen && depth == 0)
+			return -FDT_ERR_BADSTRUCTURE;	/* after the root */
+		if (tag == FDT_BEGIN_NODE) {
+			name = fdt_get_name(fdt, offset, &len);
+			if (!name)
+				return len;
+			if ((depth == 0) != (len == 0) || memchr(name, '/', len))
+				return -FDT_ERR_BADSTRUCTURE;
+			depth++;
+			root_seen = true;
+		} else if (depth == 0) {
+			return -FDT_ERR_BADSTRUCTURE;	/* before the root */
+		} else if (tag == FDT_END_NODE) {
+			depth--;
+		}
+	} while (tag != FDT_END);
+	return root_seen && depth == 0 ? 0 : -FDT_ERR_BADSTRUCTURE;
+}
+
+int partition_check_blob(const void *fdt, size_t size)
+{
+	int ret;
+
+	if (size < sizeof(struct fdt_header))
+		return -FDT_ERR_TRUNCATED;
+	ret = fdt_check_header(fdt);
+	if (ret)
+		return ret;
+	if (fdt_totalsize(fdt) > size)
+		return -FDT_ERR_TRUNCATED;
+	return check_structure(fdt);
+}
+
 /* A file the partition names: relative paths are under image_dir. */
 static int resolve_path(struct partition *p, struct guest_config *g,
 			const char *prop, const char *value,
@@ -356,6 +468,7 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 {
 	const char *image, *initrd, *dtb;
 	uint8_t *data;
+	int ret;
 
 	if (partition_read_string(p, g->node, "image", &image, err) ||
 	    partition_read_string(p, g->node, "initrd", &initrd, err) ||
@@ -382,11 +495,15 @@ static int parse_guest_files(struct partition *p, struct guest_config *g,
 		    read_guest_file(p, g, "dtb", g->dtb_path, GUEST_DTB_MAX,
 				    &g->dtb, &g->dtb_size, err)))
 		return -1;
-	if (dtb && (g->dtb_size < sizeof(struct fdt_header) ||
-		    fdt_check_header(g->dtb) ||
-		    fdt_totalsize(g->dtb) > g->dtb_size)) {
-		partition_error(err, p, g->path, "dtb: %s is not a whole device tree blob",
-				g->dtb_path);
+	/*
+	 * The guest's tree is walked as the partition's is (guest_fdt_build,
+	 * the loaders' dry runs, pinvm dtb): the same check, or a looping
+	 * property hangs every one of them.
+	 */
+	ret = dtb ? partition_check_blob(g->dtb, g->dtb_size) : 0;
+	if (ret) {
+		partition_error(err, p, g->path, "dtb: %s is not a valid device tree blob: %s",
+				g->dtb_path, fdt_strerror(ret));
 		return -1;
 	}
 	return 0;
@@ -573,8 +690,8 @@ static int parse_device(struct partition *p, struct guest_config *g, int node,
 	d = &g->devices[g->nr_devices];
 	memset(d, 0, sizeof(*d));
 	d->node = node;
-	fdt_get_path(p->fdt, node, d->path, sizeof(d->path));
-	if (partition_read_string(p, node, "compatible", &compat, err))
+	if (partition_node_path(p, node, d->path, err) ||
+	    partition_read_string(p, node, "compatible", &compat, err))
 		return -1;
 	if (!compat) {
 		partition_error(err, p, d->path, "compatible: missing");
@@ -623,9 +740,21 @@ static int parse_guest_name(struct partition *p, struct guest_config *g,
 {
 	const char *name = fdt_get_name(p->fdt, g->node, NULL);
 
+	unsigned int i;
+
 	if (!guest_name_valid(name)) {
 		partition_error(err, p, g->path, "the guest's name (its node name) must be 1 to %d characters of a-z, 0-9, '-' and '_'",
 				GUEST_NAME_MAX - 1);
+		return -1;
+	}
+	/*
+	 * dtc never writes two nodes of one name, but a blob can: the second
+	 * guest would boot the first one's firmware from its slot directory.
+	 */
+	for (i = 0; i < p->nr_guests; i++) {
+		if (strcmp(p->guests[i].name, name))
+			continue;
+		partition_error(err, p, g->path, "the guest's name (its node name) is already an earlier guest's: each guest needs a name of its own (its firmware slots, status and updates go by it)");
 		return -1;
 	}
 	strcpy(g->name, name);
@@ -744,8 +873,8 @@ static int parse_guest(struct partition *p, int node, const char *image_dir,
 
 	memset(g, 0, sizeof(*g));
 	g->node = node;
-	fdt_get_path(p->fdt, node, g->path, sizeof(g->path));
-	if (parse_guest_name(p, g, err) || parse_cpu(p, g, err) ||
+	if (partition_node_path(p, node, g->path, err) ||
+	    parse_guest_name(p, g, err) || parse_cpu(p, g, err) ||
 	    parse_memory(p, g, err) || check_ram_vs_gic(p, g, err) ||
 	    parse_guest_props(p, g, err) || parse_restart(p, g, err)) {
 		free_guest_props(g);
@@ -764,6 +893,37 @@ static int parse_guest(struct partition *p, int node, const char *image_dir,
 	return parse_image(p, g, image_dir, err);
 }
 
+/*
+ * Only the first /pinvm was read: a second one, by name or compatible,
+ * would be a partition silently ignored.
+ */
+static int check_one_partition_node(struct partition *p, int root,
+				    struct pinvm_error *err)
+{
+	char path[NODE_PATH_MAX];
+	int node;
+
+	fdt_for_each_subnode(node, p->fdt, 0) {
+		const char *name = fdt_get_name(p->fdt, node, NULL);
+
+		if (node == root || !name || strcmp(name, "pinvm"))
+			continue;
+		error_set(err, "%s: /pinvm: the board has a second node named pinvm: the partition is one /pinvm node",
+			  p->source);
+		return -1;
+	}
+	node = -1;
+	while ((node = fdt_node_offset_by_compatible(p->fdt, node,
+						     "pinvm,partition")) >= 0) {
+		if (node == root)
+			continue;
+		partition_error(err, p, partition_path(p->fdt, node, path),
+				"compatible: a second \"pinvm,partition\" node: the partition is /pinvm alone");
+		return -1;
+	}
+	return 0;
+}
+
 static int parse_guests(struct partition *p, const char *image_dir,
 			struct pinvm_error *err)
 {
@@ -776,13 +936,15 @@ static int parse_guests(struct partition *p, const char *image_dir,
 			  p->source);
 		return -1;
 	}
+	if (check_one_partition_node(p, root, err))
+		return -1;
 	fdt_for_each_subnode(node, p->fdt, root) {
 		/* A misspelt guest must not quietly leave the partition. */
 		if (fdt_node_check_compatible(p->fdt, node, "pinvm,guest")) {
 			char path[NODE_PATH_MAX];
 
-			fdt_get_path(p->fdt, node, path, sizeof(path));
-			partition_error(err, p, path, "compatible: every child of /pinvm must be a \"pinvm,guest\"");
+			partition_error(err, p, partition_path(p->fdt, node, path),
+					"compatible: every child of /pinvm must be a \"pinvm,guest\"");
 			return -1;
 		}
 		if (p->nr_guests == CONFIG_MAX_GUESTS) {
@@ -801,50 +963,6 @@ static int parse_guests(struct partition *p, const char *image_dir,
 	return 0;
 }
 
-/*
- * The shape libfdt's walks trust but fdt_check_header() does not check:
- * one root node, named "", whose end is followed only by FDT_END, and node
- * names without '/', every tag ahead of the last. With a second top-level
- * node, fdt_get_path() (libfdt 1.6.1) steps back out of the root and before
- * the start of its buffer; with a property length that wraps back to its
- * own tag, every walk of the tree goes round for ever.
- */
-static int check_structure(const void *fdt)
-{
-	int offset, next = 0, depth = 0, len;
-	bool root_seen = false;
-	const char *name;
-	uint32_t tag;
-
-	do {
-		offset = next;
-		tag = fdt_next_tag(fdt, offset, &next);
-		if (next < 0)
-			return next;
-		/* A property length of -12 leads back to the same tag. */
-		if (next <= offset)
-			return -FDT_ERR_BADSTRUCTURE;
-		if (tag == FDT_NOP || tag == FDT_END)
-			continue;
-		if (root_seen && depth == 0)
-			return -FDT_ERR_BADSTRUCTURE;	/* after the root */
-		if (tag == FDT_BEGIN_NODE) {
-			name = fdt_get_name(fdt, offset, &len);
-			if (!name)
-				return len;
-			if ((depth == 0) != (len == 0) || memchr(name, '/', len))
-				return -FDT_ERR_BADSTRUCTURE;
-			depth++;
-			root_seen = true;
-		} else if (depth == 0) {
-			return -FDT_ERR_BADSTRUCTURE;	/* before the root */
-		} else if (tag == FDT_END_NODE) {
-			depth--;
-		}
-	} while (tag != FDT_END);
-	return root_seen && depth == 0 ? 0 : -FDT_ERR_BADSTRUCTURE;
-}
-
 int partition_parse(struct partition *p, const void *fdt, const char *source,
 		    const char *image_dir, struct pinvm_error *err)
 {
@@ -853,9 +971,7 @@ int partition_parse(struct partition *p, const void *fdt, const char *source,
 	memset(p, 0, sizeof(*p));
 	p->fdt = fdt;
 	p->source = source;
-	ret = fdt_check_header(fdt);
-	if (!ret)
-		ret = check_structure(fdt);
+	ret = partition_check_blob(fdt, fdt_totalsize(fdt));
 	if (ret) {
 		error_set(err, "%s: not a valid device tree blob: %s", source,
 			  fdt_strerror(ret));

@@ -92,7 +92,8 @@ struct guest_config {
 /* The board's interrupt controller, which each guest sees at the same place. */
 struct gic_config {
 	unsigned int version;
-	char path[NODE_PATH_MAX];
+	int node;			/* its offset in the partition's tree */
+	char path[NODE_PATH_MAX];	/* for messages: partition_path() */
 	uint64_t dist_base, dist_size;
 	/* GICv3: the redistributor region; GICv2: the CPU interface. */
 	uint64_t cpu_base, cpu_size;
@@ -144,6 +145,25 @@ void partition_error(struct pinvm_error *err, const struct partition *p,
 		     const char *node, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/*
+ * A blob of size bytes pinvm may walk with libfdt: its header, and the
+ * structure block's shape (no looping property, one root). 0 or a libfdt
+ * error. Every blob pinvm reads goes through it.
+ */
+int partition_check_blob(const void *fdt, size_t size);
+
+/*
+ * A node's path, for messages only: one that does not fit buf (whose
+ * size is NODE_PATH_MAX) reads ".../name", never unterminated bytes.
+ */
+const char *partition_path(const void *fdt, int node, char *buf);
+/*
+ * A node's whole path into buf, for a path pinvm looks up again or shows
+ * as the node's name: one that does not fit is an error.
+ */
+int partition_node_path(const struct partition *p, int node, char *buf,
+			struct pinvm_error *err);
+
 int partition_parse(struct partition *p, const void *fdt, const char *source,
 		    const char *image_dir, struct pinvm_error *err);
 void partition_free(struct partition *p);
@@ -162,8 +182,19 @@ int partition_read_reg(const void *fdt, int node, int index, uint64_t *base,
 /* A device node's optional interrupts = <0 n flags>: its SPI into d->irq. */
 int partition_read_spi(const struct partition *p, struct device_config *d,
 		       struct pinvm_error *err);
-/* The same, translated through the ancestors' ranges to a CPU address. */
+/*
+ * The same, translated through the ancestors' ranges to a CPU address;
+ * a reg that reaches past its bus's window, or wraps past 2^64, is an
+ * error.
+ */
 int partition_read_reg_cpu(const void *fdt, int node, int index,
 			   uint64_t *base, uint64_t *size);
+/*
+ * Where the host's Linux puts another board node, to compare with: only
+ * the start translated (of_translate_address()), so a node whose reg
+ * reaches past its window is still compared, never skipped.
+ */
+int partition_read_reg_host(const void *fdt, int node, int index,
+			    uint64_t *base, uint64_t *size);
 
 #endif

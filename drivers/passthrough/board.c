@@ -50,11 +50,10 @@ static bool board_node_enabled(const void *fdt, int node)
 static int board_spis(const struct partition *p, int node,
 		      const fdt32_t **cells)
 {
-	int gic = fdt_path_offset(p->fdt, p->gic.path);
 	int len;
 
 	*cells = fdt_getprop(p->fdt, node, "interrupts", &len);
-	if (!*cells || len % 12 || board_irq_parent(p->fdt, node) != gic)
+	if (!*cells || len % 12 || board_irq_parent(p->fdt, node) != p->gic.node)
 		return 0;
 	return len / 12;
 }
@@ -64,14 +63,13 @@ static int board_read_irqs(const struct partition *p,
 			   struct passthrough_config *cfg, int board,
 			   struct pinvm_error *err)
 {
-	int gic = fdt_path_offset(p->fdt, p->gic.path);
 	const fdt32_t *v;
 	int len, i;
 
 	v = fdt_getprop(p->fdt, board, "interrupts", &len);
 	if (!v)
 		return 0;
-	if (board_irq_parent(p->fdt, board) != gic || len % 12) {
+	if (board_irq_parent(p->fdt, board) != p->gic.node || len % 12) {
 		partition_error(err, p, d->path, "device: %s's interrupts do not go to the GIC (%s) as <type number flags>: pinvm can forward only GIC SPIs",
 				cfg->host_path, p->gic.path);
 		return -1;
@@ -153,12 +151,12 @@ int passthrough_read_irqs(const struct partition *p, struct device_config *d,
 	return board_guest_spis(p, d, cfg, err);
 }
 
-static bool path_under(const char *path, const char *dir)
+/* node is anc, or below it. */
+static bool node_under(const void *fdt, int node, int anc)
 {
-	size_t n = strlen(dir);
-
-	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n] ||
-					  !strcmp(dir, "/"));
+	while (node >= 0 && node != anc)
+		node = fdt_parent_offset(fdt, node);
+	return node >= 0 && anc >= 0;
 }
 
 /* Another board device on one of cfg's lines. */
@@ -198,7 +196,7 @@ static int board_check_page(const struct partition *p,
 	uint64_t base, size;
 	int i;
 
-	for (i = 0; !partition_read_reg_cpu(p->fdt, node, i, &base, &size); i++) {
+	for (i = 0; !partition_read_reg_host(p->fdt, node, i, &base, &size); i++) {
 		if (!size || !ranges_overlap(start, end - start, base, size))
 			continue;
 		partition_error(err, p, d->path, "device: register page 0x%llx of %s is shared with %s (0x%llx+0x%llx): a shared page cannot be given to one guest",
@@ -215,16 +213,22 @@ int passthrough_check_sharing(const struct partition *p,
 			      const struct passthrough_config *cfg,
 			      struct pinvm_error *err)
 {
+	int board = fdt_path_offset(p->fdt, cfg->host_path);
+	int pinvm = fdt_path_offset(p->fdt, "/pinvm");
 	char path[NODE_PATH_MAX];
 	int node, depth = 0;
 
+	/*
+	 * By offset, not by path: a node whose path did not fit a buffer
+	 * was once skipped, its line or page never compared.
+	 */
 	for (node = fdt_next_node(p->fdt, -1, &depth); node >= 0;
 	     node = fdt_next_node(p->fdt, node, &depth)) {
-		if (fdt_get_path(p->fdt, node, path, sizeof(path)) ||
-		    !strcmp(path, cfg->host_path) || path_under(path, "/pinvm") ||
-		    path_under(cfg->host_path, path) ||
+		if (node_under(p->fdt, node, pinvm) ||
+		    node_under(p->fdt, board, node) ||
 		    !board_node_enabled(p->fdt, node))
 			continue;
+		partition_path(p->fdt, node, path);
 		if (board_check_line(p, d, cfg, node, path, err))
 			return -1;
 		/* A trapped device without interrupts stays inside its reg. */

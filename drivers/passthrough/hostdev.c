@@ -197,15 +197,34 @@ static const char *hostdev_no_vfio(const struct hostdev *h, bool found,
 	return NULL;
 }
 
+/*
+ * No device in sysfs: nothing to unbind, so a host driver may be using
+ * the registers, or they are not a device's at all. Mapped only when the
+ * partition node says there is none (no-host-device).
+ */
+static int hostdev_check_found(const struct hostdev *h,
+			       const struct passthrough_config *cfg, bool found,
+			       struct pinvm_error *err)
+{
+	if (found)
+		return 0;
+	if (!cfg->no_host_device) {
+		error_set(err, "%s: no device at 0x%llx in /sys/bus/{amba,platform} to take from the host: if no host driver uses these registers, say so with no-host-device",
+			  h->what, (unsigned long long)cfg->host_base);
+		return -1;
+	}
+	pr_warn("%s: no-host-device: mapping 0x%llx without unbinding a host driver",
+		h->what, (unsigned long long)cfg->host_base);
+	return 0;
+}
+
 static int hostdev_claim_mem(struct hostdev *h,
 			     const struct passthrough_config *cfg,
 			     uint64_t size, bool found,
 			     struct pinvm_error *err)
 {
-	if (!found)
-		pr_warn("%s: no device at 0x%llx in /sys/bus/{amba,platform}: mapping it without unbinding a host driver",
-			h->what, (unsigned long long)cfg->host_base);
-	else if (hostdev_unbind(h, "pinvm", err))
+	if (hostdev_check_found(h, cfg, found, err) ||
+	    (found && hostdev_unbind(h, "pinvm", err)))
 		return -1;
 	return hostdev_map(h, cfg->host_base, size, err);
 }

@@ -89,6 +89,9 @@ static int passthrough_attach(const struct partition *p,
 		free(pt);
 		return -1;
 	}
+	if (cfg->dma_risk_accepted)
+		pr_warn("%s: dma-risk-accepted: %s can master the bus, so this guest can read and write all of the host's memory through it",
+			d->path, cfg->host_path);
 	if (cfg->direct)
 		r.direct = pt->dev.regs;
 	memcpy(r.irqs, pt->dev.irqs, sizeof(pt->dev.irqs));
@@ -98,6 +101,164 @@ static int passthrough_attach(const struct partition *p,
 		return -1;
 	}
 	return 0;
+}
+
+/* A memory node's or a reserved-memory carve-out's reg that cfg's meets. */
+static int board_ram_overlap(const void *fdt, int ram,
+			     const struct passthrough_config *cfg)
+{
+	uint64_t base, size;
+	int i;
+
+	for (i = 0; !partition_read_reg_host(fdt, ram, i, &base, &size); i++)
+		if (ranges_overlap(cfg->host_base, cfg->host_size, base, size))
+			return 1;
+	return 0;
+}
+
+/*
+ * Host RAM: a memory node, a /reserved-memory carve-out, or registers
+ * inside either (in direct mode too: the guest would own host memory).
+ * What it is goes into *what, the node it lies in into ram.
+ */
+static bool board_is_ram(const void *fdt, int node,
+			 const struct passthrough_config *cfg,
+			 const char **what, int *ram)
+{
+	int resv = fdt_path_offset(fdt, "/reserved-memory");
+	const char *type;
+	int n = -1, len;
+
+	*ram = node;
+	*what = "a memory node";
+	type = fdt_getprop(fdt, node, "device_type", &len);
+	if (type && len == sizeof("memory") && !memcmp(type, "memory", len))
+		return true;
+	*what = "a reserved-memory carve-out";
+	if (resv >= 0 && fdt_parent_offset(fdt, node) == resv)
+		return true;
+	*what = "inside memory node";
+	while ((n = fdt_node_offset_by_prop_value(fdt, n, "device_type",
+						  "memory", sizeof("memory"))) >= 0) {
+		*ram = n;
+		if (board_ram_overlap(fdt, n, cfg))
+			return true;
+	}
+	if (resv < 0)
+		return false;
+	*what = "inside the reserved-memory carve-out";
+	fdt_for_each_subnode(n, fdt, resv) {
+		*ram = n;
+		if (board_ram_overlap(fdt, n, cfg))
+			return true;
+	}
+	return false;
+}
+
+/* The host's console, /chosen's stdout-path (a path or an alias): 1. */
+static int board_is_console(const struct partition *p, int node,
+			    struct pinvm_error *err)
+{
+	int chosen = fdt_path_offset(p->fdt, "/chosen");
+	const char *v = NULL;
+
+	if (chosen < 0)
+		return 0;
+	if (partition_read_string(p, chosen, "stdout-path", &v, err) ||
+	    (!v && partition_read_string(p, chosen, "linux,stdout-path", &v,
+					 err)))
+		return -1;
+	return v && fdt_path_offset_namelen(p->fdt, v, strcspn(v, ":")) == node;
+}
+
+/*
+ * What the host itself runs on is never a guest's: its interrupt
+ * controller (a trap window on the real GICD would let the guest route
+ * the host's interrupts), its RAM and its console.
+ */
+static int passthrough_check_host(const struct partition *p,
+				  const struct device_config *d,
+				  const struct passthrough_config *cfg,
+				  int node, struct pinvm_error *err)
+{
+	char path[NODE_PATH_MAX];
+	const char *what;
+	int ram, console;
+
+	if (fdt_getprop(p->fdt, node, "interrupt-controller", NULL) ||
+	    fdt_getprop(p->fdt, node, "msi-controller", NULL)) {
+		partition_error(err, p, d->path, "device: %s is an interrupt controller of the host (interrupt-controller or msi-controller): a guest gets the vGIC pinvm makes, never the host's",
+				cfg->host_path);
+		return -1;
+	}
+	if (board_is_ram(p->fdt, node, cfg, &what, &ram)) {
+		partition_error(err, p, d->path, "device: %s (0x%llx+0x%llx) is host RAM, %s%s%s: a guest given it could read and write the host's memory",
+				cfg->host_path,
+				(unsigned long long)cfg->host_base,
+				(unsigned long long)cfg->host_size, what,
+				ram == node ? "" : " ",
+				ram == node ? "" : partition_path(p->fdt, ram, path));
+		return -1;
+	}
+	console = board_is_console(p, node, err);
+	if (console == 1)
+		partition_error(err, p, d->path, "device: %s is the host's console (/chosen stdout-path): the host's messages and shell would go to the guest",
+				cfg->host_path);
+	return console ? -1 : 0;
+}
+
+/*
+ * Where a bus master's DMA registers are, by compatible: a window (the
+ * partition node's reg) that ends before them cannot start a transfer.
+ */
+static const struct {
+	const char *compatible;
+	uint64_t offset, size;
+} passthrough_dma_regs[] = {
+	/* QEMU docs/specs/fw_cfg.rst: the 64-bit DMA address register. */
+	{ "qemu,fw-cfg-mmio", 0x10, 8 },
+};
+
+/*
+ * A device that can master the bus reads and writes whatever host
+ * physical address the guest writes into it: all of the host's memory.
+ * Refused unless the window leaves out its DMA registers, or the
+ * partition takes the risk in so many words (logged at every start).
+ */
+static int passthrough_check_dma(const struct partition *p,
+				 const struct device_config *d,
+				 struct passthrough_config *cfg,
+				 struct pinvm_error *err)
+{
+	static const char *const master[] = { "dma-coherent", "dmas", "iommus" };
+	int node = fdt_path_offset(p->fdt, cfg->host_path);
+	const char *why = NULL;
+	unsigned int i;
+
+	cfg->dma_risk_accepted = fdt_getprop(p->fdt, d->node,
+					     "dma-risk-accepted", NULL) != NULL;
+	for (i = 0; i < ARRAY_SIZE(master) && !why; i++)
+		if (fdt_getprop(p->fdt, node, master[i], NULL))
+			why = master[i];
+	if (!why || cfg->dma_risk_accepted)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(passthrough_dma_regs); i++) {
+		uint64_t off = passthrough_dma_regs[i].offset;
+
+		if (fdt_node_check_compatible(p->fdt, node,
+					      passthrough_dma_regs[i].compatible))
+			continue;
+		if (!ranges_overlap(0, d->size, off, passthrough_dma_regs[i].size))
+			return 0;
+		partition_error(err, p, d->path, "reg: a 0x%llx-byte window on %s reaches its DMA registers at +0x%llx (it can master the bus: %s), through which the guest could read and write any host memory: end the window at 0x%llx, or accept the risk with dma-risk-accepted",
+				(unsigned long long)d->size, cfg->host_path,
+				(unsigned long long)off, why,
+				(unsigned long long)off);
+		return -1;
+	}
+	partition_error(err, p, d->path, "device: %s can master the bus (%s), and pinvm knows no window that keeps the guest from its DMA: the guest could read and write any host memory; accept the risk with dma-risk-accepted",
+			cfg->host_path, why);
+	return -1;
 }
 
 /* The board node behind `device`, and its registers. */
@@ -121,16 +282,32 @@ static int passthrough_board_node(const struct partition *p,
 				fdt32_to_cpu(*ph));
 		return -1;
 	}
+	/* host_path is looked up again: a cut one would name another node. */
 	if (fdt_get_path(p->fdt, node, cfg->host_path, sizeof(cfg->host_path))) {
-		partition_error(err, p, d->path, "device: the board node's path is too long");
+		char shown[NODE_PATH_MAX];
+
+		cfg->host_path[0] = '\0';
+		partition_error(err, p, d->path, "device: the board node %s has a path longer than the %d bytes pinvm keeps (NODE_PATH_MAX)",
+				partition_path(p->fdt, node, shown),
+				NODE_PATH_MAX - 1);
 		return -1;
 	}
-	if (partition_read_reg_cpu(p->fdt, node, 0, &cfg->host_base,
-				   &cfg->host_size) || cfg->host_size == 0) {
-		partition_error(err, p, d->path, "device: the board node %s has no reg the CPU can reach (missing, or not translatable through its buses' ranges)",
+	if (partition_read_reg(p->fdt, node, 0, &cfg->host_base,
+			       &cfg->host_size) || cfg->host_size == 0) {
+		partition_error(err, p, d->path, "device: the board node %s has no reg (missing, empty or malformed)",
 				cfg->host_path);
 		return -1;
 	}
+	if (partition_read_reg_cpu(p->fdt, node, 0, &cfg->host_base,
+				   &cfg->host_size)) {
+		partition_error(err, p, d->path, "device: the board node %s's reg 0x%llx+0x%llx is not inside its buses' ranges as a CPU address (no ranges, past a window's end, or wrapping past 2^64)",
+				cfg->host_path,
+				(unsigned long long)cfg->host_base,
+				(unsigned long long)cfg->host_size);
+		return -1;
+	}
+	if (passthrough_check_host(p, d, cfg, node, err))
+		return -1;
 	if (fdt_getprop(p->fdt, node, "power-domains", NULL) ||
 	    fdt_getprop(p->fdt, node, "resets", NULL)) {
 		partition_error(err, p, d->path, "device: %s has power-domains or resets, which pinvm cannot keep on for the guest",
@@ -180,6 +357,8 @@ static int passthrough_policy(const struct partition *p,
 		return -1;
 	}
 	d->unaligned = fdt_getprop(p->fdt, d->node, "unaligned", NULL) != NULL;
+	cfg->no_host_device = fdt_getprop(p->fdt, d->node, "no-host-device",
+					  NULL) != NULL;
 	cfg->direct = mode && !strcmp(mode, "direct");
 	if (mode && !cfg->direct && strcmp(mode, "trap")) {
 		partition_error(err, p, d->path, "mode: \"%s\" is not \"trap\" or \"direct\"",
@@ -324,7 +503,7 @@ static int clock_is_fixed(const void *fdt, int provider, const fdt32_t *spec,
 {
 	if (provider < 0 || fdt_node_check_compatible(fdt, provider, "fixed-clock")) {
 		if (provider >= 0)
-			fdt_get_path(fdt, provider, ctx, NODE_PATH_MAX);
+			partition_path(fdt, provider, ctx);
 		return -1;
 	}
 	return 0;
@@ -451,7 +630,8 @@ static int passthrough_check(const struct partition *p,
 		partition_error(err, p, d->path, "mode: direct cannot enforce access, access-widths or unaligned: use mode = \"trap\"");
 		return -1;
 	}
-	if (passthrough_check_clocks(p, d, cfg, err) ||
+	if (passthrough_check_dma(p, d, cfg, err) ||
+	    passthrough_check_clocks(p, d, cfg, err) ||
 	    passthrough_read_irqs(p, d, cfg, err) ||
 	    passthrough_check_sharing(p, d, cfg, err))
 		return -1;

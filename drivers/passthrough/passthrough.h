@@ -27,6 +27,10 @@ struct passthrough_config {
 	unsigned int nr_irqs;
 	/* interrupts-required: no start without them forwarded. */
 	bool irqs_required;
+	/* no-host-device: map it though sysfs has no device to claim. */
+	bool no_host_device;
+	/* dma-risk-accepted: a bus master whose DMA the guest can start. */
+	bool dma_risk_accepted;
 };
 
 /* board.c: the board node's interrupts, and the guest's SPIs for them. */

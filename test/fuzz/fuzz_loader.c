@@ -61,6 +61,7 @@ static void make_board(void)
 	check(fdt_setprop_string(board, node, "compatible",
 				 gic->version == 3 ? "arm,gic-v3" : "arm,gic-400"));
 	strcpy(gic->path, "/intc");
+	gic->node = node;
 	gic->dist_base = 0x08000000;
 	gic->dist_size = 0x10000;
 	gic->cpu_base = gic->version == 3 ? 0x080a0000 : 0x08010000;

@@ -3,7 +3,9 @@
  * libFuzzer: the partition blob as pinvm reads it with --partition, through
  * partition_parse(): the board's cpus and GIC, each guest and its devices
  * (the drivers' check() hooks) and its image (the loaders' dry runs). The
- * images the seeds name are made once, small, in a temporary directory.
+ * images the seeds name are made once, small, in a temporary directory;
+ * the bytes after the blob's totalsize, if any, are tail.dtb there, the
+ * guest's own dtb a seed's guest may name (a second blob pinvm reads).
  * Whatever parses must be a partition pinvm could run.
  */
 #include <fcntl.h>
@@ -118,6 +120,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < sizeof(struct fdt_header) || fdt_check_header(data) ||
 	    fdt_totalsize(data) > size)
 		return 0;
+	write_image("tail.dtb", data + fdt_totalsize(data),
+		    size - fdt_totalsize(data));
 	if (partition_parse(&part, data, "fuzz.dtb", image_dir, &err) == 0)
 		check_partition(&part);
 	else if (verbose)

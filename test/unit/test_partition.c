@@ -12,6 +12,7 @@
 #include "driver.h"
 #include "loader.h"
 #include "partition.h"
+#include "passthrough/hostdev.h"
 #include "passthrough/passthrough.h"
 #include "unit.h"
 #include "update.h"
@@ -713,6 +714,266 @@ static void test_structure_errors(void)
 		     NULL);
 }
 
+/* A phandle for a board node good.dts does not reference. */
+static uint32_t give_phandle(void *fdt, const char *path, uint32_t ph)
+{
+	fdt_setprop_u32(fdt, node(fdt, path), "phandle", ph);
+	return ph;
+}
+
+/* What the host runs on, each refused as a passthrough device. */
+static void test_host_critical(void)
+{
+	static const uint64_t window[] = { 0x0c000000, 0x1000 };
+	static const uint64_t small_window[] = { 0x0c000000, 0x100 };
+	static const uint64_t carve_reg[] = { 0x48000000, 0x100000 };
+	const char *rtc = "/pinvm/raw-guest/rtc";
+	void *fdt;
+	int n;
+
+	fdt = mutable_copy();
+	fdt_delprop(fdt, node(fdt, "/interrupt-controller@8000000"), "interrupts");
+	set_u32(fdt, rtc, "device", phandle_of(fdt, "/interrupt-controller@8000000"));
+	set_pairs(fdt, rtc, "reg", window, 2);
+	expect_error("the host's GIC", fdt,
+		     "/pinvm/raw-guest/rtc: device: /interrupt-controller@8000000 is an interrupt controller of the host",
+		     NULL);
+
+	fdt = mutable_copy();
+	fdt_setprop(fdt, node(fdt, "/rtc@9010000"), "msi-controller", NULL, 0);
+	expect_error("an MSI controller", fdt,
+		     "/pinvm/raw-guest/rtc: device: /rtc@9010000 is an interrupt controller of the host",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_u32(fdt, rtc, "device", give_phandle(fdt, "/memory@40000000", 0x700));
+	set_pairs(fdt, rtc, "reg", window, 2);
+	expect_error("host RAM", fdt,
+		     "/pinvm/raw-guest/rtc: device: /memory@40000000 (0x40000000+0x40000000) is host RAM, a memory node",
+		     NULL);
+
+	/* Direct mode is no way round it. */
+	fdt = mutable_copy();
+	set_u32(fdt, "/pinvm/elf-guest/gpio@c000000", "device",
+		give_phandle(fdt, "/memory@40000000", 0x700));
+	expect_error("host RAM in direct mode", fdt,
+		     "/pinvm/elf-guest/gpio@c000000: device: /memory@40000000 (0x40000000+0x40000000) is host RAM",
+		     NULL);
+
+	fdt = mutable_copy();
+	add_board_node(fdt, "dev@40100000", 0x40100000, 60);
+	set_u32(fdt, rtc, "device", give_phandle(fdt, "/dev@40100000", 0x701));
+	set_pairs(fdt, rtc, "reg", small_window, 2);
+	expect_error("a device node inside host RAM", fdt,
+		     "/pinvm/raw-guest/rtc: device: /dev@40100000 (0x40100000+0x100) is host RAM, inside memory node /memory@40000000",
+		     NULL);
+
+	fdt = mutable_copy();
+	n = fdt_add_subnode(fdt, 0, "reserved-memory");
+	fdt_setprop_u32(fdt, n, "#address-cells", 2);
+	fdt_setprop_u32(fdt, n, "#size-cells", 2);
+	fdt_setprop(fdt, n, "ranges", NULL, 0);
+	n = fdt_add_subnode(fdt, n, "carve@48000000");
+	fdt_setprop(fdt, n, "no-map", NULL, 0);
+	set_pairs(fdt, "/reserved-memory/carve@48000000", "reg", carve_reg, 2);
+	set_u32(fdt, rtc, "device",
+		give_phandle(fdt, "/reserved-memory/carve@48000000", 0x702));
+	set_pairs(fdt, rtc, "reg", window, 2);
+	expect_error("a reserved-memory carve-out", fdt,
+		     "/pinvm/raw-guest/rtc: device: /reserved-memory/carve@48000000 (0x48000000+0x100000) is host RAM, a reserved-memory carve-out",
+		     NULL);
+
+	/* stdout-path through an alias, with the console's options. */
+	fdt = mutable_copy();
+	n = fdt_add_subnode(fdt, 0, "aliases");
+	fdt_setprop_string(fdt, n, "serial0", "/rtc@9010000");
+	n = fdt_add_subnode(fdt, 0, "chosen");
+	fdt_setprop_string(fdt, n, "stdout-path", "serial0:115200n8");
+	expect_error("the host's console", fdt,
+		     "/pinvm/raw-guest/rtc: device: /rtc@9010000 is the host's console (/chosen stdout-path)",
+		     NULL);
+}
+
+/*
+ * fw_cfg masters the bus (dma-coherent): its DMA address register at
+ * +0x10 makes it read and write any host address.
+ */
+static void test_dma(void)
+{
+	static const uint64_t below_dma[] = { 0x09020000, 0x10 };
+	static const uint64_t to_dma[] = { 0x09020000, 0x14 };
+	struct pinvm_error err = { "" };
+	const char *rtc = "/pinvm/raw-guest/rtc";
+	uint32_t fw_cfg;
+	void *fdt;
+
+	fdt = mutable_copy();
+	fw_cfg = give_phandle(fdt, "/fw-cfg@9020000", 0x710);
+	set_u32(fdt, rtc, "device", fw_cfg);
+	expect_error("fw_cfg's whole window", fdt,
+		     "/pinvm/raw-guest/rtc: reg: a 0x18-byte window on /fw-cfg@9020000 reaches its DMA registers at +0x10 (it can master the bus: dma-coherent)",
+		     "end the window at 0x10, or accept the risk with dma-risk-accepted");
+
+	fdt = mutable_copy();
+	set_u32(fdt, rtc, "device", give_phandle(fdt, "/fw-cfg@9020000", 0x710));
+	set_pairs(fdt, rtc, "reg", to_dma, 2);
+	expect_error("fw_cfg's window to half the DMA address", fdt,
+		     "/pinvm/raw-guest/rtc: reg: a 0x14-byte window on /fw-cfg@9020000 reaches its DMA registers",
+		     NULL);
+
+	TEST("fw_cfg's window before its DMA registers");
+	fdt = mutable_copy();
+	set_u32(fdt, rtc, "device", give_phandle(fdt, "/fw-cfg@9020000", 0x710));
+	set_pairs(fdt, rtc, "reg", below_dma, 2);
+	CHECK(partition_parse(&part, fdt, "test.dtb", image_dir, &err) == 0);
+	if (err.msg[0])
+		fprintf(stderr, "  %s\n", err.msg);
+	CHECK(part.nr_guests == 2 &&
+	      !pt(&part.guests[0].devices[1])->dma_risk_accepted);
+	partition_free(&part);
+	free(fdt);
+
+	TEST("fw_cfg's whole window, its risk accepted");
+	fdt = mutable_copy();
+	set_u32(fdt, rtc, "device", give_phandle(fdt, "/fw-cfg@9020000", 0x710));
+	fdt_setprop(fdt, node(fdt, rtc), "dma-risk-accepted", NULL, 0);
+	CHECK(partition_parse(&part, fdt, "test.dtb", image_dir, &err) == 0);
+	CHECK(part.nr_guests == 2 &&
+	      pt(&part.guests[0].devices[1])->dma_risk_accepted);
+	partition_free(&part);
+	free(fdt);
+
+	/* A bus master pinvm knows no DMA registers of: no window will do. */
+	fdt = mutable_copy();
+	fdt_setprop_u32(fdt, node(fdt, "/rtc@9010000"), "dmas", 1);
+	expect_error("an unknown bus master", fdt,
+		     "/pinvm/raw-guest/rtc: device: /rtc@9010000 can master the bus (dmas), and pinvm knows no window",
+		     "dma-risk-accepted");
+}
+
+/*
+ * A board node with no device in sysfs was mapped anyway, a host
+ * driver perhaps still on it; now only with no-host-device.
+ */
+static void test_no_host_device(void)
+{
+	struct passthrough_config cfg = {
+		.host_base = 0x7ffe0000, .host_size = 0x1000,
+	};
+	struct pinvm_error err = { "" };
+	struct hostdev h;
+
+	TEST("a device sysfs does not have");
+	CHECK(hostdev_claim(&h, "/pinvm/g/dev", &cfg, NULL, 0x1000, &err) == -1);
+	CHECK_CONTAINS(err.msg, "/pinvm/g/dev: no device at 0x7ffe0000 in /sys/bus/{amba,platform}");
+	CHECK_CONTAINS(err.msg, "no-host-device");
+}
+
+/* Things a blob from elsewhere than dtc can hold, each refused by name. */
+static void test_hostile_structure(void)
+{
+	static const uint64_t past_window[] = { 0x7efff000, 0x2000 };
+	static const uint64_t wrapping[] = { 0xfffffffffffff000ull, 0x2000 };
+	fdt32_t ranges[4] = {
+		cpu_to_fdt32(0x7e000000), cpu_to_fdt32(0xffffffff),
+		cpu_to_fdt32(0xff800000), cpu_to_fdt32(0x1000000),
+	};
+	fdt32_t bus_reg[2];
+	void *fdt;
+	int n;
+
+	fdt = mutable_copy();
+	fdt_set_name(fdt, node(fdt, "/pinvm/elf-guest"), "raw-guest");
+	expect_error("two guests of one name", fdt,
+		     "test.dtb: /pinvm/raw-guest: the guest's name (its node name) is already an earlier guest's",
+		     NULL);
+
+	fdt = mutable_copy();
+	n = fdt_add_subnode(fdt, 0, "pinvm2");
+	fdt_setprop_string(fdt, n, "compatible", "pinvm,partition");
+	fdt_set_name(fdt, n, "pinvm");
+	expect_error("a second /pinvm node", fdt,
+		     "test.dtb: /pinvm: the board has a second node named pinvm",
+		     NULL);
+
+	fdt = mutable_copy();
+	n = fdt_add_subnode(fdt, node(fdt, "/soc@7e000000"), "partition");
+	fdt_setprop_string(fdt, n, "compatible", "pinvm,partition");
+	expect_error("a second pinvm,partition node", fdt,
+		     "test.dtb: /soc@7e000000/partition: compatible: a second \"pinvm,partition\" node",
+		     NULL);
+
+	/* dev@7e001000 is on a 1-cell bus: its reg is <address size>. */
+	fdt = mutable_copy();
+	bus_reg[0] = cpu_to_fdt32(past_window[0]);
+	bus_reg[1] = cpu_to_fdt32(past_window[1]);
+	fdt_setprop(fdt, node(fdt, "/soc@7e000000/dev@7e001000"), "reg",
+		    bus_reg, sizeof(bus_reg));
+	expect_error("a board reg past its bus's window", fdt,
+		     "/pinvm/raw-guest/bus-dev: device: the board node /soc@7e000000/dev@7e001000's reg 0x7efff000+0x2000 is not inside its buses' ranges",
+		     NULL);
+
+	fdt = mutable_copy();
+	fdt_setprop(fdt, node(fdt, "/soc@7e000000"), "ranges", ranges,
+		    sizeof(ranges));
+	expect_error("a bus's ranges wrapping past 2^64", fdt,
+		     "/pinvm/raw-guest/bus-dev: device: the board node /soc@7e000000/dev@7e001000's reg 0x7e001000+0x1000 is not inside its buses' ranges",
+		     NULL);
+
+	fdt = mutable_copy();
+	set_pairs(fdt, "/gpio@9030000", "reg", wrapping, 2);
+	expect_error("a board reg wrapping past 2^64", fdt,
+		     "/pinvm/elf-guest/gpio@c000000: device: the board node /gpio@9030000's reg 0xfffffffffffff000+0x2000 is not inside",
+		     NULL);
+}
+
+/* A node name of n characters "x...x@unit", for paths past NODE_PATH_MAX. */
+static const char *long_name(const char *unit)
+{
+	static char name[NODE_PATH_MAX + 64];
+
+	memset(name, 'x', NODE_PATH_MAX);
+	snprintf(name + NODE_PATH_MAX, sizeof(name) - NODE_PATH_MAX, "@%s", unit);
+	return name;
+}
+
+/*
+ * Paths longer than NODE_PATH_MAX: fdt_get_path() leaves its buffer
+ * unterminated, which messages printed, and the GIC's was looked up again
+ * (its SPIs then "did not go to the GIC") and a board node's skipped.
+ */
+static void test_long_paths(void)
+{
+	struct pinvm_error err = { "" };
+	const char *gic = "/interrupt-controller@8000000";
+	void *fdt;
+
+	TEST("a GIC whose path is longer than NODE_PATH_MAX");
+	fdt = mutable_copy();
+	fdt_set_name(fdt, node(fdt, gic), long_name("8000000"));
+	CHECK(partition_parse(&part, fdt, "test.dtb", image_dir, &err) == 0);
+	if (err.msg[0])
+		fprintf(stderr, "  %s\n", err.msg);
+	CHECK(part.gic.node == fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3") ||
+	      !IS_ENABLED(CONFIG_VGIC_V3));
+	CHECK(!strncmp(part.gic.path, ".../xxx", 7));
+	CHECK(part.guests[0].devices[1].nr_irqs == 1);
+	partition_free(&part);
+	free(fdt);
+
+	fdt = mutable_copy();
+	fdt_add_subnode(fdt, node(fdt, "/pinvm/raw-guest"), long_name("9100000"));
+	expect_error("a device whose path is longer than NODE_PATH_MAX", fdt,
+		     "test.dtb: .../xxxxxxxx",
+		     ": the node's path is longer than the 127 bytes");
+
+	fdt = mutable_copy();
+	add_board_node(fdt, long_name("9100000"), 0x09100000, 2);
+	expect_error("a board node on the line whose path is too long", fdt,
+		     "/pinvm/raw-guest/rtc: device: interrupt SPI 2 of /rtc@9010000 is shared with .../xxxx",
+		     NULL);
+}
+
 int main(int argc, char **argv)
 {
 	char path[256];
@@ -732,6 +993,11 @@ int main(int argc, char **argv)
 	test_passthrough_irq_errors();
 	test_passthrough_guest_spi();
 	test_structure_errors();
+	test_long_paths();
+	test_hostile_structure();
+	test_host_critical();
+	test_dma();
+	test_no_host_device();
 	test_update_props();
 	test_restart_props();
 

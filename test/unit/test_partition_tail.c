@@ -28,6 +28,7 @@ enum tail {
 	TAIL_GPIO_REG,		/* a gpio line's reg, empty */
 	TAIL_CLOCK_CELLS,	/* a clock provider's #clock-cells, empty */
 	PERCENT_NAME,		/* a passed-through board node named "uart%s..." */
+	LOOPING_DTB,		/* a Linux guest whose own dtb loops */
 };
 
 static void *blob;
@@ -120,8 +121,14 @@ static void build(void *fdt, enum tail t)
 	prop_u32(fdt, "#size-cells", 2);
 	prop_u32(fdt, "cpu", 0);
 	cells(fdt, "memory", ram, 4);
-	OK(fdt_property_string(fdt, "image",
-			       t == PERCENT_NAME ? "Image" : "ticker.bin"));
+	OK(fdt_property_string(fdt, "image", t == PERCENT_NAME ||
+			       t == LOOPING_DTB ? "Image" : "ticker.bin"));
+	if (t == LOOPING_DTB) {
+		OK(fdt_property_string(fdt, "image-format", "linux"));
+		OK(fdt_property_string(fdt, "dtb", "loop.dtb"));
+		tail_node = "/pinvm/g";
+		tail_prop = "dtb";
+	}
 	if (t == TAIL_IMAGE_FORMAT)
 		bad(fdt, "/pinvm/g", "image-format", "raw");
 	if (t == TAIL_COMPATIBLE || t == TAIL_PASSTHROUGH_MODE ||
@@ -297,18 +304,15 @@ static void test_percent_name(void)
 }
 
 /*
- * A property whose length (0xfffffff4, -12) brings fdt_next_tag() back to
- * the property's own tag: fuzz_partition's input hung in the structure
- * check. The alarm turns a hang into a failure.
+ * A blob holding a property whose length (0xfffffff4, -12) brings
+ * fdt_next_tag() back to the property's own tag.
  */
-static void test_looping_prop(void)
+static char *looping_blob(void)
 {
-	struct pinvm_error err = { "" };
-	struct partition *part = malloc(sizeof(*part));
 	char *fdt = malloc(4096);
+	fdt32_t len = cpu_to_fdt32(0xfffffff4);
 	const char *v;
 
-	TEST("a property length that leads back to its own tag");
 	OK(fdt_create(fdt, 4096));
 	OK(fdt_finish_reservemap(fdt));
 	OK(fdt_begin_node(fdt, ""));
@@ -317,18 +321,56 @@ static void test_looping_prop(void)
 	OK(fdt_end_node(fdt));
 	OK(fdt_finish(fdt));
 	v = fdt_getprop(fdt, 0, "loop", NULL);
-	CHECK(v != NULL);
-	if (v) {
-		/* struct fdt_property: tag, len, nameoff, then the value. */
-		fdt32_t len = cpu_to_fdt32(0xfffffff4);
+	if (!v)
+		exit(2);
+	/* struct fdt_property: tag, len, nameoff, then the value. */
+	memcpy((char *)v - 8, &len, sizeof(len));
+	return fdt;
+}
 
-		memcpy((char *)v - 8, &len, sizeof(len));
-		alarm(10);
-		CHECK(partition_parse(part, fdt, "loop.dtb", image_dir, &err) == -1);
-		alarm(0);
-		CHECK_CONTAINS(err.msg, "loop.dtb: not a valid device tree blob");
-	}
+/*
+ * fuzz_partition's input hung in the structure check. The alarm turns a
+ * hang into a failure.
+ */
+static void test_looping_prop(void)
+{
+	struct pinvm_error err = { "" };
+	struct partition *part = malloc(sizeof(*part));
+	char *fdt = looping_blob();
+
+	TEST("a property length that leads back to its own tag");
+	alarm(10);
+	CHECK(partition_parse(part, fdt, "loop.dtb", image_dir, &err) == -1);
+	alarm(0);
+	CHECK_CONTAINS(err.msg, "loop.dtb: not a valid device tree blob");
 	free(fdt);
+	free(part);
+}
+
+/*
+ * The same blob as a Linux guest's own dtb: the loader's dry run (and
+ * pinvm -c, pinvm dtb) walked it for ever before it was checked as the
+ * partition is.
+ */
+static void test_looping_guest_dtb(void)
+{
+	struct pinvm_error err = { "" };
+	struct partition *part = malloc(sizeof(*part));
+	char *loop = looping_blob();
+	char *tree;
+
+	TEST("a guest's own dtb whose property leads back to its own tag");
+	unit_write_file(image_dir, "loop.dtb", loop, fdt_totalsize(loop));
+	tree = tail_blob(LOOPING_DTB, false);
+	alarm(10);
+	CHECK(partition_parse(part, tree, "part.dtb", image_dir, &err) == -1);
+	alarm(0);
+	CHECK_CONTAINS(err.msg, "part.dtb: /pinvm/g: dtb: ");
+	CHECK_CONTAINS(err.msg, "loop.dtb is not a valid device tree blob");
+	partition_free(part);
+	unit_write_file(image_dir, "loop.dtb", loop, 0);
+	free(tree);
+	free(loop);
 	free(part);
 }
 
@@ -364,6 +406,7 @@ int main(int argc, char **argv)
 	test_second_root();
 	test_percent_name();
 	test_looping_prop();
+	test_looping_guest_dtb();
 	unit_write_file(image_dir, "ticker.bin", loop, 0);
 	remove(image_dir);
 	return unit_report();

@@ -175,6 +175,8 @@ test_deny() {
 	expect "deny: 1000 aborts in a loop" "$(grep deny-flood $f)" \
 		grep -q "deny-flood: aborts=1000$" $f
 	e=/tmp/deny.err
+	expect "deny: fw_cfg's accepted DMA risk said at start" "$(head -n 5 $e)" \
+		grep -q "/pinvm/g1/fw-cfg@9020000: dma-risk-accepted: /fw-cfg@9020000 can master the bus" $e
 	# Each line names the access and the reason's key word, not its wording.
 	for l in "4-byte read at 0xa001000:|region" \
 		 "2-byte write at 0x9010004:|width" \
@@ -223,14 +225,15 @@ test_direct() {
 test_eperm() {
 	pinvm -p "$P/eperm.dtb" -i "$G" > /tmp/eperm.out 2> /tmp/eperm.err
 	rc=$?
-	expect "devmem refused: non-zero exit" "exit status $rc" [ $rc -ne 0 ]
-	expect "devmem refused: says which device and why" "$(cat /tmp/eperm.err)" \
-		error_line /tmp/eperm.err "/pinvm/g1/ram@c000000: " /dev/mem 0x40000000 EPERM
-	expect "devmem refused: one error" "$(cat /tmp/eperm.err)" \
+	expect "host RAM refused: non-zero exit" "exit status $rc" [ $rc -ne 0 ]
+	expect "host RAM refused: says which device and why" "$(cat /tmp/eperm.err)" \
+		error_line /tmp/eperm.err "$P/eperm.dtb: /pinvm/g1/ram@c000000: device: " \
+		/memory@40000000 0x40000000 "host RAM"
+	expect "host RAM refused: one error" "$(cat /tmp/eperm.err)" \
 		[ "$(grep -c error: /tmp/eperm.err)" -eq 1 ]
-	expect "devmem refused: no guest ran" "$(cat /tmp/eperm.out)" \
+	expect "host RAM refused: no guest ran" "$(cat /tmp/eperm.out)" \
 		[ ! -s /tmp/eperm.out ]
-	expect "devmem refused: RTC given back" "not bound" \
+	expect "host RAM refused: RTC left with its driver" "not bound" \
 		[ -e $RTC_SYS/driver -a "$(cat $RTC_SYS/driver_override)" = "(null)" ]
 }
 
