@@ -23,6 +23,9 @@
 #include "update.h"
 
 #define CONTROL_MSG_MAX	1024
+/* `pinvm update`: seconds to connect and send, and to wait for the outcome. */
+#define CONTROL_CONNECT_S	5
+#define CONTROL_ANSWER_S	300
 /*
  * A client that connected gets this long to send its request; it waits in
  * a slot of its own meanwhile, so the main loop never waits on it. A
@@ -425,15 +428,82 @@ static int send_request(int sock, const char *req, int fd)
 	return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
+/*
+ * Connecting waits while the monitor's backlog is full and sending while
+ * its buffer is: both are bounded, as is the wait for the answer.
+ */
+static int client_connect(const char *path, const struct sockaddr_un *sa)
+{
+	struct timeval tv = { .tv_sec = CONTROL_CONNECT_S };
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int sock;
+
+	sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (sock < 0 ||
+	    setsockopt(sock, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
+	    connect(sock, (const struct sockaddr *)sa, sizeof(*sa))) {
+		pr_err("%s: %s (is pinvm running?)", path,
+		       errno == EAGAIN ? "busy: no room for another connection" :
+		       strerror(errno));
+		if (sock >= 0)
+			close(sock);
+		return -1;
+	}
+	/*
+	 * The bundle goes only to a pinvm of root or our own user: a socket
+	 * someone else put there is not one to trust.
+	 */
+	if (getsockopt(sock, SOL_SOCKET, SO_PEERCRED, &cred, &len)) {
+		pr_err("%s: cannot tell who answers: %s", path, strerror(errno));
+		close(sock);
+		return -1;
+	}
+	if (!uid_trusted(cred.uid)) {
+		pr_err("%s: answered by uid %u, neither root nor you: not a pinvm to trust",
+		       path, (unsigned int)cred.uid);
+		close(sock);
+		return -1;
+	}
+	return sock;
+}
+
+/* The monitor's next message, or -1 when it went away or time ran out. */
+static ssize_t client_receive(int sock, char *msg, size_t size,
+			      const struct timespec *deadline)
+{
+	struct pollfd pfd = { .fd = sock, .events = POLLIN };
+	struct timespec now;
+	long ms;
+	int ret;
+
+	do {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		ms = (deadline->tv_sec - now.tv_sec) * 1000 +
+		     (deadline->tv_nsec - now.tv_nsec) / 1000000;
+		if (ms <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		ret = poll(&pfd, 1, ms > 60000 ? 60000 : (int)ms);
+	} while (ret == 0 || (ret < 0 && errno == EINTR));
+	if (ret < 0)
+		return -1;
+	return recv(sock, msg, size, MSG_DONTWAIT);
+}
+
 int control_update(const char *path, const char *guest, const char *bundle,
-		   bool allow_downgrade)
+		   bool allow_downgrade, unsigned int timeout_s)
 {
 	struct pinvm_error err;
 	struct sockaddr_un sa;
-	char req[256], msg[CONTROL_MSG_MAX + 1];
+	struct timespec deadline;
+	char req[256], msg[CONTROL_MSG_MAX + 1], text[4 * CONTROL_MSG_MAX + 1];
 	int sock, fd;
 	ssize_t n;
 
+	if (!timeout_s)
+		timeout_s = CONTROL_ANSWER_S;
 	fd = open(bundle, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		pr_err("%s: %s", bundle, strerror(errno));
@@ -443,11 +513,9 @@ int control_update(const char *path, const char *guest, const char *bundle,
 		pr_err("%s", err.msg);
 		return 1;
 	}
-	sock = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (sock < 0 || connect(sock, (struct sockaddr *)&sa, sizeof(sa))) {
-		pr_err("%s: %s (is pinvm running?)", path, strerror(errno));
+	sock = client_connect(path, &sa);
+	if (sock < 0)
 		return 1;
-	}
 	snprintf(req, sizeof(req), "update %s%s", guest,
 		 allow_downgrade ? " allow-downgrade" : "");
 	if (send_request(sock, req, fd)) {
@@ -455,13 +523,18 @@ int control_update(const char *path, const char *guest, const char *bundle,
 		return 1;
 	}
 	close(fd);
-	while ((n = recv(sock, msg, sizeof(msg) - 1, 0)) > 0) {
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += timeout_s;
+	while ((n = client_receive(sock, msg, sizeof(msg) - 1, &deadline)) > 0) {
 		msg[n] = '\0';
 		if (!strncmp(msg, "info ", 5)) {
-			printf("%s\n", msg + 5);
+			/* What pinvm says may quote a bundle: shown escaped. */
+			log_escape(text, sizeof(text), msg + 5, n - 5);
+			printf("%s\n", text);
 			fflush(stdout);
 		} else if (!strncmp(msg, "ok ", 3)) {
-			printf("%s\n", msg + 3);
+			log_escape(text, sizeof(text), msg + 3, n - 3);
+			printf("%s\n", text);
 			return 0;
 		} else {
 			pr_err("update of %s: %s", guest,
@@ -469,7 +542,11 @@ int control_update(const char *path, const char *guest, const char *bundle,
 			return 1;
 		}
 	}
-	pr_err("update of %s: pinvm went away before it finished (see pinvm status)",
-	       guest);
+	if (n < 0 && errno == ETIMEDOUT)
+		pr_err("update of %s: no outcome within %u s (--timeout); the trial may still run: see pinvm status",
+		       guest, timeout_s);
+	else
+		pr_err("update of %s: pinvm went away before it finished (see pinvm status)",
+		       guest);
 	return 1;
 }

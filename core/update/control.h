@@ -28,8 +28,11 @@ void control_poll(void);
 int control_timeout_ms(void);
 void control_close(int listen_fd, const char *path);
 
-/* The client side: pinvm update GUEST BUNDLE; returns the exit status. */
+/*
+ * The client side: pinvm update GUEST BUNDLE; returns the exit status. It
+ * waits timeout_s seconds for the outcome (0: the default, 300).
+ */
 int control_update(const char *path, const char *guest, const char *bundle,
-		   bool allow_downgrade);
+		   bool allow_downgrade, unsigned int timeout_s);
 
 #endif

@@ -696,10 +696,11 @@ static int update_command(const struct monitor_options *o, int argc,
 			  char **argv)
 {
 	if (argc != 2) {
-		pr_err("usage: pinvm update [--allow-downgrade] GUEST BUNDLE");
+		pr_err("usage: pinvm update [--allow-downgrade] [--timeout SECONDS] GUEST BUNDLE");
 		return 2;
 	}
-	return control_update(o->control, argv[0], argv[1], o->allow_downgrade);
+	return control_update(o->control, argv[0], argv[1], o->allow_downgrade,
+			      o->timeout_s);
 }
 
 const struct service update_service = {
@@ -714,7 +715,7 @@ const struct service update_service = {
 	.fd_ready = update_fd_ready,
 	.status = update_status,
 	.command = "update",
-	.command_usage = "[--allow-downgrade] GUEST BUNDLE",
+	.command_usage = "[--allow-downgrade] [--timeout SECONDS] GUEST BUNDLE",
 	.command_help = "install new firmware in one guest of a running pinvm",
 	.run_command = update_command,
 };

@@ -2,15 +2,17 @@
 /*
  * The control socket (core/update/control.c) against hostile neighbours:
  * clients that connect and say nothing, files that are not a stale socket
- * where the socket goes and directories others may write.
- * update_request() below stands for field update and records what
- * reached it.
+ * where the socket goes, directories others may write, and a monitor that
+ * never answers `pinvm update`. update_request() below stands for field
+ * update and records what reached it.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -295,11 +297,76 @@ static void test_directories(void)
 		die(dir);
 }
 
+/* A monitor that takes the connection and never answers. */
+static void test_client_deadline(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int mute = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	double t;
+
+	TEST("pinvm update gives up on a monitor that never answers");
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (mute < 0 || bind(mute, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(mute, 4))
+		die(path);
+	t = now_ms();
+	CHECK(control_update(path, "alpha", bundle, false, 1) == 1);
+	CHECK(now_ms() - t >= 900 && now_ms() - t < 3000);
+	close(mute);
+	unlink(path);
+}
+
+/* Someone else's socket, in a sticky directory, must not get the bundle. */
+static void test_client_trusts_no_stranger(void)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int ready[2], status;
+	char c, cmd[300];
+	pid_t pid;
+
+	if (geteuid())
+		return;
+	TEST("pinvm update sends nothing to another user's socket");
+	/* The stranger may reach the directory and write in it. */
+	chmod(tmp, 0755);
+	snprintf(cmd, sizeof(cmd), "%s/run", tmp);
+	chmod(cmd, 01777);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	if (pipe(ready))
+		die("pipe");
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		int s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+		char buf[300];
+
+		if (setgid(NOBODY) || setuid(NOBODY) || s < 0 ||
+		    bind(s, (struct sockaddr *)&sa, sizeof(sa)) || listen(s, 4))
+			_exit(2);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(2);
+		/* A stranger who got a request would answer "ok". */
+		s = accept(s, NULL, NULL);
+		if (s >= 0 && recv(s, buf, sizeof(buf), 0) > 0)
+			send(s, "ok stolen", 9, MSG_NOSIGNAL);
+		sleep(2);
+		_exit(0);
+	}
+	close(ready[1]);
+	CHECK(read(ready[0], &c, 1) == 1);
+	close(ready[0]);
+	CHECK(control_update(path, "alpha", bundle, false, 2) == 1);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	unlink(path);
+}
+
 int main(void)
 {
 	char cmd[300];
 
-	/* A serve call that waits forever fails the run, not hangs it. */
+	/* A client or server that waits forever fails the run, not hangs it. */
 	alarm(30);
 	if (!mkdtemp(tmp))
 		die(tmp);
@@ -309,6 +376,8 @@ int main(void)
 	test_silent_clients();
 	test_in_the_way();
 	test_directories();
+	test_client_deadline();
+	test_client_trusts_no_stranger();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
 	if (system(cmd))
 		return 2;
