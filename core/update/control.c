@@ -287,6 +287,17 @@ static int receive_request(int client, char *req, size_t size, int *fd)
 	return 0;
 }
 
+/*
+ * The main loop reads the bundle: from a pipe or a device, that read could
+ * wait for ever. Only a regular file will do.
+ */
+static bool bundle_readable(int fd)
+{
+	struct stat st;
+
+	return !fstat(fd, &st) && S_ISREG(st.st_mode);
+}
+
 /* "update <guest> [allow-downgrade]" with its bundle's fd, to the service. */
 static void control_dispatch(int client, const char *req, int bundle_fd)
 {
@@ -299,6 +310,11 @@ static void control_dispatch(int client, const char *req, int bundle_fd)
 		if (bundle_fd >= 0)
 			close(bundle_fd);
 		refuse(client, "malformed request");
+		return;
+	}
+	if (!bundle_readable(bundle_fd)) {
+		close(bundle_fd);
+		refuse(client, "the bundle is not a regular file: save it to one first");
 		return;
 	}
 	update_request(guest, bundle_fd, n == 2, client);

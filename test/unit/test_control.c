@@ -88,6 +88,30 @@ static void client_send(int sock, const char *req)
 	close(fd);
 }
 
+/* A request whose fd is a pipe nobody writes to. */
+static void client_send_pipe(int sock)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { "update alpha", 12 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	int p[2];
+
+	if (pipe(p))
+		die("pipe");
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &p[0], sizeof(int));
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+		die("sendmsg");
+	close(p[0]);
+	close(p[1]);
+}
+
 /* The monitor's answer, or "" when there is none (yet). */
 static const char *answer(int sock)
 {
@@ -152,6 +176,14 @@ static void test_silent_clients(void)
 	CHECK(got.requests == 2 && !strcmp(got.guest, "beta"));
 	CHECK(!strcmp(answer(late), "ok served"));
 	close(late);
+
+	TEST("a bundle that is not a regular file is refused unread");
+	good = client_connect();
+	client_send_pipe(good);
+	control_serve_one(fd);
+	CHECK(got.requests == 2);
+	CHECK_CONTAINS(answer(good), "error the bundle is not a regular file");
+	close(good);
 
 	TEST("a client that hangs up is forgotten");
 	gone = client_connect();
