@@ -58,11 +58,29 @@ static void usage(FILE *f)
 		"  -u, --update-dir DIR  keep guests' firmware slots here (default %s)\n"
 		"  -C, --control SOCKET  the control socket (default %s)\n"
 		"      --allow-downgrade update: install a version older than the running one\n"
+		"      --timeout SECONDS update: wait this long for the outcome (default 300)\n"
 		"  -c, --check           validate the partition and its images, then exit\n"
 		"  -V, --version         print the version and the board\n"
 		"  -h, --help            this text\n",
 		CONFIG_IMAGE_DIR, CONFIG_STATUS_FILE, CONFIG_UPDATE_DIR,
 		CONFIG_CONTROL_SOCKET);
+}
+
+/* --timeout: 1 second to a day, in whole seconds. */
+static int parse_seconds(const char *arg, unsigned int *seconds)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] < '0' || arg[0] > '9' ||
+	    v < 1 || v > 86400) {
+		pr_err("--timeout %s: whole seconds from 1 to 86400", arg);
+		return -1;
+	}
+	*seconds = v;
+	return 0;
 }
 
 static int parse_options(int argc, char **argv, struct monitor_options *o)
@@ -77,6 +95,7 @@ static int parse_options(int argc, char **argv, struct monitor_options *o)
 		{ "update-dir", required_argument, NULL, 'u' },
 		{ "control", required_argument, NULL, 'C' },
 		{ "allow-downgrade", no_argument, NULL, 'D' },
+		{ "timeout", required_argument, NULL, 'T' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -115,6 +134,10 @@ static int parse_options(int argc, char **argv, struct monitor_options *o)
 			break;
 		case 'D':
 			o->allow_downgrade = true;
+			break;
+		case 'T':
+			if (parse_seconds(optarg, &o->timeout_s))
+				return -1;
 			break;
 		case 'c':
 			o->check_only = true;

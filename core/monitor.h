@@ -18,11 +18,12 @@ struct monitor_options {
 	const char *partition;
 	const char *image_dir;
 	const char *kvm_dev;
-	/* Field update: its slots, its socket, `pinvm update`'s flag. */
+	/* Field update: its slots, its socket, `pinvm update`'s flags. */
 	const char *update_dir;
 	const char *control;
 	bool check_only;
 	bool allow_downgrade;
+	unsigned int timeout_s;		/* for the outcome, 0: the default */
 };
 
 struct monitor {

@@ -76,5 +76,13 @@ extern bool log_timestamps;
 void log_start_clock(void);
 double log_elapsed(void);
 void log_console_line(const char *guest, const char *text, size_t len);
+/*
+ * len bytes of in, as out (size bytes, always ended with NUL) shows them
+ * on a terminal: control bytes (below 0x20 but tab, 0x7f) and bytes that
+ * are no well-formed UTF-8 or a C1 control become "\x1b"; printable ASCII
+ * and other UTF-8 pass. Stops before what does not fit; returns the
+ * length written. pr_*() and the console lines go through it.
+ */
+size_t log_escape(char *out, size_t size, const char *in, size_t len);
 
 #endif

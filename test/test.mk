@@ -45,6 +45,16 @@ $(UNIT_DIR)/test_update: test/unit/test_update.c test/unit/unit.h $(UNIT_SRCS) \
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< $(UPDATE_TEST_SRCS) $(UNIT_SRCS) \
 		$(UNIT_LDLIBS)
 
+# The control socket alone: the test stands for field update's
+# update_request().
+$(UNIT_DIR)/test_control: test/unit/test_control.c test/unit/unit.h $(UNIT_SRCS) \
+		core/update/control.c $(wildcard core/*.h core/*/*.h) \
+		$(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) HOSTCC $@
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< core/update/control.c \
+		$(UNIT_SRCS) $(UNIT_LDLIBS)
+
 # Every board's partition, checked by test/unit/board_partition.c built once
 # per configs/<board>_defconfig against that board's own autoconf.h (its
 # vGIC version and drivers), on dts/<name>.dts compiled as the build does.

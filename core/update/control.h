@@ -13,14 +13,26 @@
 /* The listening socket, or -1 with err set. */
 int control_listen(const char *path, struct pinvm_error *err);
 /*
- * One connection from the listening socket: accept it, check the peer,
- * read its request and hand it to field update (which answers it).
+ * The listening socket is readable: accept what waits, check each peer,
+ * and hand each request that came to field update (which answers it). A
+ * client that has not sent its request yet waits in control_poll()'s
+ * care; this never waits for a client.
  */
 void control_serve_one(int listen_fd);
+/*
+ * After every wake of the main loop: serve the requests that came, refuse
+ * the clients that said nothing in time (a second).
+ */
+void control_poll(void);
+/* Milliseconds until control_poll() has work, or -1 when no client waits. */
+int control_timeout_ms(void);
 void control_close(int listen_fd, const char *path);
 
-/* The client side: pinvm update GUEST BUNDLE; returns the exit status. */
+/*
+ * The client side: pinvm update GUEST BUNDLE; returns the exit status. It
+ * waits timeout_s seconds for the outcome (0: the default, 300).
+ */
 int control_update(const char *path, const char *guest, const char *bundle,
-		   bool allow_downgrade);
+		   bool allow_downgrade, unsigned int timeout_s);
 
 #endif

@@ -868,6 +868,20 @@ static void update_fd_ready(struct monitor *m)
 	control_serve_one(control_fd);
 }
 
+/* The trials, and the control socket's clients that have not spoken yet. */
+static void update_and_control_poll(struct monitor *m)
+{
+	control_poll();
+	update_poll(m);
+}
+
+static int update_and_control_timeout_ms(struct monitor *m)
+{
+	int a = update_timeout_ms(m), b = control_timeout_ms();
+
+	return a < 0 || (b >= 0 && b < a) ? b : a;
+}
+
 static void update_exit(struct monitor *m)
 {
 	unsigned int i;
@@ -894,10 +908,11 @@ static int update_command(const struct monitor_options *o, int argc,
 			  char **argv)
 {
 	if (argc != 2) {
-		pr_err("usage: pinvm update [--allow-downgrade] GUEST BUNDLE");
+		pr_err("usage: pinvm update [--allow-downgrade] [--timeout SECONDS] GUEST BUNDLE");
 		return 2;
 	}
-	return control_update(o->control, argv[0], argv[1], o->allow_downgrade);
+	return control_update(o->control, argv[0], argv[1], o->allow_downgrade,
+			      o->timeout_s);
 }
 
 const struct service update_service = {
@@ -906,13 +921,13 @@ const struct service update_service = {
 	.exit = update_exit,
 	.guest_boot = update_guest_boot,
 	.guest_ended = update_guest_ended,
-	.poll = update_poll,
-	.timeout_ms = update_timeout_ms,
+	.poll = update_and_control_poll,
+	.timeout_ms = update_and_control_timeout_ms,
 	.get_fd = update_get_fd,
 	.fd_ready = update_fd_ready,
 	.status = update_status,
 	.command = "update",
-	.command_usage = "[--allow-downgrade] GUEST BUNDLE",
+	.command_usage = "[--allow-downgrade] [--timeout SECONDS] GUEST BUNDLE",
 	.command_help = "install new firmware in one guest of a running pinvm",
 	.run_command = update_command,
 };

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The virtual PL011 console through the bus, as a guest drives it: its
- * output must come out as "[name] text" lines on the console descriptor.
+ * output must come out as "[name] text" lines on the console descriptor,
+ * with what a terminal would act on escaped; and pinvm's own messages,
+ * which quote bundles and requests, escaped the same way.
  */
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "driver.h"
@@ -35,6 +38,13 @@ static void guest_print(const char *s)
 		guest_write(0, *s++, 4);
 }
 
+/* Bytes as a guest writes them, NUL included. */
+static void guest_print_bytes(const char *s, size_t len)
+{
+	while (len--)
+		guest_write(0, (uint8_t)*s++, 1);
+}
+
 static char *drain(void)
 {
 	static char buf[8192];
@@ -42,6 +52,99 @@ static char *drain(void)
 
 	buf[n > 0 ? n : 0] = '\0';
 	return buf;
+}
+
+/* A pr_warn()'s line on stderr, read back through a pipe. */
+static char *warned(const char *fmt, const char *arg)
+{
+	static char buf[4096];
+	int p[2], saved = dup(STDERR_FILENO);
+	ssize_t n;
+
+	if (saved < 0 || pipe(p) || dup2(p[1], STDERR_FILENO) < 0)
+		exit(2);
+	pr_warn(fmt, arg);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	close(p[1]);
+	n = read(p[0], buf, sizeof(buf) - 1);
+	close(p[0]);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static bool escapes_to(const char *in, size_t len, const char *want)
+{
+	char out[256];
+
+	return log_escape(out, sizeof(out), in, len) == strlen(want) &&
+	       !strcmp(out, want);
+}
+
+static void test_escaping(char *line)
+{
+	static const char forged[] = "\x1b[2K\x1b[1Gpinvm: error: forged\n";
+	static const char controls[] = "a\tb\0c\bd\ae\x7f\x0b\x0c\n";
+	static char message[1001];
+	char out[8];
+	unsigned int i;
+
+	TEST("a guest's escape sequences cannot erase its prefix");
+	guest_print(forged);
+	CHECK(!strcmp(drain(), "[alpha] \\x1b[2K\\x1b[1Gpinvm: error: forged\n"));
+
+	TEST("other control bytes are escaped, tab is kept");
+	guest_print_bytes(controls, sizeof(controls) - 1);
+	CHECK(!strcmp(drain(), "[alpha] a\tb\\x00c\\x08d\\x07e\\x7f\\x0b\\x0c\n"));
+
+	TEST("UTF-8 is kept, what is not UTF-8 is escaped");
+	guest_print("21.5 \xc2\xb0" "C \xe2\x9c\x93 \xf0\x9f\x98\x80\n");
+	CHECK(!strcmp(drain(), "[alpha] 21.5 \xc2\xb0" "C \xe2\x9c\x93 \xf0\x9f\x98\x80\n"));
+	/* Raw 8-bit CSI, a C1 CSI in UTF-8, overlong '/', a surrogate, 0xff. */
+	guest_print("\x9b" "2J|\xc2\x9b|\xc0\xaf|\xed\xa0\x80|\xff|\xe2\x9c\n");
+	CHECK(!strcmp(drain(), "[alpha] \\x9b2J|\\xc2\\x9b|\\xc0\\xaf|\\xed\\xa0\\x80|\\xff|\\xe2\\x9c\n"));
+
+	TEST("a longest line of escapes comes out whole");
+	memset(line, 0x1b, CONFIG_CONSOLE_LINE_MAX - 1);
+	guest_print_bytes(line, CONFIG_CONSOLE_LINE_MAX - 1);
+	guest_write(0, '\n', 1);
+	{
+		const char *got = drain();
+
+		CHECK(strlen(got) == strlen("[alpha] \n") +
+				     4 * (CONFIG_CONSOLE_LINE_MAX - 1));
+		CHECK(!strncmp(got + strlen(got) - 5, "\\x1b\n", 5));
+	}
+
+	TEST("log_escape stops before what does not fit");
+	CHECK(escapes_to("plain", 5, "plain"));
+	CHECK(escapes_to("\x1b", 1, "\\x1b"));
+	CHECK(log_escape(out, sizeof(out), "ab\x1b", 3) == 6 &&
+	      !strcmp(out, "ab\\x1b"));
+	CHECK(log_escape(out, sizeof(out), "abcd\x1b", 5) == 4 &&
+	      !strcmp(out, "abcd"));
+	CHECK(log_escape(out, 3, "\xc2\xb0\xc2\xb0", 4) == 2);
+	CHECK(log_escape(out, 0, "x", 1) == 0);
+	for (i = 0; i < 0x20; i++) {
+		char c = i, want[5];
+
+		snprintf(want, sizeof(want), i == '\t' ? "\t" : "\\x%02x", i);
+		CHECK(escapes_to(&c, 1, want));
+	}
+
+	TEST("pinvm's messages quote bundles and requests escaped");
+	CHECK(!strcmp(warned("update of %s refused", "\x1b]0;owned\x07x"),
+		      "pinvm: warning: update of \\x1b]0;owned\\x07x refused\n"));
+	CHECK(!strcmp(warned("%s", "two\nlines"),
+		      "pinvm: warning: two\\x0alines\n"));
+	/* The longest message still ends with its newline. */
+	memset(message, 0x1b, sizeof(message) - 1);
+	{
+		const char *got = warned("%s", message);
+		size_t n = strlen(got);
+
+		CHECK(n > 4 * 600 && got[n - 1] == '\n' && got[n - 2] == 'b');
+	}
 }
 
 int main(void)
@@ -100,6 +203,8 @@ int main(void)
 	line[sizeof(line) - 1] = '\0';
 	guest_print(line);
 	CHECK_CONTAINS(drain(), "[alpha] xxxx");
+
+	test_escaping(line);
 
 	TEST("reset and release flush a partial line");
 	guest_print("partial");

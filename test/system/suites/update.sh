@@ -145,7 +145,11 @@ test_update_rejects() {
 	ls -l /run/pinvm/control > /tmp/ls.out
 	expect "update: the control socket is mode 0600" "$(cat /tmp/ls.out)" \
 		grep -q '^srw------- ' /tmp/ls.out
-	pinvm update --allow-downgrade g1 "$B/fw-0.5.pvb" > /tmp/client.out 2>&1
+	pinvm update --timeout 0 g1 "$B/fw-2.pvb" > /tmp/client.out 2>&1
+	rc=$?
+	expect "update: --timeout 0 is a bad command line" "exit $rc: $(cat /tmp/client.out)" \
+		test "$rc:$(grep -c -- '--timeout 0: whole seconds' /tmp/client.out)" = 2:1
+	pinvm update --allow-downgrade --timeout 30 g1 "$B/fw-0.5.pvb" > /tmp/client.out 2>&1
 	expect "update: --allow-downgrade installs an older version" "$(cat /tmp/client.out)" \
 		wait_until 3 status_says b 0.5
 	expect "update: g1 still ticking" "$(tail -n 2 $OUT)" running
