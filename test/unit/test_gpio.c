@@ -504,6 +504,96 @@ static void expect_error(const char *what, const char *path, const char *prop,
 	free(fdt);
 }
 
+static void *gpio_fdt(void)
+{
+	char file[256];
+
+	snprintf(file, sizeof(file), "%s/unit/partitions/gpio.dtb", build_dir);
+	return unit_read_fdt(file);
+}
+
+static int parse(void *fdt, struct pinvm_error *err)
+{
+	char guests[256];
+
+	snprintf(guests, sizeof(guests), "%s/guests", build_dir);
+	return partition_parse(&part, fdt, "gpio.dtb", guests, err);
+}
+
+static void set_line(void *fdt, const char *path, const char *chip,
+		     uint32_t line)
+{
+	int node = fdt_path_offset(fdt, path);
+
+	fdt_setprop_string(fdt, node, "chip", chip);
+	fdt_setprop_u32(fdt, node, "line", line);
+}
+
+static void test_spellings(void)
+{
+	struct pinvm_error err = { "" };
+	struct bus b1 = { 0 }, b2 = { 0 };
+	struct device_config *d1, *d2;
+	void *fdt = gpio_fdt();
+
+	/* A path and a name of one chip: validation can tell. */
+	TEST("one host line by name and by path, in one controller");
+	set_line(fdt, "/pinvm/g1/gpio@9030000/line@1", "/dev/gpiochip0", 1);
+	set_line(fdt, "/pinvm/g1/gpio@9030000/line@2", "gpiochip0", 1);
+	CHECK(parse(fdt, &err) == -1);
+	CHECK_CONTAINS(err.msg, "/pinvm/g1/gpio@9030000/line@2: line: chip \"gpiochip0\" line 1 is already given to /pinvm/g1/gpio@9030000/line@1");
+	free(fdt);
+
+	TEST("one host line by number and by name, in two guests");
+	fdt = gpio_fdt();
+	set_line(fdt, "/pinvm/g1/gpio@9030000/line@2", "0", 3);
+	set_line(fdt, "/pinvm/g2/gpio@9030000/line@0", "gpiochip0", 3);
+	CHECK(parse(fdt, &err) == -1);
+	CHECK_CONTAINS(err.msg, "/pinvm/g2/gpio@9030000/line@0: line: chip \"gpiochip0\" line 3 is already given to /pinvm/g1/gpio@9030000/line@2");
+	free(fdt);
+
+	/* A label and a name: only the host knows, so attach refuses it. */
+	TEST("one host line by label and by name, refused at attach");
+	fdt = gpio_fdt();
+	set_line(fdt, "/pinvm/g2/gpio@9030000/line@0", "gpiochip0", 1);
+	CHECK(parse(fdt, &err) == 0);
+	d1 = &part.guests[0].devices[0];
+	d2 = &part.guests[1].devices[0];
+	CHECK(d1->drv->attach(&part, &part.guests[0], d1, &b1, NULL, &err) == 0);
+	err.msg[0] = '\0';
+	CHECK(d2->drv->attach(&part, &part.guests[1], d2, &b2, NULL, &err) == -1);
+	CHECK_CONTAINS(err.msg, "/pinvm/g2/gpio@9030000/line@0: line: chip \"gpiochip0\" line 1 is host line gpiochip0 1, already given to /pinvm/g1/gpio@9030000/line@1 (as chip \"9030000.pl061\")");
+	CHECK(b2.nr_regions == 0 && !fl[2].requested);
+	bus_release(&b1);
+	CHECK(!fl[0].requested && !fl[1].requested && !fl[3].requested);
+	partition_free(&part);
+	free(fdt);
+}
+
+static void test_long_path(void)
+{
+	struct pinvm_error err = { "" };
+	void *fdt = gpio_fdt();
+	char name[160];
+	int node;
+
+	TEST("a line node's path longer than the driver keeps");
+	memset(name, 'x', sizeof(name));
+	memcpy(name, "line@3", 6);
+	name[6] = '-';
+	name[sizeof(name) - 1] = '\0';
+	node = fdt_add_subnode(fdt, fdt_path_offset(fdt, "/pinvm/g1/gpio@9030000"),
+			       name);
+	CHECK(node >= 0);
+	fdt_setprop_u32(fdt, node, "reg", 3);
+	fdt_setprop_string(fdt, node, "chip", "9030000.pl061");
+	fdt_setprop_u32(fdt, node, "line", 5);
+	CHECK(parse(fdt, &err) == -1);
+	CHECK_CONTAINS(err.msg, "/pinvm/g1/gpio@9030000: line@3-xxx");
+	CHECK_CONTAINS(err.msg, "a line node's path must be shorter than 128 bytes");
+	free(fdt);
+}
+
 int main(int argc, char **argv)
 {
 	struct pinvm_error err = { "" };
@@ -536,6 +626,8 @@ int main(int argc, char **argv)
 	partition_free(&part);
 	free(blob);
 
+	test_spellings();
+	test_long_path();
 	expect_error("a host line given twice", "/pinvm/g2/gpio@9030000/line@0",
 		     "line", 1,
 		     "/pinvm/g2/gpio@9030000/line@0: line: chip \"9030000.pl061\" line 1 is already given to /pinvm/g1/gpio@9030000/line@1");
