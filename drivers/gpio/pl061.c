@@ -37,6 +37,9 @@
 #define GPIOAFSEL	0x420
 #define GPIOPERIPHID0	0xfe0
 
+/* At most this many edges of one line per round: the others get theirs. */
+#define GPIO_EDGES_PER_ROUND	16
+
 /* PL061 peripheral and PrimeCell identification (TRM, section 3.3). */
 static const uint8_t pl061_id[8] = {
 	0x61, 0x10, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1
@@ -360,6 +363,22 @@ void pl061_edge(struct pl061 *c, unsigned int i, bool rising)
 }
 
 /*
+ * Edges from before a reset are not the new VM's: RIS latches while
+ * masked, so one left queued would show. At most a round's worth each
+ * time; a line that bounces faster than that has edges for the guest.
+ */
+static void pl061_drain(struct gpio_line *l)
+{
+	unsigned int k;
+
+	if (l->mode != GPIO_EVENTS)
+		return;
+	for (k = 0; k < GPIO_EDGES_PER_ROUND * 4; k++)
+		if (backend->event(l) < 0)
+			break;
+}
+
+/*
  * Power-on state, with the partition's initial directions and values
  * applied again (a guest restart starts from them, as at start). A line
  * already requested in the direction it starts in keeps its request (an
@@ -392,8 +411,10 @@ int pl061_reset(struct pl061 *c, struct pinvm_error *err)
 			continue;
 		}
 		if (line_is(c, i) && mode == GPIO_EVENTS &&
-		    (l->mode == GPIO_EVENTS || l->mode == GPIO_IN))
+		    (l->mode == GPIO_EVENTS || l->mode == GPIO_IN)) {
+			pl061_drain(l);
 			continue;
+		}
 		backend->release(l);
 		if (!pl061_request(c, i, mode, l->init_value, &line_err))
 			continue;
@@ -487,9 +508,6 @@ unsigned int gpio_events_list(struct pollfd *fds, struct gpio_watch *w,
 	pthread_mutex_unlock(&events_lock);
 	return n;
 }
-
-/* At most this many edges of one line per round: the others get theirs. */
-#define GPIO_EDGES_PER_ROUND	16
 
 /*
  * Under events_lock, so a controller being released stays until we are

@@ -368,6 +368,19 @@ static void test_stale_watch(void)
 	gpio_events_read(&w[k], polled(&fds[k]));
 	CHECK(rd(0x414) == 0x04 && irq_level == 1);
 
+	TEST("a reset drops edges the old VM did not take");
+	CHECK(write(fl[c->lines[2].offset].fd[1], "11", 2) == 2);
+	bus_reset(&bus);
+	wr(0x40c, 0x04);
+	wr(0x410, 0x04);
+	k = watch_of(c, 2, fds, w);
+	CHECK(k >= 0 && !(polled(&fds[k]) & POLLIN));
+	gpio_events_read(&w[k], POLLIN);
+	CHECK(rd(0x414) == 0 && rd(0x418) == 0);
+	CHECK(write(fl[c->lines[2].offset].fd[1], "1", 1) == 1);
+	gpio_events_read(&w[k], polled(&fds[k]));
+	CHECK(rd(0x414) == 0x04 && irq_level == 1);
+
 	TEST("an event read never waits for an edge");
 	before = events_read;
 	gpio_events_read(&w[k], POLLIN);	/* nothing there: no edge */
