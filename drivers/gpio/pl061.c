@@ -129,8 +129,10 @@ static void pl061_failed(struct pl061 *c, struct gpio_line *l, int error,
 {
 	char msg[256];
 
-	snprintf(msg, sizeof(msg), "%s: cannot %s chip \"%s\" line %u: %s",
-		 l->path, what, l->chip_name, l->offset, strerror(error));
+	/* strerror() may look for translations: not in the event thread. */
+	snprintf(msg, sizeof(msg), "%s: cannot %s chip \"%s\" line %u: %s (errno %d)",
+		 l->path, what, l->chip_name, l->offset,
+		 in_events_thread ? "error" : strerror(error), error);
 	if (error == ENODEV)
 		l->dead = true;
 	pl061_report(c, l, msg);
