@@ -44,8 +44,6 @@ struct gpio_line {
 	 */
 	bool dead;
 	bool reported;
-	bool tell;		/* why, for the next vCPU access to say */
-	char why[256];
 	bool no_events;		/* the chip gives it no edge events */
 	/* Bumped by every request: a watch of an older request is stale. */
 	unsigned int gen;

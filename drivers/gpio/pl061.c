@@ -17,6 +17,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -62,24 +63,6 @@ int gpio_line_resolve(struct gpio_line *l, struct pinvm_error *err)
 
 /* --- the PL061 model --------------------------------------------------------- */
 
-static void pl061_tell(struct pl061 *c)
-{
-	unsigned int i;
-
-	for (i = 0; i < GPIO_LINES; i++) {
-		struct gpio_line *l = &c->lines[i];
-
-		if (!l->tell)
-			continue;
-		l->tell = false;
-		if (l->dead)
-			pr_warn("%s: %s: the line reads 0 and ignores writes until the guest's next reset",
-				c->guest, l->why);
-		else
-			pr_warn("%s: %s", c->guest, l->why);
-	}
-}
-
 /* A line the backend may be asked about: mapped, requested, not gone. */
 static bool line_is(const struct pl061 *c, unsigned int i)
 {
@@ -101,22 +84,20 @@ static enum gpio_mode pl061_mode(const struct pl061 *c, unsigned int i)
 	return c->dir & (1u << i) ? GPIO_OUT : GPIO_EVENTS;
 }
 
-/* The event thread may not write: what it finds, a vCPU says. */
+/* Set in the event thread, whose filter allows no open. */
 static __thread bool in_events_thread;
 
 /* Said once per failure, not once per guest access. */
 static void pl061_report(struct pl061 *c, struct gpio_line *l, const char *msg)
 {
-	size_t n = strnlen(msg, sizeof(l->why) - 1);
-
 	if (l->reported)
 		return;
 	l->reported = true;
-	memcpy(l->why, msg, n);
-	l->why[n] = '\0';
-	l->tell = true;
-	if (!in_events_thread)
-		pl061_tell(c);
+	if (l->dead)
+		pr_warn("%s: %s: the line reads 0 and ignores writes until the guest's next reset",
+			c->guest, msg);
+	else
+		pr_warn("%s: %s", c->guest, msg);
 }
 
 /*
@@ -304,7 +285,6 @@ uint32_t pl061_read(struct pl061 *c, uint64_t offset)
 
 	pthread_mutex_lock(&c->lock);
 	c->irq_ready = true;
-	pl061_tell(c);
 	if (offset < GPIODATA_END) {
 		v = pl061_read_data(c, offset >> 2);
 	} else if (offset == GPIORIS || offset == GPIOMIS) {
@@ -325,7 +305,6 @@ void pl061_write(struct pl061 *c, uint64_t offset, uint32_t v)
 
 	pthread_mutex_lock(&c->lock);
 	c->irq_ready = true;
-	pl061_tell(c);
 	if (offset < GPIODATA_END) {
 		pl061_write_data(c, offset >> 2, v);
 	} else if (offset == GPIOIC) {
@@ -449,11 +428,19 @@ void pl061_release(struct pl061 *c)
 
 /* --- edge events: one thread for every controller --------------------------- */
 
-/* The event thread: poll and read of the event fds, and level reads. */
+/*
+ * The event thread: a round's epoll set (made, filled, waited on and
+ * closed), the read of the event fds (looked at first with poll), and
+ * level reads.
+ */
 static const struct sandbox_rule gpio_events_calls[] = {
 	{ "read", SANDBOX_PLAIN },
 	{ "ppoll", SANDBOX_PLAIN },
 	{ "poll", SANDBOX_PLAIN },
+	{ "epoll_create1", SANDBOX_PLAIN },
+	{ "epoll_ctl", SANDBOX_PLAIN },
+	{ "epoll_pwait", SANDBOX_PLAIN },
+	{ "close", SANDBOX_PLAIN },
 	{ "ioctl", SANDBOX_IOCTL },
 };
 
@@ -557,9 +544,39 @@ out:
 	pthread_mutex_unlock(&events_lock);
 }
 
+enum { GPIO_WATCH_MAX = CONFIG_MAX_GUESTS * GPIO_LINES };
+
+/*
+ * Wait for any of fds[0..n] with epoll, not poll: poll() holds a
+ * reference to every file it sleeps on, so a line that a vCPU releases
+ * meanwhile (a GPIODIR change) would stay requested until the thread
+ * woke, and its new request would fail with EBUSY. An epoll interest
+ * holds none: the release is the close. An fd closed (or even reused)
+ * since the list is harmless: gpio_events_read() checks the request.
+ */
+static int gpio_events_wait(struct pollfd *fds, unsigned int n)
+{
+	struct epoll_event ev[GPIO_WATCH_MAX + 1], e = { .events = EPOLLIN };
+	int ep = epoll_create1(EPOLL_CLOEXEC), got, k;
+
+	if (ep < 0)
+		return -1;
+	for (k = 0; k <= (int)n; k++) {
+		fds[k].revents = 0;
+		e.data.u32 = k;
+		if (fds[k].fd >= 0)
+			epoll_ctl(ep, EPOLL_CTL_ADD, fds[k].fd, &e);
+	}
+	got = epoll_pwait(ep, ev, n + 1, -1, NULL);
+	for (k = 0; k < got; k++)
+		fds[ev[k].data.u32].revents = ev[k].events;
+	close(ep);
+	return got;
+}
+
 static void *gpio_events_main(void *arg)
 {
-	enum { MAX = CONFIG_MAX_GUESTS * GPIO_LINES };
+	enum { MAX = GPIO_WATCH_MAX };
 	struct pollfd fds[MAX + 1];
 	struct gpio_watch w[MAX];
 	struct pinvm_error err;
@@ -582,7 +599,7 @@ static void *gpio_events_main(void *arg)
 		n = gpio_events_list(fds, w, MAX);
 		fds[n].fd = events_wake;
 		fds[n].events = POLLIN;
-		if (poll(fds, n + 1, -1) < 0)
+		if (gpio_events_wait(fds, n) < 0)
 			continue;
 		if (fds[n].revents && read(events_wake, &count, sizeof(count)) < 0)
 			continue;
