@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "gpio.h"
 
@@ -113,9 +114,11 @@ static int gpiod_event_fd(struct gpio_line *l)
 static int gpiod_event(struct gpio_line *l)
 {
 	struct pollfd p = { .fd = gpiod_event_fd(l), .events = POLLIN };
+	const struct timespec now = { 0 };
 	struct gpiod_line_event ev;
 
-	if (p.fd < 0 || poll(&p, 1, 0) != 1 || !(p.revents & POLLIN))
+	/* ppoll on every architecture: the event thread's filter has no poll. */
+	if (p.fd < 0 || ppoll(&p, 1, &now, NULL) != 1 || !(p.revents & POLLIN))
 		return -1;
 	if (gpiod_line_event_read(l->line, &ev))
 		return -1;
