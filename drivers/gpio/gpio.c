@@ -62,14 +62,22 @@ static const struct region_ops gpio_ops = {
 
 /* The line nodes of a controller: line@N, N the guest's line 0-7. */
 static int gpio_parse_line(const struct partition *p, const char *guest,
-			   int node, struct gpio_line *l, unsigned int *index,
+			   const struct device_config *d, int node,
+			   struct gpio_line *l, unsigned int *index,
 			   struct pinvm_error *err)
 {
 	const char *chip, *dir, *bias, *consumer;
 	const fdt32_t *reg, *line, *value;
 	int reg_len, line_len, value_len;
 
-	fdt_get_path(p->fdt, node, l->path, sizeof(l->path));
+	/* On a path too long, libfdt leaves the buffer unterminated. */
+	if (fdt_get_path(p->fdt, node, l->path, sizeof(l->path))) {
+		l->path[0] = '\0';
+		partition_error(err, p, d->path, "%s: a line node's path must be shorter than %zu bytes",
+				fdt_get_name(p->fdt, node, NULL) ?: "?",
+				sizeof(l->path));
+		return -1;
+	}
 	if (partition_read_string(p, node, "chip", &chip, err) ||
 	    partition_read_string(p, node, "consumer", &consumer, err) ||
 	    partition_read_string(p, node, "direction", &dir, err) ||
@@ -129,7 +137,7 @@ static int gpio_parse_lines(const struct partition *p, const char *guest,
 		struct gpio_line l = { 0 };
 		unsigned int i;
 
-		if (gpio_parse_line(p, guest, node, &l, &i, err))
+		if (gpio_parse_line(p, guest, d, node, &l, &i, err))
 			return -1;
 		if (lines[i].mapped) {
 			partition_error(err, p, l.path, "reg: guest line %u is given twice",
@@ -141,7 +149,38 @@ static int gpio_parse_lines(const struct partition *p, const char *guest,
 	return 0;
 }
 
-/* Whether a line of mine is one of other's, which is then an error. */
+/*
+ * The spelling of a chip that names it without the host: a path in /dev
+ * and a number are its name ("/dev/gpiochip0", "0": "gpiochip0"), as
+ * libgpiod's lookup takes them. A label is left as it is: which chip it
+ * is, only the host says (gpio_attach() compares what the chips resolve
+ * to).
+ */
+static void gpio_chip_key(const char *chip, char *key, size_t size)
+{
+	if (!strncmp(chip, "/dev/", 5))
+		chip += 5;
+	if (chip[0] && strspn(chip, "0123456789") == strlen(chip))
+		snprintf(key, size, "gpiochip%s", chip);
+	else
+		snprintf(key, size, "%s", chip);
+}
+
+static bool gpio_same_line(const struct gpio_line *a, const struct gpio_line *b)
+{
+	char ka[sizeof(a->chip_name) + 8], kb[sizeof(b->chip_name) + 8];
+
+	if (!a->mapped || !b->mapped || a->offset != b->offset)
+		return false;
+	gpio_chip_key(a->chip_name, ka, sizeof(ka));
+	gpio_chip_key(b->chip_name, kb, sizeof(kb));
+	return !strcmp(ka, kb);
+}
+
+/*
+ * Whether a line of mine is one of other's (or, with other == mine, one
+ * of my own earlier lines), which is then an error.
+ */
 static int gpio_check_lines(const struct partition *p,
 			    const struct gpio_line *mine,
 			    const struct gpio_line *other,
@@ -149,17 +188,16 @@ static int gpio_check_lines(const struct partition *p,
 {
 	unsigned int i, j;
 
-	for (i = 0; i < GPIO_LINES; i++)
-				for (j = 0; j < GPIO_LINES; j++)
-		for (j = 0; j < GPIO_LINES; j++)
-			if (mine[i].mapped && other[j].mapped &&
-			    mine[i].offset == other[j].offset &&
-			    !strcmp(mine[i].chip_name, other[j].chip_name)) {
-				partition_error(err, p, mine[i].path, "line: chip \"%s\" line %u is already given to %s",
-						mine[i].chip_name,
-						mine[i].offset, other[j].path);
-				return -1;
-			}
+	for (i = 0; i < GPIO_LINES; i++) {
+		for (j = 0; j < (other == mine ? i : GPIO_LINES); j++) {
+			if (!gpio_same_line(&mine[i], &other[j]))
+				continue;
+			partition_error(err, p, mine[i].path, "line: chip \"%s\" line %u is already given to %s",
+					mine[i].chip_name, mine[i].offset,
+					other[j].path);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -176,6 +214,8 @@ static int gpio_check_owner(const struct partition *p,
 	const struct device_config *o;
 	struct device_iter it = { 0 };
 
+	if (gpio_check_lines(p, mine->lines, mine->lines, err))
+		return -1;
 	while ((o = device_earlier(p, g, d, &it))) {
 		const struct gpio_config *other = o->config;
 
@@ -202,6 +242,46 @@ static int gpio_check(const struct partition *p, const struct guest_config *g,
 	return gpio_check_owner(p, g, d, err);
 }
 
+/*
+ * What validation could not see: two spellings of one chip (a label and
+ * a name). The chips resolve to their names, compared with this
+ * controller's other lines and every attached controller's.
+ */
+static int gpio_check_hosts(const struct pl061 *c, struct pinvm_error *err)
+{
+	const struct gpio_line *o;
+	unsigned int i, j;
+
+	for (i = 0; i < GPIO_LINES; i++) {
+		const struct gpio_line *l = &c->lines[i];
+
+		if (!l->mapped || !l->host[0])
+			continue;
+		o = gpio_find_host_line(l->host, l->offset);
+		for (j = 0; j < i && !o; j++)
+			if (c->lines[j].mapped && c->lines[j].offset == l->offset &&
+			    !strcmp(c->lines[j].host, l->host))
+				o = &c->lines[j];
+		if (o) {
+			error_set(err, "%s: line: chip \"%s\" line %u is host line %s %u, already given to %s (as chip \"%s\")",
+				  l->path, l->chip_name, l->offset, l->host,
+				  l->offset, o->path, o->chip_name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int gpio_resolve(struct pl061 *c, struct pinvm_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < GPIO_LINES; i++)
+		if (c->lines[i].mapped && gpio_line_resolve(&c->lines[i], err))
+			return -1;
+	return gpio_check_hosts(c, err);
+}
+
 static int gpio_attach(const struct partition *p, const struct guest_config *g,
 		       const struct device_config *d, struct bus *bus,
 		       const struct guest_links *links, struct pinvm_error *err)
@@ -217,7 +297,8 @@ static int gpio_attach(const struct partition *p, const struct guest_config *g,
 	c->bus = bus;
 	c->irq = d->nr_irqs ? d->irqs[0] : 0;
 	memcpy(c->lines, cfg->lines, sizeof(c->lines));
-	if (pl061_reset(c, err) || gpio_events_start(c, err) ||
+	if (gpio_resolve(c, err) || pl061_reset(c, err) ||
+	    gpio_events_start(c, err) ||
 	    bus_add(bus, &r, err)) {
 		gpio_release(&r);
 		return -1;

@@ -8,6 +8,7 @@
 #ifndef PINVM_GPIO_H
 #define PINVM_GPIO_H
 
+#include <poll.h>
 #include <pthread.h>
 
 #include "bus.h"
@@ -35,7 +36,18 @@ struct gpio_line {
 	int flags;		/* GPIOD_LINE_REQUEST_FLAG_* */
 	uint8_t init_out;	/* the partition's initial direction and value */
 	uint8_t init_value;
-	enum gpio_mode mode;
+	enum gpio_mode mode;	/* as requested, GPIO_NONE when not */
+	/*
+	 * Its request failed, or its chip went away: it reads 0 and ignores
+	 * writes without a call to the backend until the guest's next reset
+	 * requests it again. reported: that was said, once.
+	 */
+	bool dead;
+	bool reported;
+	bool no_events;		/* the chip gives it no edge events */
+	/* Bumped by every request: a watch of an older request is stale. */
+	unsigned int gen;
+	char host[64];		/* the chip it resolved to, for duplicates */
 	struct gpiod_chip *chip;
 	struct gpiod_line *line;
 };
@@ -58,14 +70,18 @@ struct pl061 {
 };
 
 struct gpio_backend {
+	/* The chip's own name (gpiochipN) in l->host, whatever the spelling. */
+	int (*resolve)(struct gpio_line *l, struct pinvm_error *err);
 	int (*request)(struct gpio_line *l, enum gpio_mode mode, int value,
 		       struct pinvm_error *err);
 	void (*release)(struct gpio_line *l);
 	int (*get)(struct gpio_line *l);
 	int (*set)(struct gpio_line *l, int value);
 	int (*event_fd)(struct gpio_line *l);
-	/* 1 rising, 0 falling, -1 nothing to read. */
+	/* 1 rising, 0 falling, -1 nothing to read; never blocks. */
 	int (*event)(struct gpio_line *l);
+	/* The caller runs the event rounds itself (tests): no thread. */
+	bool no_thread;
 };
 
 /* The real lines (gpiod.c); the model uses them unless told otherwise. */
@@ -81,6 +97,26 @@ int gpio_events_start(struct pl061 *c, struct pinvm_error *err);
 void gpio_events_stop(struct pl061 *c);
 /* Lines were requested again: the thread polls the new fds. */
 void gpio_events_changed(void);
+
+/*
+ * One round of the event thread, in two halves: the fds to poll (under
+ * the locks), and what one fd's revents mean (under the locks again,
+ * after a poll made without them). A watch is of one request of a line.
+ */
+struct gpio_watch {
+	struct pl061 *c;
+	unsigned int line;
+	unsigned int gen;
+};
+
+unsigned int gpio_events_list(struct pollfd *fds, struct gpio_watch *w,
+			      unsigned int max);
+void gpio_events_read(const struct gpio_watch *w, short revents);
+/* The chip's own name for l->host (the backend's resolve). */
+int gpio_line_resolve(struct gpio_line *l, struct pinvm_error *err);
+/* The guest line whose host line is chip/offset, or NULL. */
+const struct gpio_line *gpio_find_host_line(const char *chip,
+					    unsigned int offset);
 
 uint32_t pl061_read(struct pl061 *c, uint64_t offset);
 void pl061_write(struct pl061 *c, uint64_t offset, uint32_t v);

@@ -7,7 +7,7 @@ FUZZ_CC		:= clang
 FUZZ_CFLAGS	:= -g -O1 -fsanitize=fuzzer,address,undefined \
 		   -fno-sanitize-recover=all $(COMMON_CFLAGS) -Idrivers
 FUZZ_DIR	:= $(BUILD)/fuzz
-FUZZ_TARGETS	:= bundle state partition loader mmio
+FUZZ_TARGETS	:= bundle state partition loader mmio gpio
 FUZZ_SECONDS	?= 600
 FUZZ_CI_SECONDS	?= 20
 
@@ -24,6 +24,9 @@ fuzz-loader-libs := $(UNIT_LDLIBS)
 # The exit dispatch with KVM stubbed, as test/bench/dispatch.c.
 fuzz-mmio-srcs	 := test/fuzz/fuzz_mmio.c core/vcpu.c $(UNIT_SRCS)
 fuzz-mmio-libs	 := $(UNIT_LDLIBS)
+# The PL061 model on a fake line backend, the driver as core attaches it.
+fuzz-gpio-srcs	 := test/fuzz/fuzz_gpio.c $(UNIT_SRCS)
+fuzz-gpio-libs	 := $(UNIT_LDLIBS)
 FUZZ_KEY_HEX	 = $(shell grep -v '^\#' test/fuzz/fuzz-key.pub)
 
 $(FUZZ_DIR)/fuzz_%: test/fuzz/fuzz_%.c test/fuzz/fuzz_images.h core/vcpu.c \
