@@ -75,7 +75,8 @@ static void probe_allowed(enum sandbox_kind kind)
 	if (ioctl(-1, kind == SANDBOX_GPIO ? KVM_IRQ_LINE : KVM_RUN, 0) == -1 &&
 	    errno == EBADF)
 		say("ioctl ok\n");
-	if (read(-1, NULL, 0) == -1 && errno == EBADF)
+	/* A vCPU thread reads nothing: its exits come through kvm_run. */
+	if (kind != SANDBOX_VCPU && read(-1, NULL, 0) == -1 && errno == EBADF)
 		say("read ok\n");
 	if (syscall(SYS_gettid) > 0)
 		say("gettid ok\n");
@@ -85,15 +86,16 @@ static void probe_allowed(enum sandbox_kind kind)
 
 		if (p != MAP_FAILED && !munmap(p, 4096))
 			say("mmap ok\n");
-		if (open("/dev/null", O_RDONLY | O_CLOEXEC) >= 0)
-			say("open ok\n");
-		/* libgpiod finds a chip by label with scandir("/dev"). */
-		if (open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC) >= 0)
-			say("opendir ok\n");
 	}
+	/* Only the main thread opens files after start-up. */
 	if (kind == SANDBOX_MAIN) {
 		char path[64];
 		int fd;
+
+		if (open("/dev/null", O_RDONLY | O_CLOEXEC) >= 0)
+			say("open ok\n");
+		if (open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC) >= 0)
+			say("opendir ok\n");
 
 		/* Not mkstemp(): glibc's asks getrandom(2), which pinvm never does. */
 		snprintf(path, sizeof(path), "/tmp/pinvm-seccomp-%d", (int)getpid());
@@ -211,7 +213,10 @@ int main(void)
 	TEST("vcpu: allowed calls pass");
 	status = run(SANDBOX_VCPU, ALLOWED_ONLY, out, sizeof(out));
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	CHECK_CONTAINS(out, "ioctl ok\nread ok\ngettid ok\nmmap ok\nopen ok\nopendir ok\n");
+	CHECK_CONTAINS(out, "ioctl ok\ngettid ok\nmmap ok\n");
+
+	TEST("vcpu: no openat at all: all it uses was opened before");
+	check_violation(SANDBOX_VCPU, OPEN_READ, "openat");
 
 	TEST("vcpu: forbidden calls end the process with the line");
 	check_violation(SANDBOX_VCPU, GETPPID, "getppid");
