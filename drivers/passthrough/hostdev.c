@@ -212,6 +212,22 @@ static int hostdev_claim_mem(struct hostdev *h,
 }
 
 /*
+ * Before the claim: the record the next pinvm gives the device back by,
+ * should this one die holding it, naming the host driver to be unbound
+ * (a dead pinvm's claim: the one its record named).
+ */
+static void hostdev_record(struct hostdev *h)
+{
+	char now[64], was[64];
+
+	hostdev_bound(h, now, sizeof(now));
+	if (h->reprobe || !strcmp(now, "pinvm") || !strncmp(now, "vfio-", 5))
+		snprintf(now, sizeof(now), "%s",
+			 hostdev_record_driver(h, was, sizeof(was)) ?: "");
+	h->recorded = !hostdev_record_write(h, now);
+}
+
+/*
  * Giving the device back at the end is the main thread's, confined by
  * Landlock: these sysfs files are what it writes (vfio.c, give_back).
  */
@@ -246,6 +262,7 @@ int hostdev_claim(struct hostdev *h, const char *what,
 	found = hostdev_find(h, cfg->host_base);
 	if (found) {
 		hostdev_check_leftover(h);
+		hostdev_record(h);
 		hostdev_allow_give_back(h);
 	}
 	if (cfg->nr_irqs) {
@@ -312,5 +329,8 @@ void hostdev_release(struct hostdev *h)
 	if (!h->bus[0])
 		return;
 	hostdev_give_back(h);
+	if (h->recorded)
+		hostdev_record_remove(h);
+	h->recorded = false;
 	h->bus[0] = '\0';
 }
