@@ -32,7 +32,8 @@ int landlock_abi(void);
  * Confine the calling thread, and the threads it makes from now on, to
  * rules: every file-system right the kernel's ABI knows is handled, so with
  * no rule the thread can open nothing at all (descriptors it holds stay
- * usable). A rule whose path does not exist is skipped with a warning.
+ * usable). A rule whose path does not exist is left out (the thread
+ * cannot make it later either); one that cannot be opened, with a warning.
  * Without Landlock (abi 0) nothing is done.
  */
 int landlock_restrict(int abi, const struct landlock_rule *rules, size_t n,

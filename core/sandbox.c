@@ -21,6 +21,10 @@
  *   a driver's    its own policy (struct sandbox_policy, e.g. the GPIO
  *   thread        driver's gpio-events), on top of what every thread has.
  *
+ * Landlock (landlock.c) bounds what each can still open: a vCPU thread
+ * and a driver's thread nothing, main reads anything and writes only
+ * what start-up registered (sandbox_allow_main).
+ *
  * Core knows KVM's ioctls; a driver's ioctl commands are the driver's.
  * Anything else traps: the SIGSYS handler writes one line naming the
  * thread and the call and ends pinvm with SIGSYS.
