@@ -234,7 +234,7 @@ test_killed_unclaimed() {
 		[ "$(driver_of amba $RTC)" = vfio-amba ]
 	pinvm_start other three -s /tmp/other.status
 	expect "killed, unclaimed: the next pinvm gives it back at its start" "$(head -n 5 /tmp/other.err)" \
-		wait_for /tmp/other.err "$RTC: gave $RTC back to host driver $before" 30
+		wait_for /tmp/other.err "/run/pinvm/claims: gave $RTC back to host driver $before" 30
 	expect "killed, unclaimed: $before has the PL031 again" "driver $(driver_of amba $RTC), was $before" \
 		[ "$(driver_of amba $RTC)" = "$before" ]
 	expect "killed, unclaimed: no override left" \
