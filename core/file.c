@@ -15,10 +15,10 @@
 
 #include "file.h"
 
-/* The sandbox self-test (step "seccomp") has an option of its own. */
+/* The sandbox self-tests ("seccomp", "landlock") have an option of their own. */
 static bool fault_enabled(const char *step)
 {
-	if (!strcmp(step, "seccomp"))
+	if (!strcmp(step, "seccomp") || !strcmp(step, "landlock"))
 		return IS_ENABLED(CONFIG_SANDBOX_SELFTEST);
 	return IS_ENABLED(CONFIG_UPDATE_FAULT_INJECTION);
 }

@@ -35,7 +35,8 @@ int file_replace(const char *dir, const char *name, const void *data,
  * Power-cut tests (CONFIG_UPDATE_FAULT_INJECTION): pinvm kills itself with
  * SIGKILL right after the point named by $PINVM_FAULT. fault_armed() of
  * step "seccomp" is the sandbox self-test instead (CONFIG_SANDBOX_SELFTEST):
- * the thread named by the point makes a forbidden call.
+ * the thread named by the point makes a forbidden call; step "landlock"
+ * (point "") makes every thread probe its file-system reach.
  */
 bool fault_armed(const char *step, const char *point);
 void fault_point(const char *step, const char *point);

@@ -6,6 +6,7 @@
  * every guest has stopped or a signal says to stop them.
  */
 #include <errno.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
@@ -329,22 +330,63 @@ static uint64_t caps_to_keep(void)
 	return keep;
 }
 
+/* The directory path is in, made now: the main thread cannot later. */
+static void allow_dir_of(const char *path)
+{
+	char dir[PATH_MAX];
+	struct pinvm_error err;
+	char *slash;
+
+	if (!path || !path[0])
+		return;
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (file_make_dirs(dir, 0755, &err))
+		pr_warn("%s", err.msg);
+	sandbox_allow_main(dir, SANDBOX_WRITE_DIR);
+}
+
+/*
+ * What the monitor writes after start-up: the status file (replaced in its
+ * directory), field updates (the update directory), the control socket
+ * (removed at the end). The drivers registered theirs at attach.
+ */
+static void allow_main_files(const struct monitor *m)
+{
+	allow_dir_of(m->status_file);
+	allow_dir_of(m->control);
+	if (IS_ENABLED(CONFIG_UPDATE) && m->update_dir && m->update_dir[0])
+		sandbox_allow_main(m->update_dir, SANDBOX_WRITE_DIR);
+}
+
 /* Start-up is over: the main thread drops what it no longer needs. */
-static int drop_privileges(struct pinvm_error *err)
+static int drop_privileges(struct monitor *m, struct pinvm_error *err)
 {
 	uint64_t keep = caps_to_keep();
-	char lists[256];
+	char lists[256], reach[48];
 
+	allow_main_files(m);
+	if (sandbox_landlock_abi())
+		snprintf(reach, sizeof(reach), "landlock ABI %d",
+			 sandbox_landlock_abi());
+	else
+		snprintf(reach, sizeof(reach), "no landlock");
 	if (sandbox_enter(SANDBOX_MAIN, "main", keep, err))
 		return -1;
 	/* The drivers' own threads come between vcpu and main. */
 	if (IS_ENABLED(CONFIG_SECCOMP))
-		pr_info("least privilege: capabilities kept: %s; seccomp allow-lists: %s",
+		pr_info("least privilege: capabilities kept: %s; seccomp allow-lists: %s; files: %s",
 			keep ? "CAP_SYS_NICE" : "none",
-			sandbox_describe(lists, sizeof(lists)));
+			sandbox_describe(lists, sizeof(lists)), reach);
 	else
-		pr_info("least privilege: capabilities kept: %s; seccomp off (CONFIG_SECCOMP=n)",
-			keep ? "CAP_SYS_NICE" : "none");
+		pr_info("least privilege: capabilities kept: %s; seccomp off (CONFIG_SECCOMP=n); files: %s",
+			keep ? "CAP_SYS_NICE" : "none", reach);
 	/* Test hook: a call outside the filter must end pinvm, loudly. */
 	if (fault_armed("seccomp", "-main"))
 		syscall(SYS_getppid);
@@ -391,7 +433,7 @@ int monitor_run(struct monitor *m, const struct monitor_options *o,
 		return -1;
 	}
 	pr_info("%u guests started", m->part.nr_guests);
-	if (drop_privileges(err)) {
+	if (drop_privileges(m, err)) {
 		pr_err("%s: stopping all guests", err->msg);
 		stop_guests(m);
 		exit_services(m);

@@ -21,12 +21,17 @@
  *   a driver's    its own policy (struct sandbox_policy, e.g. the GPIO
  *   thread        driver's gpio-events), on top of what every thread has.
  *
+ * Landlock (landlock.c) bounds what each can still open: a vCPU thread
+ * and a driver's thread nothing, main reads anything and writes only
+ * what start-up registered (sandbox_allow_main).
+ *
  * Core knows KVM's ioctls; a driver's ioctl commands are the driver's.
  * Anything else traps: the SIGSYS handler writes one line naming the
  * thread and the call and ends pinvm with SIGSYS.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/kvm.h>
 #include <seccomp.h>
@@ -35,11 +40,14 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <ucontext.h>
 #include <unistd.h>
 
 #include "driver.h"
+#include "file.h"
+#include "landlock.h"
 #include "sandbox.h"
 
 /* Every thread: logging, locks, signals (the kick, the SIGSYS handler). */
@@ -155,6 +163,21 @@ static const char *const kind_names[SANDBOX_KINDS] = {
 
 static bool enabled, filters_on;
 static __thread char thread_name[16];
+/* The running kernel's Landlock ABI, 0 without Landlock (sandbox_enable). */
+static int landlock_version;
+
+/*
+ * What the main thread may still reach of the file system after start-up,
+ * besides reading: its status file's, update and control directories, the
+ * claims and sysfs files of the devices it gives back (sandbox_allow_main).
+ */
+#define MAIN_REACH_MAX	64
+static struct landlock_rule main_reach[MAIN_REACH_MAX] = {
+	/* Images, bundles, /proc/interrupts, sysfs: reads stay open. */
+	{ "/", LANDLOCK_READ },
+};
+static char main_reach_paths[MAIN_REACH_MAX][PATH_MAX];
+static unsigned int nr_main_reach = 1;
 
 const char *sandbox_kind_name(enum sandbox_kind kind)
 {
@@ -164,6 +187,31 @@ const char *sandbox_kind_name(enum sandbox_kind kind)
 bool sandbox_enabled(void)
 {
 	return enabled;
+}
+
+int sandbox_landlock_abi(void)
+{
+	return landlock_version;
+}
+
+void sandbox_allow_main(const char *path, enum sandbox_reach reach)
+{
+	unsigned int i;
+
+	if (!path || !path[0])
+		return;
+	for (i = 1; i < nr_main_reach; i++)
+		if (!strcmp(main_reach[i].path, path) &&
+		    main_reach[i].reach == (enum landlock_reach)reach)
+			return;
+	if (nr_main_reach == MAIN_REACH_MAX) {
+		pr_warn("landlock: more than %d paths for the main thread: %s left out",
+			MAIN_REACH_MAX, path);
+		return;
+	}
+	snprintf(main_reach_paths[nr_main_reach], PATH_MAX, "%s", path);
+	main_reach[nr_main_reach].path = main_reach_paths[nr_main_reach];
+	main_reach[nr_main_reach++].reach = (enum landlock_reach)reach;
 }
 
 /* --- the violation line, async-signal-safe ------------------------------ */
@@ -569,20 +617,63 @@ int sandbox_enable(bool filters, struct pinvm_error *err)
 	/* libseccomp probes the kernel once, now, not under a filter. */
 	if (filters)
 		seccomp_api_get();
+	landlock_version = landlock_abi();
+	if (!landlock_version)
+		pr_warn("Landlock is not enabled in this kernel (CONFIG_SECURITY_LANDLOCK, \"landlock\" in CONFIG_LSM or lsm=): pinvm's threads keep uid 0's reach of the file system");
 	filters_on = filters;
 	enabled = true;
 	return 0;
 }
 
-/* Capabilities, then (with filters) the allow-list a, for thread name. */
+/*
+ * Test hook (PINVM_FAULT=landlock): the thread, confined, tries to open
+ * root's files and a block device for writing, and says what it got.
+ */
+static void landlock_probe(const char *name)
+{
+	static const char *const targets[] = {
+		"/etc/pinvm-probe", "/etc/init.d/S50pinvm", "/dev/ram0",
+		"/dev/vda", "/dev/mmcblk0",
+	};
+	struct stat st;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(targets); i++) {
+		int fd;
+
+		if (i && stat(targets[i], &st))
+			continue;
+		fd = open(targets[i], O_WRONLY | O_CLOEXEC | (i ? 0 : O_CREAT | O_EXCL),
+			  0600);
+		if (fd < 0) {
+			pr_info("landlock probe: thread %s: %s: open for writing: %s",
+				name, targets[i], strerror(errno));
+			continue;
+		}
+		pr_info("landlock probe: thread %s: %s: open for writing: WRITABLE",
+			name, targets[i]);
+		close(fd);
+		if (!i)
+			unlink(targets[i]);
+	}
+}
+
+/*
+ * Capabilities, then the file-system reach (Landlock: rules, none for
+ * nothing at all), then (with filters) the allow-list a, for thread name.
+ */
 static int enter(const struct allow_list *a, const char *what,
+		 const struct landlock_rule *reach, size_t nr_reach,
 		 const char *name, uint64_t keep, struct pinvm_error *err)
 {
 	snprintf(thread_name, sizeof(thread_name), "%s", name);
-	if (drop_caps(keep, err)) {
+	if (drop_caps(keep, err) ||
+	    landlock_restrict(landlock_version, reach, nr_reach, err)) {
 		error_prefix(err, "%s: ", name);
 		return -1;
 	}
+	if (fault_armed("landlock", ""))
+		landlock_probe(name);
 	if (filters_on && load_filter(a, what, err)) {
 		error_prefix(err, "%s: ", name);
 		return -1;
@@ -598,7 +689,12 @@ int sandbox_enter(enum sandbox_kind kind, const char *name, uint64_t keep,
 	if (!enabled)
 		return 0;
 	allow_kind(&a, kind);
-	return enter(&a, sandbox_kind_name(kind), name, keep, err);
+	/* A vCPU thread opens nothing: all it uses was opened before. */
+	if (kind != SANDBOX_MAIN)
+		return enter(&a, sandbox_kind_name(kind), NULL, 0, name, keep,
+			     err);
+	return enter(&a, sandbox_kind_name(kind), main_reach, nr_main_reach,
+		     name, keep, err);
 }
 
 int sandbox_policy_enter(const struct sandbox_policy *pol, const char *name,
@@ -609,5 +705,6 @@ int sandbox_policy_enter(const struct sandbox_policy *pol, const char *name,
 	if (!enabled)
 		return 0;
 	allow_policy(&a, pol);
-	return enter(&a, pol->name, name, keep, err);
+	/* A driver's thread works on descriptors it is given: no files. */
+	return enter(&a, pol->name, NULL, 0, name, keep, err);
 }

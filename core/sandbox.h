@@ -78,6 +78,20 @@ struct sandbox_policy {
  */
 int sandbox_enable(bool filters, struct pinvm_error *err);
 bool sandbox_enabled(void);
+/* The kernel's Landlock ABI sandbox_enable() found, 0: none (a warning). */
+int sandbox_landlock_abi(void);
+
+/*
+ * File-system reach (Landlock). A vCPU thread and a driver's own thread
+ * can open nothing once they enter; the main thread may read anywhere and
+ * write only what start-up registered here (before it enters): a
+ * directory it replaces files in, or one file (a sysfs attribute).
+ */
+enum sandbox_reach {
+	SANDBOX_WRITE_DIR = 1,	/* = LANDLOCK_WRITE_DIR */
+	SANDBOX_WRITE_FILE,	/* = LANDLOCK_WRITE_FILE */
+};
+void sandbox_allow_main(const char *path, enum sandbox_reach reach);
 
 /*
  * The calling thread, named name in the violation line, drops every

@@ -325,14 +325,13 @@ static void gpio_guest_fdt(struct guest_fdt *b, const struct partition *p,
 }
 
 /*
- * A vCPU thread's register writes re-request lines (libgpiod opens the
- * chip again: by label it scans /dev and reads sysfs), read and set them,
+ * A vCPU thread's register writes re-request lines, read and set them,
  * and release them at its end; main does the same when it attaches again.
+ * All of it ioctls on the chip opened at attach (gpiod.c keeps it open).
  */
 static const struct sandbox_rule gpio_vcpu_calls[] = {
-	{ "readlinkat", SANDBOX_PLAIN },
-	{ "getdents64", SANDBOX_PLAIN },
 	{ "ioctl", SANDBOX_IOCTL },
+	{ "close", SANDBOX_PLAIN },	/* a released line's descriptor */
 };
 
 /* libgpiod 1.6 (the v1 character device API): requests, values. */
@@ -343,13 +342,8 @@ static const unsigned long gpio_vcpu_ioctls[] = {
 	GPIOHANDLE_SET_CONFIG_IOCTL,
 };
 
-static const struct sandbox_rules gpio_vcpu_rules = {
-	.calls = gpio_vcpu_calls,
-	.nr_calls = ARRAY_SIZE(gpio_vcpu_calls),
-	.ioctls = gpio_vcpu_ioctls,
-	.nr_ioctls = ARRAY_SIZE(gpio_vcpu_ioctls),
-	.also = &sandbox_file_reads,
-};
+static const struct sandbox_rules gpio_vcpu_rules =
+	SANDBOX_RULES(gpio_vcpu_calls, gpio_vcpu_ioctls);
 
 DEFINE_DRIVER(gpio) = {
 	.compatible = "pinvm,gpio",

@@ -72,14 +72,16 @@ static int gpiod_request(struct gpio_line *l, enum gpio_mode mode, int value,
 	return 0;
 }
 
+/*
+ * The line goes back; the chip stays open for pinvm's life. A request
+ * again (a vCPU thread's register write, a restart) is then ioctls on the
+ * chip's descriptor only: those threads can open no file (Landlock, and
+ * no openat in a vCPU thread's filter).
+ */
 static void gpiod_release(struct gpio_line *l)
 {
 	if (l->line)
 		gpiod_line_release(l->line);
-	if (l->chip)
-		gpiod_chip_close(l->chip);
-	l->line = NULL;
-	l->chip = NULL;
 }
 
 /* The model never asks about a line it has not requested; still, no NULL. */

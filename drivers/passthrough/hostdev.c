@@ -15,6 +15,7 @@
 
 #include "hostdev.h"
 #include "partition.h"
+#include "sandbox.h"
 
 static const char *const hostdev_buses[] = { "amba", "platform" };
 
@@ -229,6 +230,42 @@ static int hostdev_claim_mem(struct hostdev *h,
 	return hostdev_map(h, cfg->host_base, size, err);
 }
 
+/*
+ * Before the claim: the record the next pinvm gives the device back by,
+ * should this one die holding it, naming the host driver to be unbound
+ * (a dead pinvm's claim: the one its record named).
+ */
+static void hostdev_record(struct hostdev *h)
+{
+	char now[64], was[64];
+
+	hostdev_bound(h, now, sizeof(now));
+	if (h->reprobe || !strcmp(now, "pinvm") || !strncmp(now, "vfio-", 5))
+		snprintf(now, sizeof(now), "%s",
+			 hostdev_record_driver(h, was, sizeof(was)) ?: "");
+	h->recorded = !hostdev_record_write(h, now);
+}
+
+/*
+ * Giving the device back at the end is the main thread's, confined by
+ * Landlock: these sysfs files are what it writes (vfio.c, give_back).
+ */
+static void hostdev_allow_give_back(const struct hostdev *h)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver_override",
+		 h->bus, h->name);
+	sandbox_allow_main(path, SANDBOX_WRITE_FILE);
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers_probe", h->bus);
+	sandbox_allow_main(path, SANDBOX_WRITE_FILE);
+	if (!vfio_has_driver(h))
+		return;
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s/unbind", h->bus,
+		 strcmp(h->bus, "amba") ? "vfio-platform" : "vfio-amba");
+	sandbox_allow_main(path, SANDBOX_WRITE_FILE);
+}
+
 int hostdev_claim(struct hostdev *h, const char *what,
 		  const struct passthrough_config *cfg, const uint32_t *spis,
 		  uint64_t size, struct pinvm_error *err)
@@ -242,8 +279,11 @@ int hostdev_claim(struct hostdev *h, const char *what,
 	h->what = what;
 	h->container = h->group = h->device = -1;
 	found = hostdev_find(h, cfg->host_base);
-	if (found)
+	if (found) {
 		hostdev_check_leftover(h);
+		hostdev_record(h);
+		hostdev_allow_give_back(h);
+	}
 	if (cfg->nr_irqs) {
 		no_vfio = hostdev_no_vfio(h, found, buf, sizeof(buf));
 		if (!no_vfio && !vfio_claim(h, cfg, spis, size, &why))
@@ -308,5 +348,8 @@ void hostdev_release(struct hostdev *h)
 	if (!h->bus[0])
 		return;
 	hostdev_give_back(h);
+	if (h->recorded)
+		hostdev_record_remove(h);
+	h->recorded = false;
 	h->bus[0] = '\0';
 }

@@ -32,6 +32,8 @@ struct hostdev {
 	bool can_reset;		/* VFIO_DEVICE_RESET offered */
 	/* Let the bus find it a host driver at the end (one was unbound). */
 	bool reprobe;
+	/* Its claim is recorded in HOSTDEV_CLAIMS_DIR (claims.c). */
+	bool recorded;
 	/* The forwarded interrupts (eventfds), in the board node's order. */
 	struct region_irq irqs[DEVICE_MAX_IRQS];
 	unsigned int nr_irqs;
@@ -53,6 +55,22 @@ int hostdev_sysfs_write(const char *path, const char *val);
 void hostdev_bound(const struct hostdev *h, char *name, size_t size);
 int hostdev_unbind(struct hostdev *h, const char *override,
 		   struct pinvm_error *err);
+
+/*
+ * claims.c: a record per claimed device, HOSTDEV_CLAIMS_DIR/<sysfs name>,
+ * "bus=B\nname=N\ndriver=D\npid=P\n" (D: the host driver unbound, or
+ * ""), so that the next pinvm gives back what a killed one held.
+ */
+#define HOSTDEV_CLAIMS_DIR	"/run/pinvm/claims"
+int hostdev_record_format(const struct hostdev *h, int pid, char *buf,
+			  size_t size);
+int hostdev_record_parse(const char *text, struct hostdev *h, int *pid);
+/* Written before the claim with the host driver it unbinds. */
+int hostdev_record_write(const struct hostdev *h, const char *driver);
+void hostdev_record_remove(const struct hostdev *h);
+/* The host driver h's record names, into driver; NULL if none. */
+const char *hostdev_record_driver(const struct hostdev *h, char *driver,
+				  size_t size);
 
 /* vfio.c */
 bool vfio_has_driver(const struct hostdev *h);

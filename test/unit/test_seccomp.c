@@ -12,9 +12,12 @@
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -22,7 +25,15 @@
 
 #include "unit.h"
 #include "driver.h"
+#include "landlock.h"
 #include "sandbox.h"
+
+/*
+ * Landlock's reach, per kind: the main thread's child may write only in
+ * "yes" (registered as the status directory would be) and one file of
+ * "no"; it reads anywhere. Made fresh for each run.
+ */
+static char ll_dir[64], ll_yes[80], ll_no[96], ll_file[112];
 
 /*
  * The GPIO driver's event thread: a policy of the driver's own, not one
@@ -51,6 +62,21 @@ static void count(enum sandbox_kind kind, unsigned int *sys, unsigned int *ioc)
 		sandbox_count(kind, sys, ioc);
 }
 
+static int unit_touch(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+
+	return fd < 0 ? -1 : close(fd);
+}
+
+static int unit_touch_in(const char *dir, const char *name)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return unit_touch(path);
+}
+
 static void say(const char *s)
 {
 	if (write(STDERR_FILENO, s, strlen(s)) < 0)
@@ -67,6 +93,8 @@ enum action {
 	SOCKET,
 	OPEN_READ,
 	KVM_BUILD,		/* a VM-building ioctl: the main thread's alone */
+	REACH,			/* landlock: the main thread writes what it may */
+	FILES,			/* landlock alone, no filter: child_files() */
 };
 
 static void probe_allowed(enum sandbox_kind kind)
@@ -75,7 +103,8 @@ static void probe_allowed(enum sandbox_kind kind)
 	if (ioctl(-1, kind == SANDBOX_GPIO ? KVM_IRQ_LINE : KVM_RUN, 0) == -1 &&
 	    errno == EBADF)
 		say("ioctl ok\n");
-	if (read(-1, NULL, 0) == -1 && errno == EBADF)
+	/* A vCPU thread reads nothing: its exits come through kvm_run. */
+	if (kind != SANDBOX_VCPU && read(-1, NULL, 0) == -1 && errno == EBADF)
 		say("read ok\n");
 	if (syscall(SYS_gettid) > 0)
 		say("gettid ok\n");
@@ -85,18 +114,18 @@ static void probe_allowed(enum sandbox_kind kind)
 
 		if (p != MAP_FAILED && !munmap(p, 4096))
 			say("mmap ok\n");
-		if (open("/dev/null", O_RDONLY | O_CLOEXEC) >= 0)
-			say("open ok\n");
-		/* libgpiod finds a chip by label with scandir("/dev"). */
-		if (open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC) >= 0)
-			say("opendir ok\n");
 	}
+	/* Only the main thread opens files after start-up. */
 	if (kind == SANDBOX_MAIN) {
-		char path[64];
+		char path[128];
 		int fd;
 
+		if (open("/dev/null", O_RDONLY | O_CLOEXEC) >= 0)
+			say("open ok\n");
+		if (open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC) >= 0)
+			say("opendir ok\n");
 		/* Not mkstemp(): glibc's asks getrandom(2), which pinvm never does. */
-		snprintf(path, sizeof(path), "/tmp/pinvm-seccomp-%d", (int)getpid());
+		snprintf(path, sizeof(path), "%s/create", ll_yes);
 		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 
 		/* unlinkat: unlink(2) is no system call of arm64. */
@@ -105,11 +134,45 @@ static void probe_allowed(enum sandbox_kind kind)
 	}
 }
 
+/* Say "<what>: <errno name>" of an open for writing, "<what>: opened". */
+static void try_write(const char *what, const char *path, int flags)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | flags, 0600);
+
+	say(what);
+	say(fd >= 0 ? ": opened\n" : errno == EACCES ? ": EACCES\n" :
+	    ": other error\n");
+}
+
+/* Landlock, main thread: write its directories and files, nothing else. */
+static void probe_reach(void)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/new", ll_no);
+	try_write("create outside", path, O_CREAT | O_EXCL);
+	snprintf(path, sizeof(path), "%s/old", ll_no);
+	try_write("write outside", path, 0);
+	try_write("write its file", ll_file, O_TRUNC);
+	snprintf(path, sizeof(path), "%s/old", ll_yes);
+	try_write("write in its directory", path, O_TRUNC);
+	snprintf(path, sizeof(path), "%s/new", ll_yes);
+	try_write("create in its directory", path, O_CREAT | O_EXCL);
+	if (renameat(AT_FDCWD, path, AT_FDCWD, ll_file))
+		say(errno == EXDEV || errno == EACCES ?
+		    "rename over its file: refused\n" : "rename: other error\n");
+	else
+		say("rename over its file: done\n");
+}
+
 static void child(enum sandbox_kind kind, enum action a)
 {
 	struct pinvm_error err;
 	char *argv[] = { "/bin/true", NULL };
 
+	/* As monitor.c and hostdev.c register them at start-up. */
+	sandbox_allow_main(ll_yes, SANDBOX_WRITE_DIR);
+	sandbox_allow_main(ll_file, SANDBOX_WRITE_FILE);
 	if (sandbox_enable(true, &err) ||
 	    enter(kind, "unit-thread", &err)) {
 		say(err.msg);
@@ -149,9 +212,40 @@ static void child(enum sandbox_kind kind, enum action a)
 	case KVM_BUILD:
 		ioctl(-1, KVM_CREATE_VCPU, 0);
 		break;
+	case REACH:
+		probe_reach();
+		_exit(0);
+	case FILES:
+		break;
 	}
 	say("still alive\n");
 	_exit(1);
+}
+
+/*
+ * Landlock alone (filters off, so that openat itself passes): what kind
+ * can still open.
+ */
+static void child_files(enum sandbox_kind kind)
+{
+	struct pinvm_error err;
+	char path[112];
+	int fd;
+
+	sandbox_allow_main(ll_yes, SANDBOX_WRITE_DIR);
+	sandbox_allow_main(ll_file, SANDBOX_WRITE_FILE);
+	if (sandbox_enable(false, &err) || enter(kind, "unit-thread", &err)) {
+		say(err.msg);
+		say("\n");
+		_exit(2);
+	}
+	fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	say(fd >= 0 ? "read: opened\n" : errno == EACCES ? "read: EACCES\n" :
+	    "read: other error\n");
+	snprintf(path, sizeof(path), "%s/old", ll_yes);
+	try_write("write", path, 0);
+	try_write("write its file", ll_file, 0);
+	_exit(0);
 }
 
 /* Run child(kind, a) with stderr into out; return its wait status. */
@@ -169,6 +263,8 @@ static int run(enum sandbox_kind kind, enum action a, char *out, size_t size)
 	if (pid == 0) {
 		close(pipefd[0]);
 		dup2(pipefd[1], STDERR_FILENO);
+		if (a == FILES)
+			child_files(kind);
 		child(kind, a);
 	}
 	close(pipefd[1]);
@@ -206,12 +302,23 @@ int main(void)
 {
 	char out[4096];
 	unsigned int sys, ioc;
-	int status;
+	int status, abi = landlock_abi();
+
+	snprintf(ll_dir, sizeof(ll_dir), "/tmp/pinvm-landlock-%d", (int)getpid());
+	snprintf(ll_yes, sizeof(ll_yes), "%s/yes", ll_dir);
+	snprintf(ll_no, sizeof(ll_no), "%s/no", ll_dir);
+	snprintf(ll_file, sizeof(ll_file), "%s/file", ll_no);
+	CHECK(!mkdir(ll_dir, 0700) && !mkdir(ll_yes, 0700) && !mkdir(ll_no, 0700));
+	CHECK(!unit_touch(ll_file) && !unit_touch_in(ll_yes, "old") &&
+	      !unit_touch_in(ll_no, "old"));
 
 	TEST("vcpu: allowed calls pass");
 	status = run(SANDBOX_VCPU, ALLOWED_ONLY, out, sizeof(out));
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	CHECK_CONTAINS(out, "ioctl ok\nread ok\ngettid ok\nmmap ok\nopen ok\nopendir ok\n");
+	CHECK_CONTAINS(out, "ioctl ok\ngettid ok\nmmap ok\n");
+
+	TEST("vcpu: no openat at all: all it uses was opened before");
+	check_violation(SANDBOX_VCPU, OPEN_READ, "openat");
 
 	TEST("vcpu: forbidden calls end the process with the line");
 	check_violation(SANDBOX_VCPU, GETPPID, "getppid");
@@ -241,6 +348,28 @@ int main(void)
 	check_violation(SANDBOX_MAIN, SOCKET, "socket");
 	check_violation(SANDBOX_MAIN, MMAP_EXEC, "mmap");
 
+	TEST("landlock: the kernel has it (else pinvm warns, and these are skipped)");
+	printf("METRIC: host_landlock_abi=%d\n", abi);
+	if (abi) {
+		TEST("landlock: a vCPU thread can open nothing, not even to read");
+		status = run(SANDBOX_VCPU, FILES, out, sizeof(out));
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		CHECK_CONTAINS(out, "read: EACCES\nwrite: EACCES\nwrite its file: EACCES\n");
+		TEST("landlock: nor can a driver's thread (gpio-events)");
+		status = run(SANDBOX_GPIO, FILES, out, sizeof(out));
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		CHECK_CONTAINS(out, "read: EACCES\nwrite: EACCES\nwrite its file: EACCES\n");
+		TEST("landlock: main reads anywhere, writes only what start-up registered");
+		status = run(SANDBOX_MAIN, FILES, out, sizeof(out));
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		CHECK_CONTAINS(out, "read: opened\nwrite: opened\nwrite its file: opened\n");
+		status = run(SANDBOX_MAIN, REACH, out, sizeof(out));
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		CHECK_CONTAINS(out, "create outside: EACCES\nwrite outside: EACCES\n");
+		CHECK_CONTAINS(out, "write its file: opened\nwrite in its directory: opened\n");
+		CHECK_CONTAINS(out, "create in its directory: opened\nrename over its file: refused\n");
+	}
+
 	TEST("sandbox not enabled: nothing is installed");
 	{
 		struct pinvm_error err;
@@ -265,6 +394,12 @@ int main(void)
 		/* The main thread also rebuilds VMs, the vCPU threads never. */
 		CHECK(msys > vsys && mioc >= vioc + 8);
 		printf("METRIC: host_seccomp_main=%u+%u\n", msys, mioc);
+	}
+	{
+		char cmd[96];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", ll_dir);
+		CHECK(system(cmd) == 0);
 	}
 	return unit_report();
 }

@@ -7,7 +7,8 @@
 # host's /proc/interrupts and pinvm's status file, with no pinvm thread
 # but the vCPU's woken for them (tracefs); the trigger pinvm sets, and the
 # one a guest sets itself; a reset inside the handler; the partition
-# refusals; the /dev/mem fallback without vfio-amba, and
+# refusals; a killed pinvm's PL031 given back by the next one that does
+# not claim it; the /dev/mem fallback without vfio-amba, and
 # interrupts-required refusing it.
 . /test/lib.sh
 
@@ -216,6 +217,37 @@ test_killed() {
 		wait_until 5 [ "$(driver_of amba $RTC)" = "$before" ]
 }
 
+# Killed holding the PL031, then a pinvm whose partition does not claim it
+# at all: that one gives it back to rtc-pl031 at its start, from the
+# record the killed one left under /run/pinvm/claims (before, the device
+# stayed with vfio-amba until a partition claimed it again).
+test_killed_unclaimed() {
+	before=$(driver_of amba $RTC)
+	pinvm_start killed2 irq-alarm
+	wait_for /tmp/killed2.out "\[g1\] alarm 1" 40
+	expect "killed, unclaimed: the claim is recorded while held" \
+		"$(cat /run/pinvm/claims/$RTC 2>&1)" \
+		grep -q "^driver=$before$" /run/pinvm/claims/$RTC
+	kill -KILL "$PID"
+	wait "$PID" 2>/dev/null
+	expect "killed, unclaimed: the PL031 stays with vfio-amba" "driver $(driver_of amba $RTC)" \
+		[ "$(driver_of amba $RTC)" = vfio-amba ]
+	pinvm_start other three -s /tmp/other.status
+	expect "killed, unclaimed: the next pinvm gives it back at its start" "$(head -n 5 /tmp/other.err)" \
+		wait_for /tmp/other.err "/run/pinvm/claims: gave $RTC back to host driver $before" 30
+	expect "killed, unclaimed: $before has the PL031 again" "driver $(driver_of amba $RTC), was $before" \
+		[ "$(driver_of amba $RTC)" = "$before" ]
+	expect "killed, unclaimed: no override left" \
+		"override '$(cat /sys/bus/amba/devices/$RTC/driver_override)'" \
+		[ "$(cat /sys/bus/amba/devices/$RTC/driver_override)" = "(null)" ]
+	expect "killed, unclaimed: its record is gone" "$(ls /run/pinvm/claims 2>&1)" \
+		[ ! -e /run/pinvm/claims/$RTC ]
+	expect "killed, unclaimed: the next pinvm's guests run" "$(tail -n 3 /tmp/other.out)" \
+		wait_for /tmp/other.out "\[g3\] tick 2" 30
+	stop TERM
+	expect "killed, unclaimed: the next pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
+}
+
 # refused WHAT PARTITION PREFIX WORD...: pinvm refuses the partition with
 # an error line, starts no guest, and leaves the PL031 with its driver.
 refused() {
@@ -285,6 +317,7 @@ test_alarm
 test_alarm_icfgr
 test_alarm_reset
 test_killed
+test_killed_unclaimed
 test_refusals
 test_devmem
 exit 0

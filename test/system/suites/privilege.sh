@@ -5,7 +5,9 @@
 # filter, with no capability left, and a call outside a thread's filter
 # ends pinvm with one line naming the thread and the call (fault
 # injection: PINVM_FAULT=seccomp-vcpu / seccomp-main makes that thread call
-# getppid once the guests run).
+# getppid once the guests run). Landlock keeps each thread off root's
+# files (PINVM_FAULT=landlock: each thread, once confined, tries to open
+# them for writing and says what it got).
 . /test/lib.sh
 
 # status_field TASK_DIR FIELD: a line of /proc/<pid>/task/<tid>/status.
@@ -75,6 +77,44 @@ test_seccomp_violation() {
 	done
 }
 
+# Each thread kind (the two vCPU threads, the GPIO driver's gpio-events,
+# main) cannot write /etc, the start-up script or a block device; the
+# guests still run and the status file is still written. Before Landlock
+# every one of these opened (uid 0 owns them).
+test_landlock() {
+	# A block device node: the kernel checks Landlock before its driver.
+	[ -b /dev/ram0 ] || mknod /dev/ram0 b 1 0
+	rm -f /etc/pinvm-probe
+	export PINVM_FAULT=landlock
+	pinvm_start ll gpio -t -s /tmp/ll/status
+	unset PINVM_FAULT
+	expect "landlock: pinvm confines its threads' files" "stderr: $(grep 'least privilege' /tmp/ll.err)" \
+		wait_for /tmp/ll.err "least privilege: .*; files: landlock ABI [0-9]+" 30
+	metric landlock_abi "$(sed -n 's/.*files: landlock ABI \([0-9]*\).*/\1/p' /tmp/ll.err)"
+	for thread in vcpu-g1 vcpu-g2 gpio-events main; do
+		for target in /etc/pinvm-probe /etc/init.d/S50pinvm /dev/ram0; do
+			expect "landlock: thread $thread cannot open $target for writing" \
+				"$(grep "landlock probe: thread $thread: $target:" /tmp/ll.err)" \
+				grep -q "landlock probe: thread $thread: $target: open for writing: Permission denied" /tmp/ll.err
+		done
+	done
+	expect "landlock: no thread could write any of them" "$(grep WRITABLE /tmp/ll.err)" \
+		not grep -q WRITABLE /tmp/ll.err
+	expect "landlock: /etc/pinvm-probe was never made" "$(ls -l /etc/pinvm-probe 2>&1)" \
+		[ ! -e /etc/pinvm-probe ]
+	expect "landlock: the guests run (a vCPU thread re-requests GPIO lines)" \
+		"$(grep '\[g1\]' /tmp/ll.out | tail -n 3)" \
+		wait_for /tmp/ll.out "\[g1\] " 30
+	expect "landlock: main still writes its status file" "$(cat /tmp/ll/status 2>&1)" \
+		wait_for /tmp/ll/status "state=running" 10
+	stop TERM
+	expect "landlock: SIGTERM exits 0, lines given back" "exit status $RC" \
+		[ "$RC" -eq 0 ]
+	expect "landlock: the final status file written" "$(head -n 1 /tmp/ll/status)" \
+		grep -q "state=exited" /tmp/ll/status
+}
+
 test_least_privilege
 test_seccomp_violation
+test_landlock
 exit 0
