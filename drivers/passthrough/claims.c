@@ -236,19 +236,7 @@ static void give_back_leftover(struct hostdev *h)
 			pr_warn("%s: cannot unbind %s from %s: %s", h->what,
 				h->name, now, strerror(errno));
 	}
-	snprintf(path, sizeof(path), "/sys/bus/%s/drivers_probe", h->bus);
-	hostdev_bound(h, now, sizeof(now));
-	if (!now[0] && hostdev_sysfs_write(path, h->name))
-		pr_warn("%s: cannot probe %s for a host driver: %s", h->what,
-			h->name, strerror(errno));
-	hostdev_bound(h, now, sizeof(now));
-	if (now[0])
-		pr_info("%s: gave %s back to host driver %s", h->what, h->name,
-			now);
-	else
-		pr_warn("%s: gave %s back, but no host driver took it%s%s",
-			h->what, h->name, h->driver[0] ? ": was " : "",
-			h->driver);
+	hostdev_reprobe(h);
 	hostdev_record_remove(h);
 }
 

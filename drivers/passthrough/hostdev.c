@@ -312,18 +312,11 @@ void hostdev_reset(struct hostdev *h)
 		vfio_reset(h);
 }
 
-/* Clear the override and let the bus find the device its host driver. */
-static void hostdev_give_back(struct hostdev *h)
+/* Let the bus find an unbound device its host driver, and say who took it. */
+void hostdev_reprobe(struct hostdev *h)
 {
 	char path[PATH_MAX], now[64];
 
-	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver_override",
-		 h->bus, h->name);
-	if (hostdev_sysfs_write(path, "\n"))
-		pr_warn("%s: cannot clear %s: %s", h->what, path,
-			strerror(errno));
-	if (!h->reprobe)
-		return;
 	snprintf(path, sizeof(path), "/sys/bus/%s/drivers_probe", h->bus);
 	hostdev_bound(h, now, sizeof(now));
 	if (!now[0] && hostdev_sysfs_write(path, h->name))
@@ -337,6 +330,20 @@ static void hostdev_give_back(struct hostdev *h)
 		pr_warn("%s: gave %s back, but no host driver took it%s%s",
 			h->what, h->name, h->driver[0] ? ": was " : "",
 			h->driver);
+}
+
+/* Clear the override and let the bus find the device its host driver. */
+static void hostdev_give_back(struct hostdev *h)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/devices/%s/driver_override",
+		 h->bus, h->name);
+	if (hostdev_sysfs_write(path, "\n"))
+		pr_warn("%s: cannot clear %s: %s", h->what, path,
+			strerror(errno));
+	if (h->reprobe)
+		hostdev_reprobe(h);
 }
 
 void hostdev_release(struct hostdev *h)

@@ -53,6 +53,7 @@ void hostdev_release(struct hostdev *h);
 /* For vfio.c: sysfs, and binding the device to a driver of its bus. */
 int hostdev_sysfs_write(const char *path, const char *val);
 void hostdev_bound(const struct hostdev *h, char *name, size_t size);
+void hostdev_reprobe(struct hostdev *h);
 int hostdev_unbind(struct hostdev *h, const char *override,
 		   struct pinvm_error *err);
 
