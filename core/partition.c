@@ -963,6 +963,39 @@ static int parse_guests(struct partition *p, const char *image_dir,
 	return 0;
 }
 
+/*
+ * A host device one guest takes whole (its host driver unbound) cannot
+ * also serve another device: a GPIO model's lines on a PL061 another
+ * guest has passed through would go with the chip.
+ */
+static int check_host_devices(struct partition *p, struct pinvm_error *err)
+{
+	unsigned int ga, gb, a, b, u;
+
+	for (ga = 0; ga < p->nr_guests; ga++)
+	for (a = 0; a < p->guests[ga].nr_devices; a++) {
+		const struct device_config *da = &p->guests[ga].devices[a];
+
+		if (!da->claim_size)
+			continue;
+		for (gb = 0; gb < p->nr_guests; gb++)
+		for (b = 0; b < p->guests[gb].nr_devices; b++) {
+			const struct device_config *db = &p->guests[gb].devices[b];
+
+			for (u = 0; u < db->nr_uses; u++) {
+				if (!range_contains(da->claim_base, da->claim_size,
+						    db->uses[u], 1))
+					continue;
+				partition_error(err, p, db->path, "chip: the host device at 0x%llx is %s's, which takes it whole from the host (its lines would go with it)",
+						(unsigned long long)db->uses[u],
+						da->path);
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 int partition_parse(struct partition *p, const void *fdt, const char *source,
 		    const char *image_dir, struct pinvm_error *err)
 {
@@ -978,7 +1011,7 @@ int partition_parse(struct partition *p, const void *fdt, const char *source,
 		return -1;
 	}
 	if (count_board_cpus(p, err) || parse_gic(p, err) ||
-	    parse_guests(p, image_dir, err)) {
+	    parse_guests(p, image_dir, err) || check_host_devices(p, err)) {
 		partition_free(p);
 		return -1;
 	}

@@ -19,6 +19,7 @@
 /* KVM's vGIC has 256 interrupt lines unless told: SPIs 0-223. */
 #define GUEST_MAX_SPI		223
 #define DEVICE_MAX_IRQS		4
+#define DEVICE_MAX_USES		8
 
 struct driver;
 struct image_loader;
@@ -51,6 +52,16 @@ struct device_config {
 	 */
 	uint32_t irqs[DEVICE_MAX_IRQS];
 	unsigned int nr_irqs;
+	/*
+	 * Host devices, by the CPU address of their registers: the one the
+	 * device takes whole from the host (a passthrough's board node;
+	 * claim_size 0: none), and the ones it only uses (the chips of a
+	 * GPIO model's lines, where a label "<address>.<name>" says which).
+	 * No device may use what another takes (check_host_devices()).
+	 */
+	uint64_t claim_base, claim_size;
+	uint64_t uses[DEVICE_MAX_USES];
+	unsigned int nr_uses;
 };
 
 struct guest_config {

@@ -225,6 +225,31 @@ static int gpio_check_owner(const struct partition *p,
 	return 0;
 }
 
+/*
+ * The host devices the lines' chips are, where a label says: Linux labels
+ * a device-tree controller's chip "<address>.<node name>" (a PL061:
+ * "9030000.pl061"). A name or path says nothing until the host is asked.
+ */
+static void gpio_note_uses(struct device_config *d,
+			   const struct gpio_line *lines)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < GPIO_LINES; i++) {
+		const char *chip = lines[i].chip_name;
+		size_t n = strspn(chip, "0123456789abcdef");
+		uint64_t base;
+
+		if (!lines[i].mapped || !n || n > 16 || chip[n] != '.')
+			continue;
+		base = strtoull(chip, NULL, 16);
+		for (j = 0; j < d->nr_uses && d->uses[j] != base; j++)
+			;
+		if (j == d->nr_uses && d->nr_uses < DEVICE_MAX_USES)
+			d->uses[d->nr_uses++] = base;
+	}
+}
+
 static int gpio_check(const struct partition *p, const struct guest_config *g,
 		      struct device_config *d, struct pinvm_error *err)
 {
@@ -239,6 +264,7 @@ static int gpio_check(const struct partition *p, const struct guest_config *g,
 	d->widths = BUS_WIDTH(1) | BUS_WIDTH(2) | BUS_WIDTH(4);
 	if (gpio_parse_lines(p, g->name, d, cfg->lines, err))
 		return -1;
+	gpio_note_uses(d, cfg->lines);
 	return gpio_check_owner(p, g, d, err);
 }
 

@@ -635,6 +635,8 @@ static int passthrough_check(const struct partition *p,
 	    passthrough_read_irqs(p, d, cfg, err) ||
 	    passthrough_check_sharing(p, d, cfg, err))
 		return -1;
+	d->claim_base = cfg->host_base;
+	d->claim_size = cfg->host_size;
 	return passthrough_check_owner(p, g, d, err);
 }
 

@@ -542,6 +542,36 @@ static void set_line(void *fdt, const char *path, const char *chip,
 	fdt_setprop_u32(fdt, node, "line", line);
 }
 
+/*
+ * A PL061 one guest takes whole (passthrough) while another guest's GPIO
+ * model uses its lines: refused, naming both; its lines by name alone say
+ * nothing at validation.
+ */
+static void test_chip_passed_through(void)
+{
+	struct pinvm_error err = { "" };
+	void *fdt = gpio_fdt();
+	uint32_t ph = fdt_get_phandle(fdt, fdt_path_offset(fdt, "/gpio@9030000"));
+	int pt;
+
+	TEST("a chip another guest passes through");
+	/* Properties first: a new one moves the nodes after it. */
+	if (!ph) {
+		ph = 0x777;
+		fdt_setprop_u32(fdt, fdt_path_offset(fdt, "/gpio@9030000"),
+				"phandle", ph);
+	}
+	pt = fdt_add_subnode(fdt, fdt_path_offset(fdt, "/pinvm/g2"), "pl061");
+	fdt_setprop_string(fdt, pt, "compatible", "pinvm,passthrough");
+	fdt_setprop_u32(fdt, pt, "device", ph);
+	fdt_setprop_u64(fdt, pt, "reg", 0x0c000000);
+	fdt_appendprop_u64(fdt, pt, "reg", 0x1000);
+	CHECK(parse(fdt, &err) == -1);
+	CHECK(part.nr_guests == 0);
+	CHECK_CONTAINS(err.msg, "/pinvm/g1/gpio@9030000: chip: the host device at 0x9030000 is /pinvm/g2/pl061's, which takes it whole from the host");
+	free(fdt);
+}
+
 static void test_spellings(void)
 {
 	struct pinvm_error err = { "" };
@@ -640,6 +670,7 @@ int main(int argc, char **argv)
 	free(blob);
 
 	test_spellings();
+	test_chip_passed_through();
 	test_long_path();
 	expect_error("a host line given twice", "/pinvm/g2/gpio@9030000/line@0",
 		     "line", 1,
