@@ -333,7 +333,7 @@ int main(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	CHECK_CONTAINS(out, "still alive\n");
 
-	TEST("gpio-events: only poll, read and its two ioctls");
+	TEST("gpio-events: only its epoll wait, ppoll, read and its two ioctls");
 	status = run(SANDBOX_GPIO, ALLOWED_ONLY, out, sizeof(out));
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 	CHECK_CONTAINS(out, "ioctl ok\nread ok\ngettid ok\n");
