@@ -43,9 +43,20 @@
 static volatile unsigned int alarms;
 static volatile unsigned int others;
 
+/*
+ * QEMU's PL031 raises a match already past only when its counter wraps:
+ * a vCPU that loses a second between reading RTCDR and writing RTCMR (a
+ * loaded host) would never see its alarm. Set it again then, unless the
+ * match came after all (RTCRIS).
+ */
 static void arm(void)
 {
-	mmio_write32(RTCMR, mmio_read32(RTCDR) + 1);
+	uint32_t dr;
+
+	do {
+		dr = mmio_read32(RTCDR);
+		mmio_write32(RTCMR, dr + 1);
+	} while (!(mmio_read32(RTCRIS) & 1) && mmio_read32(RTCDR) - dr > 1);
 }
 
 static void alarm_irq(unsigned int intid)
