@@ -209,8 +209,11 @@ test_killed() {
 	pinvm_start again irq-alarm
 	expect "killed: the next pinvm takes the PL031 over" "$(head -n 3 /tmp/again.err)" \
 		wait_for /tmp/again.err "/pinvm/g1/rtc: $RTC was still claimed \(driver_override vfio-amba\), by a pinvm that did not end cleanly: taking it over" 30
+	# The killed guest's alarm may have latched in the PL031 (no reset
+	# through VFIO for it): the new guest may then find its line pending
+	# once, before it clears the device, as after any warm handover.
 	expect "killed: the next pinvm's guest takes its alarms" "$(grep '\[g1\]' /tmp/again.out | tail -n 3)" \
-		wait_for /tmp/again.out "\[g1\] alarms done 6 others 0" 40
+		wait_for /tmp/again.out "\[g1\] alarms done 6 others [01]( |$)" 40
 	stop TERM
 	expect "killed: the next pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
 	expect "killed: the PL031 back with its host driver" "driver $(driver_of amba $RTC), was $before" \
