@@ -406,7 +406,43 @@ static int check_structure(const void *fdt)
 			depth--;
 		}
 	} while (tag != FDT_END);
-	return root_seen && depth == 0 ? 0 : -FDT_ERR_BADSTRUCTURE;
+	/* The length of the structure block, up to and with its FDT_END. */
+	return root_seen && depth == 0 ? next : -FDT_ERR_BADSTRUCTURE;
+}
+
+/*
+ * The memory reservation map, the structure block and the strings block
+ * must not overlap, in whatever order they come: fdt_open_into() (libfdt
+ * 1.6.1) repacks blocks it finds out of dtc's order and, when they
+ * overlap, computes a negative length to move. fdt_check_header() checks
+ * only that each block lies within totalsize.
+ */
+static int check_blocks(const void *fdt, uint32_t struct_size)
+{
+	struct {
+		uint64_t off, size;
+	} b[3];
+	int i, j, n = fdt_num_mem_rsv(fdt);
+
+	if (n < 0)
+		return n;
+	b[0].off = fdt_off_mem_rsvmap(fdt);
+	b[0].size = ((uint64_t)n + 1) * sizeof(struct fdt_reserve_entry);
+	b[1].off = fdt_off_dt_struct(fdt);
+	b[1].size = fdt_version(fdt) >= 17 ? fdt_size_dt_struct(fdt) :
+					     struct_size;
+	b[2].off = fdt_off_dt_strings(fdt);
+	b[2].size = fdt_size_dt_strings(fdt);
+	for (i = 0; i < 3; i++) {
+		if (b[i].off + b[i].size > fdt_totalsize(fdt))
+			return -FDT_ERR_BADLAYOUT;
+		for (j = 0; j < i; j++)
+			if (b[i].size && b[j].size &&
+			    b[i].off < b[j].off + b[j].size &&
+			    b[j].off < b[i].off + b[i].size)
+				return -FDT_ERR_BADLAYOUT;
+	}
+	return 0;
 }
 
 int partition_check_blob(const void *fdt, size_t size)
@@ -420,7 +456,10 @@ int partition_check_blob(const void *fdt, size_t size)
 		return ret;
 	if (fdt_totalsize(fdt) > size)
 		return -FDT_ERR_TRUNCATED;
-	return check_structure(fdt);
+	ret = check_structure(fdt);
+	if (ret < 0)
+		return ret;
+	return check_blocks(fdt, ret);
 }
 
 /* A file the partition names: relative paths are under image_dir. */

@@ -374,6 +374,36 @@ static void test_looping_guest_dtb(void)
 	free(part);
 }
 
+/*
+ * fuzz_partition's input made fdt_open_into() move a negative length: a
+ * guest's own dtb whose blocks overlap (here its strings start inside its
+ * structure block), which fdt_check_header() lets through.
+ */
+static void test_overlapping_guest_dtb(void)
+{
+	struct pinvm_error err = { "" };
+	struct partition *part = malloc(sizeof(*part));
+	char *own = looping_blob();
+	char *tree;
+
+	TEST("a guest's own dtb whose strings overlap its structure");
+	/* Undo the loop: only the layout is at fault here. */
+	memcpy((char *)fdt_getprop(own, 0, "loop", NULL) - 8,
+	       &(fdt32_t){ cpu_to_fdt32(4) }, sizeof(fdt32_t));
+	fdt_set_off_dt_strings(own, fdt_off_dt_struct(own) + 8);
+	unit_write_file(image_dir, "loop.dtb", own, fdt_totalsize(own));
+	tree = tail_blob(LOOPING_DTB, false);
+	CHECK(partition_parse(part, tree, "part.dtb", image_dir, &err) == -1);
+	CHECK_CONTAINS(err.msg, "part.dtb: /pinvm/g: dtb: ");
+	CHECK_CONTAINS(err.msg, "loop.dtb is not a valid device tree blob");
+	CHECK_CONTAINS(err.msg, "FDT_ERR_BADLAYOUT");
+	partition_free(part);
+	unit_write_file(image_dir, "loop.dtb", own, 0);
+	free(tree);
+	free(own);
+	free(part);
+}
+
 int main(int argc, char **argv)
 {
 	static const uint8_t loop[4] = { 0x00, 0x00, 0x00, 0x14 };
@@ -407,6 +437,7 @@ int main(int argc, char **argv)
 	test_percent_name();
 	test_looping_prop();
 	test_looping_guest_dtb();
+	test_overlapping_guest_dtb();
 	unit_write_file(image_dir, "ticker.bin", loop, 0);
 	remove(image_dir);
 	return unit_report();
