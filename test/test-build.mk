@@ -25,6 +25,11 @@ test-build: | $(DEPS_STAMP)
 		BUILD=$(TEST_OUT) KCONFIG_CONFIG=$(TEST_OUT)/.config \
 		TEST_BASE_CONFIG=$(TEST_BASE) TOP_BUILD=$(BUILD) $(or $(TEST_RUN),check)
 else
+# Only the test-build recipe above enters here: by hand, without the base
+# configuration, merge.sh would write the merge over its own fragment.
+ifeq ($(TEST_BASE_CONFIG),)
+$(error IN_TEST_BUILD is set by make's test goals: run make unit, fuzz, system ... instead)
+endif
 # Made again on every run (it is quick), but replaced only when it
 # changes, so an unchanged configuration rebuilds nothing.
 .PHONY: test-config-force
