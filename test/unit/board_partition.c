@@ -81,6 +81,50 @@ static void board_name(char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)len, base);
 }
 
+/*
+ * The Pi 4's partition in its old form: alpha given uart3, whose page
+ * and interrupt line uart0 has, which the host keeps. A stock kernel with
+ * IO_STRICT_DEVMEM refuses to map that page, so the validator must refuse
+ * the partition first, naming both nodes.
+ */
+static void test_rpi4_old_uart(const void *board)
+{
+	struct pinvm_error err = { "" };
+	struct partition part;
+	int size = fdt_totalsize(board) + 1024, uart, node;
+	uint32_t phandle;
+	void *fdt = malloc(size);
+
+	TEST("rpi4: alpha given uart3, which shares uart0's page");
+	if (fdt_open_into(board, fdt, size))
+		exit(2);
+	uart = fdt_path_offset(fdt, "/soc/serial@7e201600");
+	if (uart < 0 || fdt_generate_phandle(fdt, &phandle) ||
+	    fdt_setprop_u32(fdt, uart, "phandle", phandle) ||
+	    fdt_setprop_string(fdt, uart, "status", "okay"))
+		exit(2);
+	node = fdt_add_subnode(fdt, fdt_path_offset(fdt, "/pinvm/alpha"), "uart");
+	if (node < 0 || fdt_setprop_string(fdt, node, "compatible", "pinvm,passthrough") ||
+	    fdt_setprop_u32(fdt, node, "device", phandle))
+		exit(2);
+	CHECK(partition_parse(&part, fdt, "rpi4.dtb", image_dir, &err) == -1);
+	CHECK_CONTAINS(err.msg, "/pinvm/alpha/uart: device: interrupt SPI 121 of ");
+	CHECK_CONTAINS(err.msg, "is shared with /soc@7e000000/serial@7e201000");
+
+	/* With a line of its own, the page is still uart0's. */
+	TEST("rpi4: alpha given uart3 on a line of its own");
+	err.msg[0] = '\0';
+	uart = fdt_path_offset(fdt, "/soc/serial@7e201600");
+	if (fdt_setprop(fdt, uart, "interrupts",
+			(const fdt32_t[]){ cpu_to_fdt32(0), cpu_to_fdt32(200),
+					   cpu_to_fdt32(4) }, 12))
+		exit(2);
+	CHECK(partition_parse(&part, fdt, "rpi4.dtb", image_dir, &err) == -1);
+	CHECK_CONTAINS(err.msg, "/pinvm/alpha/uart: device: register page 0x");
+	CHECK_CONTAINS(err.msg, "is shared with /soc@7e000000/serial@7e201000");
+	free(fdt);
+}
+
 int main(int argc, char **argv)
 {
 	struct pinvm_error err = { "" };
@@ -111,10 +155,15 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(known); i++)
 		if (!strcmp(name, known[i].board))
 			CHECK(part.gic.dist_base == known[i].gicd);
+	/* The bundled firmware is built for these addresses (lib.mk). */
+	CHECK(part.gic.dist_base == CONFIG_FIRMWARE_GIC_DIST);
+	CHECK(part.gic.cpu_base == CONFIG_FIRMWARE_GIC_CPU);
 	printf("%s: %u cores, %u guests, GICv%u at 0x%llx\n", name,
 	       part.nr_board_cpus, part.nr_guests, part.gic.version,
 	       (unsigned long long)part.gic.dist_base);
 	partition_free(&part);
+	if (!strcmp(name, "rpi4"))
+		test_rpi4_old_uart(fdt);
 	free(fdt);
 
 	snprintf(path, sizeof(path), "rm -rf %s", image_dir);

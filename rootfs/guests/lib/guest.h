@@ -5,10 +5,15 @@
 
 #include <stdint.h>
 
-/* The virtual console and the GIC, where the qemu-virt partition puts them. */
+/* The virtual console, where every board's partition puts it. */
 #define CONSOLE_BASE	0x09000000ul
-#define GICD_BASE	0x08000000ul
-#define GICR_BASE	0x080a0000ul
+/*
+ * The vGIC, where the board's partition puts it (lib.mk passes the
+ * board's CONFIG_FIRMWARE_GIC_*): GIC_CPU_BASE is a GICv3's
+ * redistributor or a GICv2's CPU interface.
+ */
+#define GICD_BASE	GUEST_GICD_BASE
+#define GIC_CPU_BASE	GUEST_GIC_CPU_BASE
 /* The pinvm,health register of guests that can be updated. */
 #define HEALTH_BASE	0x0a000000ul
 
@@ -23,22 +28,28 @@ void print_boot(void);
 void timer_init(void);
 
 /*
- * Interrupts (GICv3): gic_spi_enable() routes one SPI to this CPU, group 1,
- * with a trigger and a priority (0 highest); GIC_TRIGGER_KEEP leaves its
- * GICD_ICFGR bits as they are, for a test of what pinvm set there.
- * irq_set_handler() names the function each IRQ's INTID is given to,
- * between the acknowledge (ICC_IAR1_EL1) and the end of interrupt
- * (ICC_EOIR1_EL1); irq_enable() unmasks IRQs at the CPU (PSTATE.I).
+ * Interrupts, on the board's GIC (gic-v3.c or gic-v2.c, GUEST_GIC_VERSION):
+ * gic_spi_enable() routes one SPI to this CPU with a trigger and a
+ * priority (0 highest); GIC_TRIGGER_KEEP leaves its GICD_ICFGR bits as
+ * they are, for a test of what pinvm set there. gic_ppi_enable() enables
+ * one of this CPU's PPIs. irq_set_handler() names the function each IRQ's
+ * INTID is given to, between the acknowledge (gic_ack()) and the end of
+ * interrupt (gic_eoi()); irq_enable() unmasks IRQs at the CPU (PSTATE.I).
  */
 #define GIC_SPI_BASE		32
+#define GIC_INTID_SPURIOUS	1023
 #define GIC_TRIGGER_LEVEL	0
 #define GIC_TRIGGER_EDGE	1
 #define GIC_TRIGGER_KEEP	2
 
 void gic_spi_enable(unsigned int spi, int trigger, unsigned int priority);
-void irq_set_handler(void (*handler)(unsigned int intid));
+void gic_ppi_enable(unsigned int intid);
 /* The ICFGR trigger of an SPI as the guest reads it: level or edge. */
 int gic_spi_trigger(unsigned int spi);
+uint32_t gic_ack(void);
+unsigned int gic_intid(uint32_t iar);
+void gic_eoi(uint32_t iar);
+void irq_set_handler(void (*handler)(unsigned int intid));
 
 static inline void irq_enable(void)
 {

@@ -109,85 +109,14 @@ static uint64_t cntfrq(void)
 	return v;
 }
 
-#define GICD_CTLR		0x0000
-#define GICD_CTLR_ARE		(1u << 4)
-#define GICD_CTLR_GRP1		(1u << 1)
-#define GICD_IGROUPR(id)	(0x0080 + 4 * ((id) / 32))
-#define GICD_ISENABLER(id)	(0x0100 + 4 * ((id) / 32))
-#define GICD_IPRIORITYR(id)	(0x0400 + 4 * ((id) / 4))
-#define GICD_ICFGR(id)		(0x0c00 + 4 * ((id) / 16))
-#define GICD_IROUTER(id)	(0x6000 + 8 * (id))
-#define GICR_WAKER		0x0014
-#define GICR_WAKER_SLEEP	(1u << 1)
-#define GICR_WAKER_ASLEEP	(1u << 2)
-#define GICR_SGI		0x10000		/* the SGI and PPI frame */
-#define INTID_SPURIOUS		1023
-
-/*
- * The distributor (affinity routing, group 1), this CPU's redistributor
- * awake, and the CPU interface: system registers, priority mask open,
- * group 1 on. Each step is idempotent, so the timer and every SPI a guest
- * enables can ask for it.
- */
-static void gic_cpu_init(void)
-{
-	unsigned int n;
-
-	mmio_write32(GICD_BASE + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
-	mmio_write32(GICR_BASE + GICR_WAKER,
-		     mmio_read32(GICR_BASE + GICR_WAKER) & ~GICR_WAKER_SLEEP);
-	/* KVM's redistributor never sleeps; a real one wakes in microseconds. */
-	for (n = 0; n < 1000000 &&
-	     (mmio_read32(GICR_BASE + GICR_WAKER) & GICR_WAKER_ASLEEP); n++)
-		;
-	asm volatile("msr S3_0_C12_C12_5, %0" :: "r"(7ul));	/* ICC_SRE_EL1 */
-	asm volatile("isb");
-	asm volatile("msr S3_0_C4_C6_0, %0" :: "r"(0xfful));	/* ICC_PMR_EL1 */
-	asm volatile("msr S3_0_C12_C12_7, %0" :: "r"(1ul));	/* ICC_IGRPEN1 */
-	asm volatile("isb");
-}
-
 /*
  * WFI wakes on a pending interrupt even with PSTATE.I set, but KVM only
  * counts it pending once the vGIC forwards it: distributor on, the timer's
- * PPI enabled in this CPU's redistributor, priority mask open.
+ * PPI enabled for this CPU, priority mask open.
  */
 void timer_init(void)
 {
-	gic_cpu_init();
-	mmio_write32(GICR_BASE + GICR_SGI + 0x80, 1u << VTIMER_PPI); /* group 1 */
-	mmio_write32(GICR_BASE + GICR_SGI + 0x100, 1u << VTIMER_PPI); /* enable */
-}
-
-void gic_spi_enable(unsigned int spi, int trigger, unsigned int priority)
-{
-	unsigned int id = GIC_SPI_BASE + spi;
-	unsigned long reg;
-	uint32_t v;
-
-	gic_cpu_init();
-	reg = GICD_BASE + GICD_IGROUPR(id);
-	mmio_write32(reg, mmio_read32(reg) | 1u << (id % 32));
-	/* Priorities are bytes; a word access works on every GICv3. */
-	reg = GICD_BASE + GICD_IPRIORITYR(id);
-	v = mmio_read32(reg) & ~(0xffu << 8 * (id % 4));
-	mmio_write32(reg, v | (priority & 0xff) << 8 * (id % 4));
-	if (trigger != GIC_TRIGGER_KEEP) {
-		reg = GICD_BASE + GICD_ICFGR(id);
-		v = mmio_read32(reg) & ~(2u << 2 * (id % 16));
-		mmio_write32(reg, v | (uint32_t)trigger << (2 * (id % 16) + 1));
-	}
-	/* Affinity 0.0.0.0: the guest's one vCPU. */
-	mmio_write32(GICD_BASE + GICD_IROUTER(id), 0);
-	mmio_write32(GICD_BASE + GICD_IROUTER(id) + 4, 0);
-	mmio_write32(GICD_BASE + GICD_ISENABLER(id), 1u << (id % 32));
-}
-
-int gic_spi_trigger(unsigned int spi)
-{
-	unsigned int id = GIC_SPI_BASE + spi;
-
-	return (mmio_read32(GICD_BASE + GICD_ICFGR(id)) >> (2 * (id % 16) + 1)) & 1;
+	gic_ppi_enable(VTIMER_PPI);
 }
 
 static void (*irq_handler)(unsigned int intid);
@@ -199,30 +128,29 @@ void irq_set_handler(void (*handler)(unsigned int intid))
 
 /*
  * The IRQ vector's C half (start.S): acknowledge, hand the INTID over,
- * end it. EOImode is 0, so the EOIR write both drops the priority and
- * deactivates: for a level SPI pinvm forwards, the guest's EOI is what
+ * end it. EOImode is 0 (both GIC back-ends), so the EOIR write both drops
+ * the priority and deactivates: for a level SPI pinvm forwards, the guest's EOI is what
  * lets the host line be unmasked, so the handler must have quietened the
  * device by then.
  */
 void guest_irq(void);
 void guest_irq(void)
 {
-	uint64_t iar;
+	uint32_t iar = gic_ack();
+	unsigned int intid = gic_intid(iar);
 
-	asm volatile("mrs %0, S3_0_C12_C12_0" : "=r"(iar));	/* ICC_IAR1 */
-	if ((iar & 0xffffff) == INTID_SPURIOUS)
+	if (intid == GIC_INTID_SPURIOUS)
 		return;
 	/*
 	 * sleep_ms()'s timer: its level stays up until the timer is off, so
 	 * turn it off here, or the IRQ would come back at once, forever;
 	 * sleep_ms() sees the time has come.
 	 */
-	if ((iar & 0xffffff) == VTIMER_PPI)
+	if (intid == VTIMER_PPI)
 		asm volatile("msr cntv_ctl_el0, %0; isb" :: "r"(0ul));
 	else if (irq_handler)
-		irq_handler(iar & 0xffffff);
-	asm volatile("msr S3_0_C12_C12_1, %0" :: "r"(iar));	/* ICC_EOIR1 */
-	asm volatile("isb");
+		irq_handler(intid);
+	gic_eoi(iar);
 }
 
 void sleep_ms(unsigned int ms)

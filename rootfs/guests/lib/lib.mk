@@ -16,9 +16,17 @@ GUEST_CFLAGS	:= -O2 -std=gnu11 -Wall -Wextra -Werror -ffreestanding \
 		   -mgeneral-regs-only -mstrict-align -nostdlib -static \
 		   -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 		   -I$(GUEST_LIB) -Wl,-T,$(GUEST_LIB)/guest.ld
-GUEST_SRCS	:= $(GUEST_LIB)/start.S $(GUEST_LIB)/lib.c
-GUEST_DEPS	:= $(GUEST_SRCS) $(GUEST_LIB)/guest.h $(GUEST_LIB)/guest.ld \
-		   $(GUEST_LIB)/lib.mk
+# Built for the board's vGIC: its version and the addresses the board's
+# partition gives it (CONFIG_FIRMWARE_GIC_*, checked against the partition
+# by the board_partition unit test).
+GUEST_GIC	:= $(if $(CONFIG_VGIC_V2),2,3)
+GUEST_CFLAGS	+= -DGUEST_GIC_VERSION=$(GUEST_GIC) \
+		   -DGUEST_GICD_BASE=$(or $(CONFIG_FIRMWARE_GIC_DIST),0)ul \
+		   -DGUEST_GIC_CPU_BASE=$(or $(CONFIG_FIRMWARE_GIC_CPU),0)ul
+GUEST_SRCS	:= $(GUEST_LIB)/start.S $(GUEST_LIB)/lib.c \
+		   $(GUEST_LIB)/gic-v$(GUEST_GIC).c
+GUEST_DEPS	:= $(GUEST_SRCS) $(GUEST_LIB)/guest.h $(GUEST_LIB)/gic.h \
+		   $(GUEST_LIB)/guest.ld $(GUEST_LIB)/lib.mk $(KCONFIG_CONFIG)
 
 .PHONY: guests
 
