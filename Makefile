@@ -68,7 +68,7 @@ DEPS_BUILD := make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	      libfdt-dev:arm64 libgpiod-dev:arm64 libsodium-dev:arm64 \
 	      libseccomp-dev:arm64 libseccomp-dev:$(HOST_ARCH)
 # The emulated board's image: QEMU, and for the modules built from
-# Debian's kernel sources (board/qemu-virt/build-modules.sh) patch and xz.
+# Debian's kernel sources (board/common/build-modules.sh) patch and xz.
 DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu patch xz-utils
 DEPS_TEST  := clang libclang-rt-14-dev openssl cppcheck clang-tidy valgrind
 DEPS_ALL   := $(DEPS_BUILD) $(DEPS_BOARD) $(DEPS_TEST)
