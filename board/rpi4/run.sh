@@ -38,6 +38,7 @@ timeout=${QEMU_TIMEOUT:-120}
 tmp=$(mktemp -d)
 qpid=
 wpid=
+# shellcheck disable=SC2317 # run by the EXIT trap
 finish() {
 	[ -z "$qpid" ] || kill "$qpid" 2>/dev/null || true
 	[ -z "$wpid" ] || kill "$wpid" 2>/dev/null || true
