@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # Fetch the emulated board's host: Debian's arm64 kernel Image (the one
-# linux-image-arm64 points at today) and a static arm64 busybox, from the
-# Debian archive with apt-get download. Usage: fetch-host.sh OUTDIR
+# linux-image-arm64 points at today), its Raspberry Pi 4 devicetree and a
+# static arm64 busybox, from the Debian archive with apt-get download.
+# Usage: fetch-host.sh OUTDIR
 set -eu
 out=$(mkdir -p "$1" && cd "$1" && pwd)
 mkdir -p "$out/deb"
@@ -28,6 +29,10 @@ for d in ./*.deb; do
 done
 cp x/boot/vmlinuz-* "$out/Image"
 cp x/bin/busybox "$out/busybox"
+# The emulated Raspberry Pi 4 (board/rpi4/run.sh) boots the same kernel
+# with its own devicetree, which comes in the kernel package.
+cp x/usr/lib/linux-image-*/broadcom/bcm2711-rpi-4-b.dtb \
+	"$out/bcm2711-rpi-4-b.dtb"
 echo "$kpkg" > "$out/kernel-version"
 rm -rf x ./*.deb
 echo "fetch-host: $kpkg and busybox-static in $out"
