@@ -4,7 +4,8 @@
 # for qemu-virt). Built with the guest library (rootfs/guests/lib/lib.mk).
 #   demo-rtc, demo-fwcfg-be, demo-gpio: the three guests of dts/qemu-virt.dts
 #   demo (.bin and .elf): the portable demo the other boards' partitions name
-#   demo-gpio-rpi4: gamma of dts/rpi4.dts, blinking its PL061's line 0
+#   demo-spi-rpi4, demo-gpio-rpi4: alpha and gamma of dts/rpi4.dts (SPI0
+#              and its interrupt; a PL061 line blinking)
 DEMO_DIR	:= rootfs/guests/demo
 
 # name := sources and extra flags; DEMO_CORE: the guest's core in
@@ -16,7 +17,9 @@ guest-demo-fwcfg-be := $(DEMO_DIR)/demo.c $(DEMO_DIR)/fwcfg.c -DDEMO_CORE=2 \
 guest-demo-gpio	:= $(DEMO_DIR)/demo.c $(DEMO_DIR)/gpio.c -DDEMO_CORE=3
 guest-demo-gpio-rpi4 := $(DEMO_DIR)/demo.c $(DEMO_DIR)/gpio.c -DDEMO_CORE=3 \
 		   -DDEMO_GPIO_RPI4
-DEMO_GUESTS	:= demo demo-rtc demo-fwcfg-be demo-gpio demo-gpio-rpi4
+guest-demo-spi-rpi4 := $(DEMO_DIR)/demo.c $(DEMO_DIR)/spi-rpi4.c -DDEMO_CORE=1
+DEMO_GUESTS	:= demo demo-rtc demo-fwcfg-be demo-gpio demo-gpio-rpi4 \
+		   demo-spi-rpi4
 
 DEMO_GUEST_FILES := $(DEMO_GUESTS:%=$(BUILD)/guests/%.elf) \
 		   $(DEMO_GUESTS:%=$(BUILD)/guests/%.bin)
