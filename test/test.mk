@@ -139,8 +139,22 @@ $(SWUPDATE_ROOT)/usr/bin/swupdate: board/common/stage-swupdate.sh | $(DEPS_STAMP
 		> $(BUILD)/swupdate/stage.log
 	$(Q)touch $@
 
+# The Pi 4 the system tests boot on QEMU's raspi4b: a test build of its
+# own for rpi4_defconfig plus the same test hooks, in $(BUILD)/rpi4, with
+# its image, the emulated board's device tree and QEMU 10 (make emulated,
+# board/rpi4/board.mk). Its make runs every time and rebuilds only what
+# changed.
+RPI4_TEST_BUILD	:= $(BUILD)/rpi4
+.PHONY: rpi4-test-build
+rpi4-test-build: | $(DEPS_STAMP)
+	+$(Q)$(MAKE) --no-print-directory IN_TEST_BUILD=1 O=$(RPI4_TEST_BUILD) \
+		BUILD=$(RPI4_TEST_BUILD) KCONFIG_CONFIG=$(RPI4_TEST_BUILD)/.config \
+		TEST_BASE_CONFIG=configs/rpi4_defconfig TOP_BUILD=$(TOP_BUILD) \
+		emulated $(RPI4_TEST_BUILD)/tools/pinvm-sign \
+		$(RPI4_TEST_BUILD)/keys/development.sec
+
 system: $(BUILD)/pinvm $(INITRAMFS) $(HOST_IMAGE) $(SYSTEM_DTBS) guests $(LINUX_INITRD) \
-		$(PINVM_SIGN) $(SIGN_KEY) $(SWUPDATE_ROOT)/usr/bin/swupdate
+		$(PINVM_SIGN) $(SIGN_KEY) $(SWUPDATE_ROOT)/usr/bin/swupdate rpi4-test-build
 	@CROSS_COMPILE=$(CROSS_COMPILE) SIGN_KEY=$(SIGN_KEY) sh test/system/run.sh $(BUILD)
 
 check: unit build-checks fuzz-ci lint system

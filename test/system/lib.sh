@@ -101,8 +101,10 @@ tid_of() {
 	sed -n "s/.*pinvm: $2: running on core [0-9]* (vcpu thread \([0-9]*\)).*/\1/p" "$1"
 }
 
+# last_tick FILE GUEST: the guest's last tick, 0 before its first.
 last_tick() {
-	grep "\[$2\] tick" "$1" | tail -n 1 | sed 's/.*tick //'
+	_t=$(grep "\[$2\] tick" "$1" | tail -n 1 | sed 's/.*tick //')
+	echo "${_t:-0}"
 }
 
 count() {
@@ -167,7 +169,7 @@ irq_status() {
 # Found by the GIC's own number, so it counts whichever driver had it.
 irq_count() {
 	awk -v hw="$1" 'NR == 1 { n = NF; next }
-		$(n + 2) == "GICv3" && $(n + 3) == hw {
+		$(n + 2) ~ /^GIC/ && $(n + 3) == hw {
 			for (i = 2; i <= n + 1; i++) c += $i
 		}
 		END { print c + 0 }' /proc/interrupts
@@ -176,14 +178,14 @@ irq_count() {
 # irq_number HWIRQ: the host's Linux IRQ number of GIC INTID HWIRQ.
 irq_number() {
 	awk -v hw="$1" 'NR == 1 { n = NF; next }
-		$(n + 2) == "GICv3" && $(n + 3) == hw { sub(":", "", $1); print $1 }' \
+		$(n + 2) ~ /^GIC/ && $(n + 3) == hw { sub(":", "", $1); print $1 }' \
 		/proc/interrupts
 }
 
 # irq_action HWIRQ: the name of the handler the host has on it, if any.
 irq_action() {
 	awk -v hw="$1" 'NR == 1 { n = NF; next }
-		$(n + 2) == "GICv3" && $(n + 3) == hw { print $(n + 5) }' /proc/interrupts
+		$(n + 2) ~ /^GIC/ && $(n + 3) == hw { print $(n + 5) }' /proc/interrupts
 }
 
 # vfio_action HWIRQ: VFIO's handler is on it: "vfio-irq[IRQ](NAME)", NAME

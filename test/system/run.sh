@@ -12,6 +12,8 @@ build=${1:-build}
 here=$(dirname "$0")
 out=$build/system
 image=$build/host/Image
+# The rpi4 test build (make system makes it): the Pi 4's pinvm and image.
+rpi4=$build/rpi4
 passed=0
 failed=0
 
@@ -59,9 +61,35 @@ make_overlay() {
 	cat "$build/image/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/tests.cpio.gz"
 }
 
-# initramfs KIND: INITRD = the initramfs of a boots line's kind, made on
-# first use.
+# The Pi 4's test overlay: the suites and alpha's update bundle, signed
+# with the rpi4 test build's key; after the rpi4 image's initramfs.
+make_rpi4_overlay() {
+	ov=$out/rpi4-overlay
+	rm -rf "$ov"
+	mkdir -p "$ov/test/suites" "$ov/test/bundles"
+	cp "$here/lib.sh" "$here/board.sh" "$ov/test/"
+	cp "$here/suites/rpi4.sh" "$ov/test/suites/"
+	"$rpi4/tools/pinvm-sign" sign -k "$rpi4/keys/development.sec" -g alpha \
+		-v 2.0 -o "$ov/test/bundles/rpi4-alpha-2.0.pvb" \
+		"$rpi4/guests/demo-spi-rpi4.bin" > /dev/null || die "cannot sign the rpi4 bundle"
+	cpio_gz "$ov" > "$out/rpi4-overlay.cpio.gz"
+	cat "$rpi4/image/initramfs.cpio.gz" "$out/rpi4-overlay.cpio.gz" \
+		> "$out/rpi4-tests.cpio.gz"
+}
+
+# initramfs KIND BOARD: INITRD = the initramfs of a boots line's kind, made
+# on first use.
 initramfs() {
+	if [ "$2" = rpi4 ]; then
+		case $1 in
+		image) INITRD=$rpi4/image/initramfs.cpio.gz ;;
+		tests)
+			[ -f "$out/rpi4-tests.cpio.gz" ] || make_rpi4_overlay
+			INITRD=$out/rpi4-tests.cpio.gz ;;
+		*) die "boot $name: the rpi4 board boots image or tests, not '$1'" ;;
+		esac
+		return
+	fi
 	case $1 in
 	image) INITRD=$build/image/initramfs.cpio.gz ;;
 	tests)
@@ -80,13 +108,24 @@ initramfs() {
 	esac
 }
 
-# boot NAME GIC INITRD TIMEOUT CMDLINE: console to $out/NAME.log; QEMU_EXTRA
-# (the boot's qemu column) goes to board/qemu-virt/run.sh as it is.
+# boot NAME BOARD INITRD TIMEOUT CMDLINE: console to $out/NAME.log;
+# QEMU_EXTRA (the boot's qemu column) goes to the board's run.sh as it is.
+# The Pi 4 has no PSCI to power off with: its run.sh ends QEMU once the
+# board says it is done.
 boot() {
-	echo "system: booting the board ($1, GICv$2)"
+	echo "system: booting the board ($1, $2)"
 	start=$(date +%s)
-	QEMU_GIC=$2 QEMU_TIMEOUT=$4 sh board/qemu-virt/run.sh "$image" "$3" \
-		"quiet $5" < /dev/null > "$out/$1.log" 2>&1 4<&-
+	case $2 in
+	virt3 | virt2)
+		QEMU_GIC=${2#virt} QEMU_TIMEOUT=$4 sh board/qemu-virt/run.sh \
+			"$image" "$3" "quiet $5" < /dev/null > "$out/$1.log" 2>&1 4<&- ;;
+	rpi4)
+		QEMU10_DIR=$rpi4/host/qemu10 QEMU_TIMEOUT=$4 \
+		QEMU_END_MARKER=BOARD-TESTS-DONE sh board/rpi4/run.sh "$image" \
+			"$rpi4/image/rpi4-emulated.dtb" "$3" "quiet $5" \
+			< /dev/null > "$out/$1.log" 2>&1 4<&- ;;
+	*) die "boot $1: board '$2' is not virt3, virt2 or rpi4" ;;
+	esac
 	echo "system: $1 took $(($(date +%s) - start)) s"
 }
 
@@ -98,16 +137,20 @@ monitor_commands() {
 		-e 's/^NEED-MONITOR: \(.*\)/\1/p'
 }
 
-# boot_with_monitor NAME GIC INITRD TIMEOUT CMDLINE: like boot, but QEMU
+# boot_with_monitor NAME BOARD INITRD TIMEOUT CMDLINE: like boot, but QEMU
 # reads a FIFO, so each command the board asks for (monitor_commands) is
 # typed on QEMU's monitor once, in order: Ctrl-A c switches
 # -serial mon:stdio to the monitor and back.
 boot_with_monitor() {
-	echo "system: booting the board ($1, GICv$2, with its monitor)"
+	echo "system: booting the board ($1, $2, with its monitor)"
+	case $2 in
+	virt3 | virt2) ;;
+	*) die "boot $1: a monitor is for the virt board only" ;;
+	esac
 	start=$(date +%s)
 	rm -f "$out/$1.in"
 	mkfifo "$out/$1.in"
-	QEMU_GIC=$2 QEMU_TIMEOUT=$4 sh board/qemu-virt/run.sh "$image" "$3" \
+	QEMU_GIC=${2#virt} QEMU_TIMEOUT=$4 sh board/qemu-virt/run.sh "$image" "$3" \
 		"quiet $5" < "$out/$1.in" > "$out/$1.log" 2>&1 4<&- &
 	qemu_pid=$!
 	exec 3> "$out/$1.in"
@@ -165,7 +208,7 @@ for name in $(echo "${SYSTEM_ONLY:-}" | tr , ' '); do
 done
 
 # Every suite a boot names exists, and every suite is in some boot.
-boots | while read -r name gic kind timeout monitor suites qemu cmdline; do
+boots | while read -r name board kind timeout monitor suites qemu cmdline; do
 	if [ "$suites" = host ]; then
 		[ -f "$here/host/$name.sh" ] ||
 			die "boot $name: its host check $here/host/$name.sh is missing"
@@ -183,11 +226,11 @@ for f in "$here"/suites/*.sh; do
 done
 
 mkdir -p "$out"
-rm -f "$out/tests.cpio.gz" "$out/swupdate.cpio.gz"
+rm -f "$out/tests.cpio.gz" "$out/swupdate.cpio.gz" "$out/rpi4-tests.cpio.gz"
 boots > "$out/boots.table"
-while read -r name gic kind timeout monitor suites qemu cmdline <&4; do
+while read -r name board kind timeout monitor suites qemu cmdline <&4; do
 	wanted "$name" || continue
-	initramfs "$kind"
+	initramfs "$kind" "$board"
 	[ "$cmdline" = - ] && cmdline=
 	QEMU_EXTRA=
 	[ "$qemu" = - ] || QEMU_EXTRA=$(echo "$qemu" | tr ';' ' ')
@@ -196,8 +239,8 @@ while read -r name gic kind timeout monitor suites qemu cmdline <&4; do
 		cmdline="pinvm.test=/test/board.sh pinvm.arg=$suites${cmdline:+ $cmdline}"
 	fi
 	case $monitor in
-	yes) boot_with_monitor "$name" "$gic" "$INITRD" "$timeout" "$cmdline" ;;
-	no) boot "$name" "$gic" "$INITRD" "$timeout" "$cmdline" ;;
+	yes) boot_with_monitor "$name" "$board" "$INITRD" "$timeout" "$cmdline" ;;
+	no) boot "$name" "$board" "$INITRD" "$timeout" "$cmdline" ;;
 	*) die "boot $name: monitor is '$monitor', not yes or no" ;;
 	esac
 	if [ "$suites" = host ]; then
