@@ -105,7 +105,8 @@ int guest_create(struct guest *g, const struct partition *p,
 	pthread_cond_init(&g->cond, NULL);
 	g->bus.set_irq = guest_set_irq;
 	g->bus.irq_ctx = g;
-	if (guest_attach_devices(g, err) || guest_boot(g, err)) {
+	g->booted = g->boot_failed = false;
+	if (guest_attach_devices(g, err)) {
 		bus_release(&g->bus);
 		return -1;
 	}
@@ -113,12 +114,43 @@ int guest_create(struct guest *g, const struct partition *p,
 }
 
 /*
- * vCPU threads wait here until every guest's thread exists, so a partition
- * whose last thread cannot start runs no guest at all.
+ * vCPU threads wait here until every guest has booted its first VM, so a
+ * partition whose last guest cannot boot (or whose last thread cannot
+ * start) runs no guest at all. start_lock also guards each guest's boot
+ * result.
  */
 static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t start_cond = PTHREAD_COND_INITIALIZER;
 static bool start_open;
+
+static void guest_boot_done(struct guest *g, bool failed)
+{
+	pthread_mutex_lock(&start_lock);
+	g->booted = true;
+	g->boot_failed = failed;
+	pthread_cond_broadcast(&start_cond);
+	pthread_mutex_unlock(&start_lock);
+}
+
+int guest_wait_booted(struct guest *guests, unsigned int n,
+		      struct pinvm_error *err)
+{
+	unsigned int i;
+	int ret = 0;
+
+	pthread_mutex_lock(&start_lock);
+	for (i = 0; i < n; i++) {
+		while (!guests[i].booted)
+			pthread_cond_wait(&start_cond, &start_lock);
+		/* The first in the partition's order, whichever failed first. */
+		if (guests[i].boot_failed && !ret) {
+			*err = guests[i].boot_err;
+			ret = -1;
+		}
+	}
+	pthread_mutex_unlock(&start_lock);
+	return ret;
+}
 
 void guest_open_start_gate(void)
 {
@@ -170,10 +202,21 @@ static void *guest_thread(void *arg)
 	sigemptyset(&kick);
 	sigaddset(&kick, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
-	/* From here on: KVM_RUN and its exit path, no capabilities. */
-	if (sandbox_enter(SANDBOX_VCPU, comm, 0, &err)) {
-		pr_err("%s: %s: not started", g->cfg->name, err.msg);
+	/*
+	 * The first VM, on the guest's own core: its RAM is populated here,
+	 * in parallel with the other guests'. Then, from here on, KVM_RUN
+	 * and its exit path only, no capabilities.
+	 */
+	if (guest_boot(g, &g->boot_err)) {
 		atomic_store(&g->stop, true);
+		guest_boot_done(g, true);
+	} else if (sandbox_enter(SANDBOX_VCPU, comm, 0, &err)) {
+		error_set(&g->boot_err, "%s: %s: not started", g->cfg->name,
+			  err.msg);
+		atomic_store(&g->stop, true);
+		guest_boot_done(g, true);
+	} else {
+		guest_boot_done(g, false);
 	}
 	guest_wait_for_start();
 	if (!atomic_load(&g->stop)) {

@@ -80,13 +80,24 @@ struct guest {
 	/* Denied-access log rate limit: one window a second. */
 	uint64_t log_window;
 	unsigned int log_count;
+	/* The first boot, on the vCPU thread: its result (guest_wait_booted). */
+	bool booted, boot_failed;
+	struct pinvm_error boot_err;
 };
 
-/* Devices attached and the first VM built; its thread not yet made. */
+/* Devices attached; the first VM is its vCPU thread's to build. */
 int guest_create(struct guest *g, const struct partition *p,
 		 const struct guest_config *cfg, struct pinvm_error *err);
-/* The thread is created pinned, but runs the guest only after this: */
+/*
+ * The thread is created pinned and builds the guest's first VM there, on
+ * the guest's own core (its RAM populated by that core), then takes its
+ * filters; it runs the guest only after guest_open_start_gate(). The main
+ * thread waits for every started guest's boot with guest_wait_booted():
+ * -1 and the first failure's reason when one failed.
+ */
 int guest_start(struct guest *g, pthread_t notify, struct pinvm_error *err);
+int guest_wait_booted(struct guest *guests, unsigned int n,
+		      struct pinvm_error *err);
 void guest_open_start_gate(void);
 bool guest_running(const struct guest *g);
 void guest_request_stop(struct guest *g);

@@ -55,31 +55,7 @@ static int gic_device_type(unsigned int version)
 			      KVM_DEV_TYPE_ARM_VGIC_V2;
 }
 
-/* A throw-away VM proves the host can give every guest its vGIC. */
-static int kvm_check_vgic(unsigned int version, struct pinvm_error *err)
-{
-	struct kvm_create_device dev = {
-		.type = gic_device_type(version),
-		.flags = KVM_CREATE_DEVICE_TEST,
-	};
-	int vm, ret;
-
-	vm = ioctl(kvm_fd, KVM_CREATE_VM, 0);
-	if (vm < 0) {
-		error_set(err, "KVM_CREATE_VM failed: %s", strerror(errno));
-		return -1;
-	}
-	ret = ioctl(vm, KVM_CREATE_DEVICE, &dev);
-	close(vm);
-	if (ret < 0) {
-		error_set(err, "KVM on this host cannot give guests a GICv%u (KVM_CREATE_DEVICE: %s); pinvm was built with CONFIG_VGIC_V%u: choose the GIC version this host's KVM offers",
-			  version, strerror(errno), version);
-		return -1;
-	}
-	return 0;
-}
-
-int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err)
+int kvm_init(const char *dev, struct pinvm_error *err)
 {
 	unsigned int i;
 	int ver;
@@ -114,8 +90,11 @@ int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err)
 	kvm_ipa_cap = (int)kvm_max_ipa_bits > 0;
 	if (!kvm_ipa_cap)
 		kvm_max_ipa_bits = KVM_DEFAULT_IPA_BITS;
-	if (kvm_check_vgic(gic_version, err))
-		goto fail;
+	/*
+	 * Whether KVM can give guests the partition's vGIC, each guest's
+	 * first VM proves (kvm_create_vgic()) before any guest runs: no
+	 * throw-away VM here.
+	 */
 	return 0;
 fail:
 	kvm_exit();
@@ -264,8 +243,12 @@ static int kvm_create_vgic(struct vm *vm, const struct vm_config *c,
 	int ret;
 
 	if (ioctl(vm->vm_fd, KVM_CREATE_DEVICE, &dev) < 0) {
-		error_set(err, "%s: cannot create the GICv%u: %s", c->what,
-			  gic->version, strerror(errno));
+		if (errno == ENODEV)
+			error_set(err, "KVM on this host cannot give guests a GICv%u (KVM_CREATE_DEVICE: %s); pinvm was built with CONFIG_VGIC_V%u: choose the GIC version this host's KVM offers",
+				  gic->version, strerror(errno), gic->version);
+		else
+			error_set(err, "%s: cannot create the GICv%u: %s",
+				  c->what, gic->version, strerror(errno));
 		return -1;
 	}
 	ret = kvm_set_gic_addr(dev.fd, v3 ? KVM_VGIC_V3_ADDR_TYPE_DIST :

@@ -41,8 +41,8 @@ struct vm_config {
 	bool big_endian;		/* SCTLR_EL1.EE at every boot */
 };
 
-/* Open /dev/kvm and check every capability pinvm needs, with a test VM. */
-int kvm_init(const char *dev, unsigned int gic_version, struct pinvm_error *err);
+/* Open /dev/kvm and check every capability pinvm needs. */
+int kvm_init(const char *dev, struct pinvm_error *err);
 void kvm_exit(void);
 
 /*

@@ -110,17 +110,27 @@ static void stop_guests(struct monitor *m)
 		guest_request_stop(&m->guests[i]);
 }
 
+/*
+ * Every guest's thread builds its first VM on its own core, all at once,
+ * and loads the vCPU filter the main thread builds meanwhile; none runs
+ * until all have, and one that could not stops them all.
+ */
 static int start_guests(struct monitor *m, struct pinvm_error *err)
 {
 	unsigned int i;
 
-	for (i = 0; i < m->part.nr_guests; i++) {
-		if (guest_start(&m->guests[i], m->main_thread, err)) {
-			/* The started threads see their stop flag and never run. */
-			stop_guests(m);
-			guest_open_start_gate();
-			return -1;
-		}
+	sandbox_share_begin(SANDBOX_VCPU);
+	for (i = 0; i < m->part.nr_guests; i++)
+		if (guest_start(&m->guests[i], m->main_thread, err))
+			break;
+	/* The vCPU filter, made while the threads make their VMs. */
+	sandbox_share_build();
+	if (i < m->part.nr_guests ||
+	    guest_wait_booted(m->guests, m->part.nr_guests, err)) {
+		/* The started threads see their stop flag and never run. */
+		stop_guests(m);
+		guest_open_start_gate();
+		return -1;
 	}
 	guest_open_start_gate();
 	return 0;
@@ -401,7 +411,7 @@ int monitor_run(struct monitor *m, const struct monitor_options *o,
 
 	if (check_cores(&m->part, err) ||
 	    sandbox_enable(IS_ENABLED(CONFIG_SECCOMP), err) ||
-	    kvm_init(o->kvm_dev, m->part.gic.version, err))
+	    kvm_init(o->kvm_dev, err))
 		return -1;
 	/*
 	 * Every thread inherits this mask; the main thread takes the signals

@@ -34,9 +34,13 @@
 #include <limits.h>
 #include <linux/capability.h>
 #include <linux/kvm.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <pthread.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -324,6 +328,42 @@ static void sandbox_sigsys(int sig, siginfo_t *si, void *uctx)
 
 /* --- capabilities ------------------------------------------------------- */
 
+/*
+ * The bounding set but keep. sandbox_enable() drops it all for the main
+ * thread, so every thread made after it starts with an empty set and this
+ * only reads it: pinvm never execs, so the set keeps nothing pinvm needs.
+ */
+static int drop_bounding(uint64_t keep, struct pinvm_error *err)
+{
+	int cap, in;
+
+	for (cap = 0; cap < 64; cap++) {
+		if (keep & (1ull << cap))
+			continue;
+		in = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+		if (in < 0)
+			break;	/* past the kernel's last capability */
+		if (in && prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)) {
+			error_set(err, "cannot drop capability %d from the bounding set: %s",
+				  cap, strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static bool have_setpcap(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	return !syscall(SYS_capget, &hdr, data) &&
+	       (data[0].effective & (1u << CAP_SETPCAP));
+}
+
 static int drop_caps(uint64_t keep, struct pinvm_error *err)
 {
 	struct __user_cap_header_struct hdr = {
@@ -331,7 +371,6 @@ static int drop_caps(uint64_t keep, struct pinvm_error *err)
 	};
 	struct __user_cap_data_struct data[2];
 	uint64_t eff, perm;
-	int cap;
 
 	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capget, &hdr, data)) {
@@ -341,19 +380,8 @@ static int drop_caps(uint64_t keep, struct pinvm_error *err)
 	eff = data[0].effective | (uint64_t)data[1].effective << 32;
 	perm = data[0].permitted | (uint64_t)data[1].permitted << 32;
 	/* The bounding set first: dropping it needs CAP_SETPCAP. */
-	if (eff & (1ull << CAP_SETPCAP)) {
-		for (cap = 0; cap < 64; cap++) {
-			if (keep & (1ull << cap))
-				continue;
-			if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
-				break;	/* past the kernel's last capability */
-			if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0)) {
-				error_set(err, "cannot drop capability %d from the bounding set: %s",
-					  cap, strerror(errno));
-				return -1;
-			}
-		}
-	}
+	if ((eff & (1ull << CAP_SETPCAP)) && drop_bounding(keep, err))
+		return -1;
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) &&
 	    errno != EINVAL) {
 		error_set(err, "cannot clear the ambient capabilities: %s",
@@ -515,8 +543,9 @@ static int add_call(scmp_filter_ctx ctx, const struct allow_list *a,
 	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
 }
 
-static int load_filter(const struct allow_list *a, const char *what,
-		       struct pinvm_error *err)
+/* The filter of allow-list a as a libseccomp context; NULL on failure. */
+static scmp_filter_ctx build_filter(const struct allow_list *a,
+				    const char *what, struct pinvm_error *err)
 {
 	scmp_filter_ctx ctx;
 	unsigned int c;
@@ -525,12 +554,12 @@ static int load_filter(const struct allow_list *a, const char *what,
 	if (a->too_long) {
 		error_set(err, "seccomp: the %s allow-list has more than %d calls or %d ioctl commands",
 			  what, ALLOW_MAX_CALLS, ALLOW_MAX_IOCTLS);
-		return -1;
+		return NULL;
 	}
 	ctx = seccomp_init(SCMP_ACT_TRAP);
 	if (!ctx) {
 		error_set(err, "seccomp_init failed");
-		return -1;
+		return NULL;
 	}
 	/* A call through another ABI (32-bit compat) is a violation too. */
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
@@ -540,8 +569,19 @@ static int load_filter(const struct allow_list *a, const char *what,
 		error_set(err, "seccomp: cannot build the %s filter: %s", what,
 			  strerror(-ret));
 		seccomp_release(ctx);
-		return -1;
+		return NULL;
 	}
+	return ctx;
+}
+
+static int load_filter(const struct allow_list *a, const char *what,
+		       struct pinvm_error *err)
+{
+	scmp_filter_ctx ctx = build_filter(a, what, err);
+	int ret;
+
+	if (!ctx)
+		return -1;
 	/* Sets no_new_privs first, so no capability is needed. */
 	ret = seccomp_load(ctx);
 	seccomp_release(ctx);
@@ -551,6 +591,111 @@ static int load_filter(const struct allow_list *a, const char *what,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The vCPU threads' filter, built once by the main thread while the
+ * threads build their VMs (sandbox_share_begin/_build): each thread then
+ * only loads the BPF program, the same one seccomp_load() would load
+ * (no_new_privs, then the filter, no flags).
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	enum { SHARE_NONE, SHARE_PENDING, SHARE_READY, SHARE_FAILED } state;
+	enum sandbox_kind kind;
+	struct sock_fprog prog;
+	struct pinvm_error err;
+} shared = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.cond = PTHREAD_COND_INITIALIZER,
+};
+
+void sandbox_share_begin(enum sandbox_kind kind)
+{
+	if (!enabled || !filters_on)
+		return;
+	pthread_mutex_lock(&shared.lock);
+	shared.state = SHARE_PENDING;
+	shared.kind = kind;
+	pthread_mutex_unlock(&shared.lock);
+}
+
+/* The BPF program libseccomp makes of ctx, through a memfd. */
+static int export_filter(scmp_filter_ctx ctx, struct sock_fprog *prog,
+			 struct pinvm_error *err)
+{
+	int fd = memfd_create("pinvm-seccomp", MFD_CLOEXEC);
+	struct sock_filter *insns = NULL;
+	off_t size;
+	int ret;
+
+	if (fd < 0) {
+		error_set(err, "seccomp: memfd_create: %s", strerror(errno));
+		return -1;
+	}
+	ret = seccomp_export_bpf(ctx, fd);
+	size = lseek(fd, 0, SEEK_END);
+	if (!ret && size > 0 && size % sizeof(*insns) == 0 &&
+	    size / sizeof(*insns) <= USHRT_MAX)
+		insns = malloc(size);
+	if (!insns || pread(fd, insns, size, 0) != size) {
+		error_set(err, "seccomp: cannot export the filter: %s",
+			  ret ? strerror(-ret) : "bad size");
+		free(insns);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	prog->filter = insns;
+	prog->len = size / sizeof(*insns);
+	return 0;
+}
+
+void sandbox_share_build(void)
+{
+	struct allow_list a;
+	scmp_filter_ctx ctx;
+	bool ok;
+
+	if (!enabled || !filters_on)
+		return;
+	allow_kind(&a, shared.kind);
+	ctx = build_filter(&a, sandbox_kind_name(shared.kind), &shared.err);
+	ok = ctx && !export_filter(ctx, &shared.prog, &shared.err);
+	if (ctx)
+		seccomp_release(ctx);
+	pthread_mutex_lock(&shared.lock);
+	shared.state = ok ? SHARE_READY : SHARE_FAILED;
+	pthread_cond_broadcast(&shared.cond);
+	pthread_mutex_unlock(&shared.lock);
+}
+
+/* 1: loaded the shared filter, 0: kind has none, -1: failed. */
+static int load_shared(enum sandbox_kind kind, struct pinvm_error *err)
+{
+	int state;
+
+	pthread_mutex_lock(&shared.lock);
+	if (shared.state == SHARE_NONE || shared.kind != kind) {
+		pthread_mutex_unlock(&shared.lock);
+		return 0;
+	}
+	while (shared.state == SHARE_PENDING)
+		pthread_cond_wait(&shared.cond, &shared.lock);
+	state = shared.state;
+	pthread_mutex_unlock(&shared.lock);
+	if (state == SHARE_FAILED) {
+		*err = shared.err;
+		return -1;
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &shared.prog)) {
+		error_set(err, "seccomp: cannot load the %s filter: %s",
+			  sandbox_kind_name(kind), strerror(errno));
+		return -1;
+	}
+	return 1;
 }
 
 void sandbox_count(enum sandbox_kind kind, unsigned int *syscalls,
@@ -620,6 +765,9 @@ int sandbox_enable(bool filters, struct pinvm_error *err)
 	landlock_version = landlock_abi();
 	if (!landlock_version)
 		pr_warn("Landlock is not enabled in this kernel (CONFIG_SECURITY_LANDLOCK, \"landlock\" in CONFIG_LSM or lsm=): pinvm's threads keep uid 0's reach of the file system");
+	/* pinvm never execs: no thread made from now on needs a bounding set. */
+	if (have_setpcap() && drop_bounding(0, err))
+		return -1;
 	filters_on = filters;
 	enabled = true;
 	return 0;
@@ -662,10 +810,12 @@ static void landlock_probe(const char *name)
  * Capabilities, then the file-system reach (Landlock: rules, none for
  * nothing at all), then (with filters) the allow-list a, for thread name.
  */
-static int enter(const struct allow_list *a, const char *what,
+static int enter(const struct allow_list *a, const char *what, int shared_kind,
 		 const struct landlock_rule *reach, size_t nr_reach,
 		 const char *name, uint64_t keep, struct pinvm_error *err)
 {
+	int ret = 0;
+
 	snprintf(thread_name, sizeof(thread_name), "%s", name);
 	if (drop_caps(keep, err) ||
 	    landlock_restrict(landlock_version, reach, nr_reach, err)) {
@@ -674,7 +824,11 @@ static int enter(const struct allow_list *a, const char *what,
 	}
 	if (fault_armed("landlock", ""))
 		landlock_probe(name);
-	if (filters_on && load_filter(a, what, err)) {
+	if (filters_on && shared_kind >= 0)
+		ret = load_shared(shared_kind, err);
+	if (filters_on && !ret)
+		ret = load_filter(a, what, err);
+	if (ret < 0) {
 		error_prefix(err, "%s: ", name);
 		return -1;
 	}
@@ -691,10 +845,10 @@ int sandbox_enter(enum sandbox_kind kind, const char *name, uint64_t keep,
 	allow_kind(&a, kind);
 	/* A vCPU thread opens nothing: all it uses was opened before. */
 	if (kind != SANDBOX_MAIN)
-		return enter(&a, sandbox_kind_name(kind), NULL, 0, name, keep,
-			     err);
-	return enter(&a, sandbox_kind_name(kind), main_reach, nr_main_reach,
-		     name, keep, err);
+		return enter(&a, sandbox_kind_name(kind), kind, NULL, 0, name,
+			     keep, err);
+	return enter(&a, sandbox_kind_name(kind), kind, main_reach,
+		     nr_main_reach, name, keep, err);
 }
 
 int sandbox_policy_enter(const struct sandbox_policy *pol, const char *name,
@@ -706,5 +860,5 @@ int sandbox_policy_enter(const struct sandbox_policy *pol, const char *name,
 		return 0;
 	allow_policy(&a, pol);
 	/* A driver's thread works on descriptors it is given: no files. */
-	return enter(&a, pol->name, NULL, 0, name, keep, err);
+	return enter(&a, pol->name, -1, NULL, 0, name, keep, err);
 }

@@ -100,6 +100,14 @@ void sandbox_allow_main(const char *path, enum sandbox_reach reach);
  */
 int sandbox_enter(enum sandbox_kind kind, const char *name, uint64_t keep,
 		  struct pinvm_error *err);
+/*
+ * kind's filter built once, for every thread that enters kind from now
+ * on: after _begin() such a thread waits until the main thread's
+ * _build() has made it (or failed: the thread's sandbox_enter() fails
+ * with the reason), then only loads it.
+ */
+void sandbox_share_begin(enum sandbox_kind kind);
+void sandbox_share_build(void);
 /* The same for a driver's own thread, under pol's filter. */
 int sandbox_policy_enter(const struct sandbox_policy *pol, const char *name,
 			 uint64_t keep, struct pinvm_error *err);

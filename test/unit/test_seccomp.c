@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +96,11 @@ enum action {
 	KVM_BUILD,		/* a VM-building ioctl: the main thread's alone */
 	REACH,			/* landlock: the main thread writes what it may */
 	FILES,			/* landlock alone, no filter: child_files() */
+	SHARED_WAIT,		/* a thread waits for the shared filter */
 };
+
+/* child() enters a vCPU kind through the filter the main thread shares. */
+static bool shared_filter;
 
 static void probe_allowed(enum sandbox_kind kind)
 {
@@ -165,6 +170,40 @@ static void probe_reach(void)
 		say("rename over its file: done\n");
 }
 
+static void *shared_thread(void *arg)
+{
+	struct pinvm_error err;
+
+	(void)arg;
+	if (sandbox_enter(SANDBOX_VCPU, "unit-thread", 0, &err)) {
+		say(err.msg);
+		return NULL;
+	}
+	say("thread filtered\n");
+	syscall(SYS_getppid);
+	say("still alive\n");
+	return NULL;
+}
+
+/*
+ * The vCPU threads' start: a thread enters before the main thread has
+ * built the shared filter, and waits for it; the main thread itself
+ * stays unfiltered.
+ */
+static void shared_wait(void)
+{
+	pthread_t t;
+
+	sandbox_share_begin(SANDBOX_VCPU);
+	if (pthread_create(&t, NULL, shared_thread, NULL))
+		_exit(2);
+	usleep(100000);
+	say("main builds\n");
+	sandbox_share_build();
+	pthread_join(t, NULL);
+	_exit(1);
+}
+
 static void child(enum sandbox_kind kind, enum action a)
 {
 	struct pinvm_error err;
@@ -173,8 +212,17 @@ static void child(enum sandbox_kind kind, enum action a)
 	/* As monitor.c and hostdev.c register them at start-up. */
 	sandbox_allow_main(ll_yes, SANDBOX_WRITE_DIR);
 	sandbox_allow_main(ll_file, SANDBOX_WRITE_FILE);
-	if (sandbox_enable(true, &err) ||
-	    enter(kind, "unit-thread", &err)) {
+	if (sandbox_enable(true, &err)) {
+		say(err.msg);
+		_exit(2);
+	}
+	if (a == SHARED_WAIT)
+		shared_wait();
+	if (shared_filter) {
+		sandbox_share_begin(kind);
+		sandbox_share_build();
+	}
+	if (enter(kind, "unit-thread", &err)) {
 		say(err.msg);
 		say("\n");
 		_exit(2);
@@ -216,6 +264,7 @@ static void child(enum sandbox_kind kind, enum action a)
 		probe_reach();
 		_exit(0);
 	case FILES:
+	case SHARED_WAIT:
 		break;
 	}
 	say("still alive\n");
@@ -332,6 +381,23 @@ int main(void)
 	status = run(SANDBOX_MAIN, KVM_BUILD, out, sizeof(out));
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	CHECK_CONTAINS(out, "still alive\n");
+
+	TEST("vcpu, its filter built once and shared: the same allow-list");
+	shared_filter = true;
+	status = run(SANDBOX_VCPU, ALLOWED_ONLY, out, sizeof(out));
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK_CONTAINS(out, "ioctl ok\ngettid ok\nmmap ok\n");
+	check_violation(SANDBOX_VCPU, OPEN_READ, "openat");
+	check_violation(SANDBOX_VCPU, GETPPID, "getppid");
+	check_violation(SANDBOX_VCPU, IOCTL_TTY, "ioctl");
+	check_violation(SANDBOX_VCPU, KVM_BUILD, "ioctl");
+	shared_filter = false;
+	TEST("vcpu, shared filter: a thread waits until it is built, then has it");
+	status = run(SANDBOX_VCPU, SHARED_WAIT, out, sizeof(out));
+	CHECK(died_of_sigsys(status));
+	CHECK_CONTAINS(out, "main builds\nthread filtered\n");
+	CHECK_CONTAINS(out, "(getppid) args 0x");
+	CHECK(!strstr(out, "still alive"));
 
 	TEST("gpio-events: only its epoll wait, ppoll, read and its two ioctls");
 	status = run(SANDBOX_GPIO, ALLOWED_ONLY, out, sizeof(out));
