@@ -176,7 +176,8 @@ CFLAGS		?= -O2
 LDFLAGS		?=
 PINVM_CFLAGS	:= $(COMMON_CFLAGS) -DPINVM_VERSION='"$(VERSION)"' \
 		   $(call unquote,$(CONFIG_EXTRA_CFLAGS))
-LDLIBS		:= -lfdt -lgpiod $(if $(CONFIG_UPDATE),-lsodium) -lseccomp -lpthread
+LDLIBS		:= -lfdt -lgpiod $(if $(CONFIG_UPDATE),-lsodium) \
+		   $(if $(CONFIG_SECCOMP),-lseccomp) -lpthread
 HOSTCC		:= gcc
 
 include core/objects.mk drivers/objects.mk

@@ -448,6 +448,9 @@ static void allow_add_part(struct allow_list *a,
 {
 	size_t i;
 
+	/* Without filters nothing needs the lists, nor links libseccomp. */
+	if (!IS_ENABLED(CONFIG_SECCOMP))
+		return;
 	for (i = 0; i < r->nr_calls; i++) {
 		int nr = seccomp_syscall_resolve_name(r->calls[i].name);
 
@@ -551,6 +554,10 @@ static scmp_filter_ctx build_filter(const struct allow_list *a,
 	unsigned int c;
 	int ret;
 
+	if (!IS_ENABLED(CONFIG_SECCOMP)) {
+		error_set(err, "seccomp: pinvm is built with CONFIG_SECCOMP=n");
+		return NULL;
+	}
 	if (a->too_long) {
 		error_set(err, "seccomp: the %s allow-list has more than %d calls or %d ioctl commands",
 			  what, ALLOW_MAX_CALLS, ALLOW_MAX_IOCTLS);
@@ -580,7 +587,7 @@ static int load_filter(const struct allow_list *a, const char *what,
 	scmp_filter_ctx ctx = build_filter(a, what, err);
 	int ret;
 
-	if (!ctx)
+	if (!IS_ENABLED(CONFIG_SECCOMP) || !ctx)
 		return -1;
 	/* Sets no_new_privs first, so no capability is needed. */
 	ret = seccomp_load(ctx);
@@ -658,7 +665,7 @@ void sandbox_share_build(void)
 	scmp_filter_ctx ctx;
 	bool ok;
 
-	if (!enabled || !filters_on)
+	if (!IS_ENABLED(CONFIG_SECCOMP) || !enabled || !filters_on)
 		return;
 	allow_kind(&a, shared.kind);
 	ctx = build_filter(&a, sandbox_kind_name(shared.kind), &shared.err);
@@ -760,7 +767,7 @@ int sandbox_enable(bool filters, struct pinvm_error *err)
 		return -1;
 	}
 	/* libseccomp probes the kernel once, now, not under a filter. */
-	if (filters)
+	if (IS_ENABLED(CONFIG_SECCOMP) && filters)
 		seccomp_api_get();
 	landlock_version = landlock_abi();
 	if (!landlock_version)

@@ -46,4 +46,5 @@ bench: $(INITRAMFS) $(HOST_IMAGE) $(BENCH_DIR)/floor $(BENCH_DIR)/dispatch \
 		$(BENCH_DIR)/irqnative $(BENCH_DIR)/bench.dtb \
 		$(BENCH_DIR)/bench-irq.dtb $(BUILD)/guests/bench.bin \
 		$(BUILD)/guests/bench-irq.bin $(BUILD)/guests/bench-irq-relay.bin
+	@sh test/bench/size.sh $(BUILD)
 	@sh test/bench/run.sh $(BUILD) $(BENCH_ROUNDS) $(BENCH_IRQ_N)
