@@ -124,12 +124,13 @@ printf '%5s %12s %12s %12s\n' range "$(cut -d' ' -f2 "$out/r-first" | spread)" \
 rss_pinvm1=$(field pinvm-1 10 | median)
 rss_pinvm3=$(field pinvm-3 10 | median)
 rss_pinvm7=$(field pinvm-7 10 | median)
+rss_shape=$(field shape 10 | median)
 extra1=$(awk -v a="$rss_pinvm1" 'BEGIN { print a - 2048 }')
-extra3=$(awk -v a="$rss_pinvm3" -v b="$rss_pinvm1" 'BEGIN { print (a - b - 2 * 2048) / 2 }')
-extra7=$(awk -v a="$rss_pinvm7" -v b="$rss_pinvm1" 'BEGIN { print (a - b - 6 * 2048) / 6 }')
+extra3=$(awk -v a="$rss_pinvm3" -v b="$rss_pinvm1" 'BEGIN { printf "%.0f", (a - b - 2 * 2048) / 2 }')
+extra7=$(awk -v a="$rss_pinvm7" -v b="$rss_pinvm1" 'BEGIN { printf "%.0f", (a - b - 6 * 2048) / 6 }')
 echo
 echo "pinvm's peak RSS beyond guest RAM: $extra1 KiB with one guest; per further guest" \
-	"$extra3 KiB (3 guests), $extra7 KiB (7 guests)."
+	"$extra3 KiB (3 guests), $extra7 KiB (7 guests); shape's: $(awk -v a="$rss_shape" 'BEGIN { print a - 2048 }') KiB."
 {
 	echo "METRIC: startup_first_pinvm1_over_shape=$r_first"
 	echo "METRIC: startup_all_pinvm3_over_pinvm1=$r_all3"
