@@ -14,7 +14,7 @@
 # entry; WHOLE: fork to reaped; TEARDOWN: the last guest exit (its
 # power-off) to reaped. "-" where the trace lacks the event.
 #   board-startup.sh ROUNDS
-rounds=${1:-10}
+rounds=${1:-20}
 t=/sys/kernel/tracing
 d=/test/startup-images
 programs="floor shape pinvm-1 pinvm-3 pinvm-7"
@@ -77,7 +77,7 @@ run() {
 	esac
 }
 
-echo "STARTUP-INFO $(nproc) cores online ($(cat /sys/devices/system/cpu/online))," \
+echo "STARTUP-INFO cores online: $(cat /sys/devices/system/cpu/online)," \
 	"isolated: $(cat /sys/devices/system/cpu/isolated)," \
 	"nohz_full: $(cat /sys/devices/system/cpu/nohz_full 2>/dev/null)"
 if ! trace_setup; then

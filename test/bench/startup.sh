@@ -10,7 +10,7 @@
 #   startup.sh BUILD_DIR [ROUNDS]
 set -eu
 build=$1
-rounds=${2:-10}
+rounds=${2:-20}
 out=$build/bench/startup-boot
 started=$(date +%s)
 programs="floor shape pinvm-1 pinvm-3 pinvm-7"
