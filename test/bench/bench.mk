@@ -51,7 +51,7 @@ bench: $(INITRAMFS) $(HOST_IMAGE) $(BENCH_DIR)/floor $(BENCH_DIR)/dispatch \
 # The start-up section (test/bench/startup.sh), also alone as make
 # bench-startup: its own boot, with 8 cores. STARTUP_ROUNDS counted
 # rounds, after a warm-up round.
-STARTUP_ROUNDS	?= 20
+STARTUP_ROUNDS	?= 24
 # run.sh's call of startup.sh reads it.
 export STARTUP_ROUNDS
 STARTUP_FILES	:= $(BENCH_DIR)/startup $(BENCH_DIR)/floor \

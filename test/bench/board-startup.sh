@@ -1,12 +1,12 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# Inside the emulated board (8 cores): the start-up benchmark. Five
+# Inside the emulated board (8 cores): the start-up benchmark. Six
 # programs run the same guest, which powers off at once: the bare floor,
-# the floor with pinvm's VM shape (floor --shape) and pinvm with 1, 3 and
-# 7 guests. A warm-up round (round 0, not counted), then ROUNDS rounds,
-# each running the five in an order rotated by one place from the round
-# before, each under the timer (/test/startup: fork/exec/wait4, peak RSS),
+# the floor with pinvm's VM shape (floor --shape, and --shape-core) and
+# pinvm with 1, 3 and 7 guests. A warm-up round (round 0, not counted),
+# then ROUNDS rounds, each running the six in an order rotated by one
+# place from the round before, each under the timer (/test/startup: fork/exec/wait4, peak RSS),
 # while tracefs records execs, forks, exits and guest entries and exits
 # on the monotonic clock. Prints per run, for test/bench/startup.sh,
 #   STARTUP ROUND PROGRAM GUESTS ENTERED FIRST_US ALL_US WHOLE_US TEARDOWN_US RSS_KIB STATUS
@@ -14,16 +14,17 @@
 # entry; WHOLE: fork to reaped; TEARDOWN: the last guest exit (its
 # power-off) to reaped. "-" where the trace lacks the event.
 #   board-startup.sh ROUNDS
-rounds=${1:-20}
+rounds=${1:-24}
 t=/sys/kernel/tracing
 d=/test/startup-images
-programs="floor shape pinvm-1 pinvm-3 pinvm-7"
+programs="floor shape shape-core pinvm-1 pinvm-3 pinvm-7"
 
 # The command line for PROGRAM.
 cmdline_of() {
 	case $1 in
 	floor) echo "/test/floor $d/startup-guest.bin 1" ;;
 	shape) echo "/test/floor $d/startup-guest.bin 1 --shape" ;;
+	shape-core) echo "/test/floor $d/startup-guest.bin 1 --shape-core" ;;
 	pinvm-*) echo "/usr/sbin/pinvm -p $d/startup-${1#pinvm-}.dtb -i $d" ;;
 	esac
 }
@@ -35,11 +36,12 @@ guests() {
 	esac
 }
 
-# rotate N: the programs, starting at the (N mod 5)th.
+# rotate N: the programs, starting at the (N mod 6)th.
 rotate() {
-	n=$(($1 % 5))
+	n=$1
 	# shellcheck disable=SC2086 # one word a program
 	set -- $programs
+	n=$((n % $#))
 	while [ "$n" -gt 0 ]; do
 		set -- "$@" "$1"
 		shift
