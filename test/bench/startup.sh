@@ -70,6 +70,14 @@ spread() {
 	sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print NR ? lo "-" hi : "-" }'
 }
 
+# quartiles: "q1-q3" of the ratios on stdin (nearest rank).
+quartiles() {
+	sort -n | awk '{ v[NR] = $1 }
+		END { if (!NR) { print "-"; exit }
+		      a = int((NR + 3) / 4); b = int((3 * NR + 3) / 4)
+		      print v[a] "-" v[b] }'
+}
+
 failed=0
 grep "^STARTUP-INFO" "$out/board.log" | sed 's/^STARTUP-INFO /  /'
 if grep "^STARTUP-FAIL" "$out/board.log"; then
@@ -117,6 +125,8 @@ r_first=$(cut -d' ' -f2 "$out/r-first" | median)
 r_all3=$(cut -d' ' -f2 "$out/r-all3" | median)
 r_all7=$(cut -d' ' -f2 "$out/r-all7" | median)
 printf '%5s %12s %12s %12s\n' median "$r_first" "$r_all3" "$r_all7"
+printf '%5s %12s %12s %12s\n' q1-q3 "$(cut -d' ' -f2 "$out/r-first" | quartiles)" \
+	"$(cut -d' ' -f2 "$out/r-all3" | quartiles)" "$(cut -d' ' -f2 "$out/r-all7" | quartiles)"
 printf '%5s %12s %12s %12s\n' range "$(cut -d' ' -f2 "$out/r-first" | spread)" \
 	"$(cut -d' ' -f2 "$out/r-all3" | spread)" "$(cut -d' ' -f2 "$out/r-all7" | spread)"
 
