@@ -9,10 +9,11 @@
 # place from the round before, each under the timer (/test/startup: fork/exec/wait4, peak RSS),
 # while tracefs records execs, forks, exits and guest entries and exits
 # on the monotonic clock. Prints per run, for test/bench/startup.sh,
-#   STARTUP ROUND PROGRAM GUESTS ENTERED FIRST_US ALL_US WHOLE_US TEARDOWN_US RSS_KIB STATUS
+#   STARTUP ROUND PROGRAM GUESTS ENTERED FIRST_US ALL_US WHOLE_US TEARDOWN_US RSS_KIB STATUS EXEC_US
 # FIRST and ALL: exec to the first guest's and to the last guest's first
 # entry; WHOLE: fork to reaped; TEARDOWN: the last guest exit (its
-# power-off) to reaped. "-" where the trace lacks the event.
+# power-off) to reaped; EXEC: fork to exec. "-" where the trace lacks
+# the event.
 #   board-startup.sh ROUNDS
 rounds=${1:-24}
 t=/sys/kernel/tracing
@@ -170,17 +171,19 @@ FILENAME == ARGV[1] {
 END {
 	for (k = 1; k <= runs; k++) {
 		pid = order[k]
-		first = all = teardown = ""
+		first = all = teardown = exec = ""
+		if (pid in exec_us)
+			exec = exec_us[pid] - fork_us[pid]
 		if ((pid in exec_us) && (pid in first_us))
 			first = first_us[pid] - exec_us[pid]
 		if ((pid in exec_us) && (pid in all_us))
 			all = all_us[pid] - exec_us[pid]
 		if (pid in last_exit_us)
 			teardown = reaped_us[pid] - last_exit_us[pid]
-		printf "STARTUP %s %d %s %s %d %s %d %d\n", label[pid],
+		printf "STARTUP %s %d %s %s %d %s %d %d %s\n", label[pid],
 			nentered[pid], us_or_dash(first), us_or_dash(all),
 			reaped_us[pid] - fork_us[pid], us_or_dash(teardown),
-			rss[pid], status[pid]
+			rss[pid], status[pid], us_or_dash(exec)
 	}
 }' /tmp/runs /tmp/trace
 echo "BOARD-TESTS-DONE"
