@@ -233,7 +233,6 @@ static void shape_build(struct shape *s)
 	};
 	struct kvm_vcpu_init init;
 	unsigned long type = 0;
-	int fd;
 
 	s->kvm = must(open("/dev/kvm", O_RDWR | O_CLOEXEC), "/dev/kvm");
 	/* The board's RAM and vGIC end below 4 GiB: a 32-bit IPA space. */
@@ -264,7 +263,13 @@ static void shape_build(struct shape *s)
 	must(ioctl(s->vm.vcpu, KVM_ARM_VCPU_INIT, &init), "KVM_ARM_VCPU_INIT");
 	/* pinvm keeps no fd of its vGIC: the VM holds it. */
 	close(add_vgic(s->vm.vm));
-	fd = must(open(s->image, O_RDONLY | O_CLOEXEC), s->image);
+}
+
+/* The image at the RAM base and the vCPU's entry state, as pinvm's loader. */
+static void shape_load(struct shape *s)
+{
+	int fd = must(open(s->image, O_RDONLY | O_CLOEXEC), s->image);
+
 	must(read(fd, s->ram, RAM_SIZE), s->image);
 	close(fd);
 	set_reg(s->vm.vcpu, CORE_REG(regs.pstate), 0x3c5);
@@ -277,8 +282,10 @@ static void *shape_thread(void *arg)
 	struct shape *s = arg;
 	struct kvm_run *run;
 
-	if (!s->built)
+	if (!s->built) {
 		shape_build(s);
+		shape_load(s);
+	}
 	run = s->vm.run;
 	for (;;) {
 		must(ioctl(s->vm.vcpu, KVM_RUN, 0), "KVM_RUN");
@@ -313,6 +320,7 @@ static int shape_run(const char *image, int cpu, bool on_core)
 	s.image = image;
 	if (!on_core) {
 		shape_build(&s);
+		shape_load(&s);
 		s.built = true;
 	}
 	CPU_ZERO(&cpus);
