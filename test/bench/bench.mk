@@ -48,3 +48,39 @@ bench: $(INITRAMFS) $(HOST_IMAGE) $(BENCH_DIR)/floor $(BENCH_DIR)/dispatch \
 		$(BUILD)/guests/bench-irq.bin $(BUILD)/guests/bench-irq-relay.bin
 	@sh test/bench/size.sh $(BUILD)
 	@sh test/bench/run.sh $(BUILD) $(BENCH_ROUNDS) $(BENCH_IRQ_N)
+
+# The start-up section (test/bench/startup.sh), also alone as make
+# bench-startup: its own boot, with 8 cores. STARTUP_ROUNDS counted
+# rounds, after a warm-up round.
+STARTUP_ROUNDS	?= 24
+# run.sh's call of startup.sh reads it.
+export STARTUP_ROUNDS
+STARTUP_FILES	:= $(BENCH_DIR)/startup $(BENCH_DIR)/floor \
+		   $(BENCH_DIR)/startup-guest.bin $(BENCH_DIR)/startup-1.dtb \
+		   $(BENCH_DIR)/startup-3.dtb $(BENCH_DIR)/startup-7.dtb
+
+$(BENCH_DIR)/startup: test/bench/startup.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) CC $@
+	$(Q)$(CC) -O2 -static -Wall -Wextra -Werror -o $@ $<
+
+$(BENCH_DIR)/startup-guest.elf: test/bench/startup-guest.S | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) GUEST $@
+	$(Q)$(GUEST_CC) -nostdlib -static -no-pie -Wl,--build-id=none \
+		-Wl,-Ttext=0x40000000 -o $@ $<
+
+$(BENCH_DIR)/startup-guest.bin: $(BENCH_DIR)/startup-guest.elf
+	$(quiet) OBJCOPY $@
+	$(Q)$(GUEST_OBJCOPY) -O binary $< $@
+
+$(BENCH_DIR)/startup-%.dtb: test/bench/startup-%.dts test/bench/startup-board.dtsi \
+		$(wildcard dts/*.dtsi) | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) DTC $<
+	$(Q)$(DTC) -I dts -O dtb -i dts -i test/bench -o $@ $<
+
+.PHONY: bench-startup
+bench: $(STARTUP_FILES)
+bench-startup: $(INITRAMFS) $(HOST_IMAGE) $(STARTUP_FILES)
+	@sh test/bench/startup.sh $(BUILD) $(STARTUP_ROUNDS)

@@ -16,7 +16,10 @@
  * BENCH_RELAY) rings a doorbell after clearing the device, where the
  * vCPU thread lowers the line and unmasks VFIO: what a resample eventfd
  * does in the kernel for irqfd, done here before the guest's EOI.
- *   floor IMAGE.bin CPU [--device | --relay RELAY_CPU]
+ *
+ * With --shape or --shape-core it is the start-up benchmark's reference
+ * (shape_run()).
+ *   floor IMAGE.bin CPU [--device | --relay RELAY_CPU | --shape[-core]]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -24,6 +27,7 @@
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -212,6 +216,131 @@ static void start_relay(struct vm *vm, int cpu)
 	}
 }
 
+struct shape {
+	const char *image;
+	bool built;
+	int kvm, run_size;
+	uint8_t *ram;
+	struct vm vm;
+};
+
+/* The guest's VM as core/kvm.c builds it, ioctl for ioctl. */
+static void shape_build(struct shape *s)
+{
+	struct kvm_enable_cap nisv = { .cap = KVM_CAP_ARM_NISV_TO_USER };
+	struct kvm_userspace_memory_region slot = {
+		.guest_phys_addr = RAM_BASE, .memory_size = RAM_SIZE,
+	};
+	struct kvm_vcpu_init init;
+	unsigned long type = 0;
+
+	s->kvm = must(open("/dev/kvm", O_RDWR | O_CLOEXEC), "/dev/kvm");
+	/* The board's RAM and vGIC end below 4 GiB: a 32-bit IPA space. */
+	if (ioctl(s->kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_VM_IPA_SIZE) > 0)
+		type = KVM_VM_TYPE_ARM_IPA_SIZE(32);
+	s->vm.vm = must(ioctl(s->kvm, KVM_CREATE_VM, type), "KVM_CREATE_VM");
+	must(ioctl(s->vm.vm, KVM_ENABLE_CAP, &nisv), "KVM_CAP_ARM_NISV_TO_USER");
+	s->ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+		      MAP_POPULATE, -1, 0);
+	if (s->ram == MAP_FAILED) {
+		perror("mmap RAM");
+		exit(1);
+	}
+	slot.userspace_addr = (uintptr_t)s->ram;
+	must(ioctl(s->vm.vm, KVM_SET_USER_MEMORY_REGION, &slot), "memory");
+	s->vm.vcpu = must(ioctl(s->vm.vm, KVM_CREATE_VCPU, 0), "KVM_CREATE_VCPU");
+	s->run_size = must(ioctl(s->kvm, KVM_GET_VCPU_MMAP_SIZE, 0), "mmap size");
+	s->vm.run = mmap(NULL, s->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			 s->vm.vcpu, 0);
+	if (s->vm.run == MAP_FAILED) {
+		perror("mmap kvm_run");
+		exit(1);
+	}
+	must(ioctl(s->vm.vm, KVM_ARM_PREFERRED_TARGET, &init), "target");
+	memset(init.features, 0, sizeof(init.features));
+	init.features[0] = 1u << KVM_ARM_VCPU_PSCI_0_2;
+	must(ioctl(s->vm.vcpu, KVM_ARM_VCPU_INIT, &init), "KVM_ARM_VCPU_INIT");
+	/* pinvm keeps no fd of its vGIC: the VM holds it. */
+	close(add_vgic(s->vm.vm));
+}
+
+/* The image at the RAM base and the vCPU's entry state, as pinvm's loader. */
+static void shape_load(struct shape *s)
+{
+	int fd = must(open(s->image, O_RDONLY | O_CLOEXEC), s->image);
+
+	must(read(fd, s->ram, RAM_SIZE), s->image);
+	close(fd);
+	set_reg(s->vm.vcpu, CORE_REG(regs.pstate), 0x3c5);
+	set_reg(s->vm.vcpu, CORE_REG(regs.pc), RAM_BASE);
+	set_reg(s->vm.vcpu, CORE_REG(regs.regs[0]), 0);
+}
+
+static void *shape_thread(void *arg)
+{
+	struct shape *s = arg;
+	struct kvm_run *run;
+
+	if (!s->built) {
+		shape_build(s);
+		shape_load(s);
+	}
+	run = s->vm.run;
+	for (;;) {
+		must(ioctl(s->vm.vcpu, KVM_RUN, 0), "KVM_RUN");
+		if (run->exit_reason == KVM_EXIT_SYSTEM_EVENT)
+			return NULL;
+		if (run->exit_reason != KVM_EXIT_MMIO) {
+			fprintf(stderr, "floor: exit %u\n", run->exit_reason);
+			exit(1);
+		}
+		if (!run->mmio.is_write)
+			*(uint64_t *)run->mmio.data = 0;
+	}
+}
+
+/*
+ * --shape: the VM pinvm builds for a guest and nothing else of pinvm (no
+ * partition, no checks, no sandbox), so that what pinvm takes beyond it
+ * is pinvm's own start-up. Built where pinvm builds it, on the main
+ * thread, and run on a thread born pinned to the guest's core, as
+ * pinvm's vCPU thread is; once the guest has powered off, the main
+ * thread tears the VM down as pinvm's does: vCPU, VM, then RAM.
+ * --shape-core builds it on the pinned thread instead, RAM populated on
+ * the guest's own core: issue 16's proposal, measured beside it.
+ */
+static int shape_run(const char *image, int cpu, bool on_core)
+{
+	static struct shape s;
+	pthread_attr_t attr;
+	cpu_set_t cpus;
+	pthread_t t;
+
+	s.image = image;
+	if (!on_core) {
+		shape_build(&s);
+		shape_load(&s);
+		s.built = true;
+	}
+	CPU_ZERO(&cpus);
+	CPU_SET(cpu, &cpus);
+	pthread_attr_init(&attr);
+	if (pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus) ||
+	    pthread_create(&t, &attr, shape_thread, &s) ||
+	    pthread_join(t, NULL)) {
+		fprintf(stderr, "floor: cannot run the vCPU thread on core %d\n",
+			cpu);
+		return 1;
+	}
+	munmap(s.vm.run, s.run_size);
+	close(s.vm.vcpu);
+	close(s.vm.vm);
+	munmap(s.ram, RAM_SIZE);
+	close(s.kvm);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	volatile uint8_t *rtc = NULL;
@@ -219,9 +348,12 @@ int main(int argc, char **argv)
 	int relay = -1;
 	struct vm vm;
 
+	if (argc == 4 && !strncmp(argv[3], "--shape", 7) &&
+	    (!argv[3][7] || !strcmp(argv[3] + 7, "-core")))
+		return shape_run(argv[1], atoi(argv[2]), argv[3][7]);
 	if (argc < 3 || (argc > 3 && strcmp(argv[3], "--device") &&
 			 (strcmp(argv[3], "--relay") || argc < 5))) {
-		fprintf(stderr, "usage: floor IMAGE.bin CPU [--device | --relay RELAY_CPU]\n");
+		fprintf(stderr, "usage: floor IMAGE.bin CPU [--device | --relay RELAY_CPU | --shape[-core]]\n");
 		return 2;
 	}
 	if (argc > 4)

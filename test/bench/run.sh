@@ -137,4 +137,5 @@ sh test/bench/dispatch.sh "$out/dispatch" | while read -r line; do
 	n=$(echo "$line" | sed 's/.*: \([0-9]*\) instructions.*/\1/')
 	[ "$n" -lt 150 ] || echo "bench: over the 150-instruction target"
 done
+sh test/bench/startup.sh "$build" "${STARTUP_ROUNDS:-24}" || status=1
 exit $status

@@ -1,0 +1,174 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# make bench's start-up section (make bench-startup alone): in one boot of
+# the emulated board with 8 cores, the bare floor, the floor with pinvm's
+# VM shape (built on the main thread, and on the guest's core) and pinvm
+# with 1, 3 and 7 guests, alternating
+# (test/bench/board-startup.sh); then the medians, the per-round ratios,
+# the goals of issue 16 and METRIC lines. Exits 1 when a goal is missed
+# or the measurement failed.
+#   startup.sh BUILD_DIR [ROUNDS]
+set -eu
+build=$1
+rounds=${2:-24}
+out=$build/bench/startup-boot
+started=$(date +%s)
+programs="floor shape shape-core pinvm-1 pinvm-3 pinvm-7"
+
+rm -rf "$out"
+mkdir -p "$out/overlay/test/startup-images"
+cp "$build/bench/startup-guest.bin" "$build/bench/startup-1.dtb" \
+	"$build/bench/startup-3.dtb" "$build/bench/startup-7.dtb" \
+	"$out/overlay/test/startup-images/"
+cp "$build/bench/floor" "$build/bench/startup" test/bench/board-startup.sh \
+	"$out/overlay/test/"
+(cd "$out/overlay" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) \
+	> "$out/overlay.cpio.gz"
+cat "$build/image/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/startup.cpio.gz"
+
+echo
+echo "bench: start-up: booting the board with 8 cores, $rounds rounds"
+QEMU_CPUS=8 QEMU_TIMEOUT=900 sh board/qemu-virt/run.sh "$build/host/Image" \
+	"$out/startup.cpio.gz" \
+	"quiet pinvm.test=/test/board-startup.sh pinvm.arg=$rounds" < /dev/null |
+	tr -d '\r' > "$out/board.log"
+grep -q "^BOARD-TESTS-DONE" "$out/board.log" ||
+	{ tail -n 30 "$out/board.log"; echo "bench: start-up: the board did not finish"; exit 1; }
+if grep -q "^STARTUP-SKIP" "$out/board.log"; then
+	echo "bench: start-up section not run: $(sed -n 's/^STARTUP-SKIP //p' "$out/board.log")"
+	exit 1
+fi
+# Round 0 warmed the board up: it is not counted.
+awk '$1 == "STARTUP" && $2 > 0' "$out/board.log" > "$out/runs"
+
+median() {
+	sort -n | awk '{ v[NR] = $1 } END { print NR ? v[int((NR + 1) / 2)] : "-" }'
+}
+
+# field PROGRAM N: field N of every counted run of PROGRAM, "-" left out.
+field() {
+	awk -v p="$1" -v n="$2" '$3 == p && $n != "-" { print $n }' "$out/runs"
+}
+
+ms() {
+	[ "$1" = - ] && { echo -; return; }
+	awk -v v="$1" 'BEGIN { printf "%.1f", v / 1000 }'
+}
+
+# ratios A FA B FB: per round, field FA of A over field FB of B.
+ratios() {
+	awk -v a="$1" -v fa="$2" -v b="$3" -v fb="$4" '
+		$3 == a && $fa != "-" { x[$2] = $fa }
+		$3 == b && $fb != "-" { y[$2] = $fb }
+		END { for (r in x) if ((r in y) && y[r] > 0) printf "%s %.3f\n", r, x[r] / y[r] }' \
+		"$out/runs" | sort -n
+}
+
+# spread: "min-max" of the ratios on stdin.
+spread() {
+	sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { print NR ? lo "-" hi : "-" }'
+}
+
+# quartiles: "q1-q3" of the ratios on stdin (nearest rank).
+quartiles() {
+	sort -n | awk '{ v[NR] = $1 }
+		END { if (!NR) { print "-"; exit }
+		      a = int((NR + 3) / 4); b = int((3 * NR + 3) / 4)
+		      print v[a] "-" v[b] }'
+}
+
+failed=0
+grep "^STARTUP-INFO" "$out/board.log" | sed 's/^STARTUP-INFO /  /'
+if grep "^STARTUP-FAIL" "$out/board.log"; then
+	failed=1
+fi
+echo
+echo "Start-up on the emulated board (8 cores), one boot, $rounds rounds, programs"
+echo "alternating, order rotated each round; medians, ms (RSS: KiB, peak). Every"
+echo "program runs the same 20-byte guest that powers off at once, 2 MiB of RAM each."
+printf '%-10s %4s %10s %12s %12s %10s %10s %8s\n' program n fork-exec \
+	exec-first exec-all whole teardown rss
+for p in $programs; do
+	n=$(awk -v p="$p" '$3 == p && $11 == 0 && $4 == $5' "$out/runs" | wc -l)
+	[ "$n" -ge "$rounds" ] || failed=1
+	first=$(field "$p" 6 | median)
+	all=$(field "$p" 7 | median)
+	whole=$(field "$p" 8 | median)
+	teardown=$(field "$p" 9 | median)
+	rss=$(field "$p" 10 | median)
+	exec=$(field "$p" 12 | median)
+	printf '%-10s %4s %10s %12s %12s %10s %10s %8s\n' "$p" "$n" "$(ms "$exec")" \
+		"$(ms "$first")" "$(ms "$all")" "$(ms "$whole")" "$(ms "$teardown")" \
+		"$rss"
+	key=$(echo "$p" | tr -d -)
+	{
+		echo "METRIC: startup_${key}_first_ms=$(ms "$first")"
+		echo "METRIC: startup_${key}_all_ms=$(ms "$all")"
+		echo "METRIC: startup_${key}_whole_ms=$(ms "$whole")"
+		echo "METRIC: startup_${key}_teardown_ms=$(ms "$teardown")"
+		echo "METRIC: startup_${key}_rss_kib=$rss"
+	} >> "$out/metrics"
+done
+[ "$failed" = 0 ] || echo "bench: start-up: some runs failed or lack guest entries (see $out/board.log)"
+
+ratios pinvm-1 6 shape 6 > "$out/r-first"
+ratios pinvm-3 7 pinvm-1 7 > "$out/r-all3"
+ratios pinvm-7 7 pinvm-1 7 > "$out/r-all7"
+echo
+echo "Per round, in the same round: pinvm-1 first entry / shape first entry; pinvm-3"
+echo "and pinvm-7 all entered / pinvm-1 all entered."
+printf '%5s %12s %12s %12s\n' round 1/shape 3/1 7/1
+awk '{ v[FILENAME, $1] = $2; if ($1 > last) last = $1 }
+	END { for (r = 1; r <= last; r++)
+		printf "%5s %12s %12s %12s\n", r, v[ARGV[1], r], v[ARGV[2], r], v[ARGV[3], r] }' \
+	"$out/r-first" "$out/r-all3" "$out/r-all7"
+r_first=$(cut -d' ' -f2 "$out/r-first" | median)
+r_all3=$(cut -d' ' -f2 "$out/r-all3" | median)
+r_all7=$(cut -d' ' -f2 "$out/r-all7" | median)
+printf '%5s %12s %12s %12s\n' median "$r_first" "$r_all3" "$r_all7"
+printf '%5s %12s %12s %12s\n' q1-q3 "$(cut -d' ' -f2 "$out/r-first" | quartiles)" \
+	"$(cut -d' ' -f2 "$out/r-all3" | quartiles)" "$(cut -d' ' -f2 "$out/r-all7" | quartiles)"
+printf '%5s %12s %12s %12s\n' range "$(cut -d' ' -f2 "$out/r-first" | spread)" \
+	"$(cut -d' ' -f2 "$out/r-all3" | spread)" "$(cut -d' ' -f2 "$out/r-all7" | spread)"
+
+# RSS beyond guest RAM (2048 KiB a guest): for one guest, and per guest
+# beyond the first.
+rss_pinvm1=$(field pinvm-1 10 | median)
+rss_pinvm3=$(field pinvm-3 10 | median)
+rss_pinvm7=$(field pinvm-7 10 | median)
+rss_shape=$(field shape 10 | median)
+extra1=$(awk -v a="$rss_pinvm1" 'BEGIN { print a - 2048 }')
+extra3=$(awk -v a="$rss_pinvm3" -v b="$rss_pinvm1" 'BEGIN { printf "%.0f", (a - b - 2 * 2048) / 2 }')
+extra7=$(awk -v a="$rss_pinvm7" -v b="$rss_pinvm1" 'BEGIN { printf "%.0f", (a - b - 6 * 2048) / 6 }')
+echo
+echo "pinvm's peak RSS beyond guest RAM: $extra1 KiB with one guest; per further guest" \
+	"$extra3 KiB (3 guests), $extra7 KiB (7 guests); shape's: $(awk -v a="$rss_shape" 'BEGIN { print a - 2048 }') KiB."
+{
+	echo "METRIC: startup_first_pinvm1_over_shape=$r_first"
+	echo "METRIC: startup_all_pinvm3_over_pinvm1=$r_all3"
+	echo "METRIC: startup_all_pinvm7_over_pinvm1=$r_all7"
+	echo "METRIC: startup_rss_beyond_ram_1_kib=$extra1"
+	echo "METRIC: startup_rss_per_further_guest_3_kib=$extra3"
+	echo "METRIC: startup_rss_per_further_guest_7_kib=$extra7"
+} >> "$out/metrics"
+
+# goal WHAT VALUE LIMIT: met when VALUE <= LIMIT.
+goal() {
+	if [ "$2" != - ] && awk -v v="$2" -v l="$3" 'BEGIN { exit !(v <= l) }'; then
+		echo "goal met:    $1: $2 (at most $3)"
+	else
+		echo "goal missed: $1: $2 (at most $3)"
+		failed=1
+	fi
+}
+echo
+goal "exec -> first entry, pinvm-1 / shape (median of rounds)" "$r_first" 1.1
+goal "exec -> all entered, pinvm-3 / pinvm-1 (median of rounds)" "$r_all3" 1.2
+goal "exec -> all entered, pinvm-7 / pinvm-1 (median of rounds)" "$r_all7" 1.2
+goal "peak RSS beyond guest RAM, one guest (KiB)" "$extra1" 1024
+goal "peak RSS per further guest, 3 guests (KiB)" "$extra3" 256
+goal "peak RSS per further guest, 7 guests (KiB)" "$extra7" 256
+cat "$out/metrics"
+echo "METRIC: startup_section_seconds=$(($(date +%s) - started))"
+exit $failed
