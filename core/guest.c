@@ -54,10 +54,9 @@ static uint64_t guest_top(const struct guest *g)
 	return top;
 }
 
-/* A fresh VM and vCPU with g->image loaded. */
-static int guest_boot(struct guest *g, struct pinvm_error *err)
+static void guest_vm_config(const struct guest *g, struct vm_config *c)
 {
-	struct vm_config c = {
+	*c = (struct vm_config){
 		.what = g->cfg->path,
 		.gic = &g->part->gic,
 		.mem = &g->cfg->mem,
@@ -65,12 +64,45 @@ static int guest_boot(struct guest *g, struct pinvm_error *err)
 		.bus = &g->bus,
 		.big_endian = g->cfg->big_endian,
 	};
-	struct boot_info boot = { 0 };
+}
 
-	if (kvm_vm_create(&g->vm, &c, err) ||
-	    g->cfg->loader->load(g->part, g->cfg, &g->image, &g->vm.mem, &boot,
-				 err) ||
-	    kvm_vcpu_set_boot(&g->vm, &c, &boot, err)) {
+/* g->image into the VM's (populated) RAM, and the vCPU at its entry. */
+static int guest_load(struct guest *g, struct pinvm_error *err)
+{
+	struct boot_info boot = { 0 };
+	struct vm_config c;
+
+	guest_vm_config(g, &c);
+	return g->cfg->loader->load(g->part, g->cfg, &g->image, &g->vm.mem,
+				    &boot, err) ||
+	       kvm_vcpu_set_boot(&g->vm, &c, &boot, err) ? -1 : 0;
+}
+
+/* A fresh VM and vCPU with g->image loaded (a restart, on the main thread). */
+static int guest_boot(struct guest *g, struct pinvm_error *err)
+{
+	struct vm_config c;
+
+	guest_vm_config(g, &c);
+	if (kvm_vm_create(&g->vm, &c, err) || guest_load(g, err)) {
+		kvm_vm_destroy(&g->vm);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The first boot's VM, on the main thread: KVM builds a VM (memory slots,
+ * vGIC) fastest on the host's core; its RAM is left for the guest's own
+ * thread to populate, on the guest's core (guest_first_boot()).
+ */
+static int guest_build_vm(struct guest *g, struct pinvm_error *err)
+{
+	struct vm_config c;
+
+	guest_vm_config(g, &c);
+	c.populate_later = true;
+	if (kvm_vm_create(&g->vm, &c, err)) {
 		kvm_vm_destroy(&g->vm);
 		return -1;
 	}
@@ -106,7 +138,7 @@ int guest_create(struct guest *g, const struct partition *p,
 	g->bus.set_irq = guest_set_irq;
 	g->bus.irq_ctx = g;
 	g->booted = g->boot_failed = false;
-	if (guest_attach_devices(g, err)) {
+	if (guest_attach_devices(g, err) || guest_build_vm(g, err)) {
 		bus_release(&g->bus);
 		return -1;
 	}
@@ -203,11 +235,12 @@ static void *guest_thread(void *arg)
 	sigaddset(&kick, SIGUSR1);
 	pthread_sigmask(SIG_UNBLOCK, &kick, NULL);
 	/*
-	 * The first VM, on the guest's own core: its RAM is populated here,
-	 * in parallel with the other guests'. Then, from here on, KVM_RUN
+	 * On the guest's own core: its RAM populated, in parallel with the
+	 * other guests', and its image loaded. Then, from here on, KVM_RUN
 	 * and its exit path only, no capabilities.
 	 */
-	if (guest_boot(g, &g->boot_err)) {
+	if (kvm_vm_populate(&g->vm, g->cfg->path, &g->boot_err) ||
+	    guest_load(g, &g->boot_err)) {
 		atomic_store(&g->stop, true);
 		guest_boot_done(g, true);
 	} else if (sandbox_enter(SANDBOX_VCPU, comm, 0, &err)) {
@@ -244,7 +277,10 @@ static int guest_thread_attr(struct guest *g, pthread_attr_t *attr,
 	CPU_ZERO(&cpus);
 	CPU_SET(g->cfg->cpu, &cpus);
 	pthread_attr_init(attr);
-	/* Born pinned: the vCPU never runs a single instruction elsewhere. */
+	/*
+	 * Born pinned: the thread never runs a single instruction elsewhere.
+	 * (Threads pinning themselves, all at once, measured slower here.)
+	 */
 	ret = pthread_attr_setaffinity_np(attr, sizeof(cpus), &cpus);
 	if (!ret && IS_ENABLED(CONFIG_VCPU_SCHED_FIFO)) {
 		struct sched_param sp = {

@@ -122,10 +122,14 @@ static int kvm_map_ram(struct vm *vm, const struct vm_config *c,
 			.memory_size = r->size,
 		};
 
-		/* Populated up front: no page faults once the guest runs. */
+		/*
+		 * Populated up front (here, or by kvm_vm_populate() before
+		 * the guest's first instruction): no page faults once the
+		 * guest runs.
+		 */
 		r->host = mmap(NULL, r->size, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
-			       MAP_POPULATE, -1, 0);
+			       (c->populate_later ? 0 : MAP_POPULATE), -1, 0);
 		if (r->host == MAP_FAILED) {
 			r->host = NULL;
 			error_set(err, "%s: memory: cannot allocate 0x%llx bytes: %s",
@@ -140,6 +144,37 @@ static int kvm_map_ram(struct vm *vm, const struct vm_config *c,
 				  (unsigned long long)r->size, strerror(errno));
 			return -1;
 		}
+	}
+	return 0;
+}
+
+/* Before Linux 5.14 there is no MADV_POPULATE_WRITE: touch each page. */
+static void touch_pages(volatile uint8_t *p, uint64_t size)
+{
+	uint64_t off;
+
+	for (off = 0; off < size; off += 4096)
+		p[off] = 0;
+}
+
+int kvm_vm_populate(struct vm *vm, const char *what, struct pinvm_error *err)
+{
+	unsigned int i;
+
+	for (i = 0; i < vm->mem.nr_ram; i++) {
+		struct guest_ram *r = &vm->mem.ram[i];
+
+		/* Write faults now: the pages are the guest's, zeroed. */
+		if (!madvise(r->host, r->size, MADV_POPULATE_WRITE))
+			continue;
+		if (errno == EINVAL) {
+			touch_pages(r->host, r->size);
+			continue;
+		}
+		error_set(err, "%s: memory: cannot populate 0x%llx bytes at 0x%llx: %s",
+			  what, (unsigned long long)r->size,
+			  (unsigned long long)r->base, strerror(errno));
+		return -1;
 	}
 	return 0;
 }

@@ -39,6 +39,8 @@ struct vm_config {
 	const struct bus *bus;		/* its regions' direct windows and
 					   forwarded interrupts */
 	bool big_endian;		/* SCTLR_EL1.EE at every boot */
+	bool populate_later;		/* RAM mapped, its caller populates it
+					   (kvm_vm_populate) */
 };
 
 /* Open /dev/kvm and check every capability pinvm needs. */
@@ -51,6 +53,11 @@ void kvm_exit(void);
  */
 int kvm_vm_create(struct vm *vm, const struct vm_config *c,
 		  struct pinvm_error *err);
+/*
+ * Make every page of the VM's RAM resident now, on the calling thread's
+ * core: after a populate_later create, before the image is loaded.
+ */
+int kvm_vm_populate(struct vm *vm, const char *what, struct pinvm_error *err);
 /* PC at the image entry, x0 as it says, EL1h, exceptions masked, MMU off. */
 int kvm_vcpu_set_boot(struct vm *vm, const struct vm_config *c,
 		      const struct boot_info *boot, struct pinvm_error *err);

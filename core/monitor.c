@@ -111,9 +111,9 @@ static void stop_guests(struct monitor *m)
 }
 
 /*
- * Every guest's thread builds its first VM on its own core, all at once,
- * and loads the vCPU filter the main thread builds meanwhile; none runs
- * until all have, and one that could not stops them all.
+ * Every guest's thread populates its VM's RAM on its own core and loads
+ * its image, all at once, then loads the vCPU filter the main thread
+ * builds meanwhile. The threads wait at the start gate (start_gate()).
  */
 static int start_guests(struct monitor *m, struct pinvm_error *err)
 {
@@ -123,17 +123,28 @@ static int start_guests(struct monitor *m, struct pinvm_error *err)
 	for (i = 0; i < m->part.nr_guests; i++)
 		if (guest_start(&m->guests[i], m->main_thread, err))
 			break;
-	/* The vCPU filter, made while the threads make their VMs. */
 	sandbox_share_build();
-	if (i < m->part.nr_guests ||
-	    guest_wait_booted(m->guests, m->part.nr_guests, err)) {
+	if (i < m->part.nr_guests) {
 		/* The started threads see their stop flag and never run. */
 		stop_guests(m);
 		guest_open_start_gate();
 		return -1;
 	}
-	guest_open_start_gate();
 	return 0;
+}
+
+/*
+ * No guest runs until every one has booted; one that could not stops
+ * them all.
+ */
+static int start_gate(struct monitor *m, struct pinvm_error *err)
+{
+	int ret = guest_wait_booted(m->guests, m->part.nr_guests, err);
+
+	if (ret)
+		stop_guests(m);
+	guest_open_start_gate();
+	return ret;
 }
 
 /*
@@ -438,6 +449,11 @@ int monitor_run(struct monitor *m, const struct monitor_options *o,
 		return -1;
 	}
 	if (start_guests(m, err)) {
+		exit_services(m);
+		monitor_finish(m, false);
+		return -1;
+	}
+	if (start_gate(m, err)) {
 		exit_services(m);
 		monitor_finish(m, false);
 		return -1;
