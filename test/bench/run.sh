@@ -54,7 +54,7 @@ mmio_rates() {
 	awk '$1 == "BENCH-RUN" {
 		n = 0
 		for (i = 7; i <= NF; i++) {
-			v = $i
+			v = $i + 0
 			for (j = n; j > 0 && t[j] > v; j--)
 				t[j + 1] = t[j]
 			t[j + 1] = v
