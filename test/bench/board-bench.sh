@@ -39,7 +39,7 @@ run() {
 		"/test/variants/${1#pinvm-}/pinvm" -p /test/bench.dtb -i /test/guests ;;
 	esac > /tmp/bench.out 2> /tmp/bench.err
 	if ! grep -q "bench-read-blocks:" /tmp/bench.out; then
-		echo "BENCH-FAIL $2 $1: $(tail -n 3 /tmp/bench.err /tmp/bench.out | tr '\n' ' ')"
+		echo "BENCH-FAIL $2 $1: $(tail -n 3 /tmp/bench.err | tr '\n' ' ')"
 		return
 	fi
 	for path in write read; do
