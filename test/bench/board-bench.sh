@@ -69,6 +69,8 @@ order() {
 	}'
 }
 
+echo "BENCH-INFO spec_store_bypass:" \
+	"$(cat /sys/devices/system/cpu/vulnerabilities/spec_store_bypass 2>&1)"
 # The RTC stays off the host for the whole run, so the floor can map it.
 echo 9010000.pl031 > /sys/bus/amba/drivers/rtc-pl031/unbind
 i=1

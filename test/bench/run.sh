@@ -47,20 +47,30 @@ median() {
 # The MMIO section's target: pinvm at least this fraction of floor+dev.
 target=0.97
 
-# One line per round, program and direction, "round program path rate":
-# the rate of the run's median block (exits per second), so the blocks a
-# host preemption landed in do not count.
+# One line per round, program and direction, "round program path rate
+# cost": the rate of its median exit (exits per second) and its cost, the
+# median over its blocks of the block's median exit over its median GICD
+# read (test/guests/bench.c): the board's speed, which drifts from one
+# second to the next, cancels out of the cost.
 mmio_rates() {
-	awk '$1 == "BENCH-RUN" {
+	awk 'function med(a, n,  i, j, v) {
+		for (i = 2; i <= n; i++) {
+			v = a[i]
+			for (j = i - 1; j > 0 && a[j] > v; j--)
+				a[j + 1] = a[j]
+			a[j + 1] = v
+		}
+		return a[int((n + 1) / 2)]
+	}
+	$1 == "BENCH-RUN" {
 		n = 0
 		for (i = 7; i <= NF; i++) {
-			v = $i + 0
-			for (j = n; j > 0 && t[j] > v; j--)
-				t[j + 1] = t[j]
-			t[j + 1] = v
+			split($i, mr, "/")
 			n++
+			m[n] = mr[1] + 0
+			c[n] = mr[1] / mr[2]
 		}
-		printf "%s %s %s %.0f\n", $2, $3, $4, $5 * $6 / t[int((n + 1) / 2)]
+		printf "%s %s %s %.0f %.5f\n", $2, $3, $4, $6 / med(m, n), med(c, n)
 	}' "$out/board.log"
 }
 
@@ -69,12 +79,12 @@ rates() {
 	awk -v p="$1" -v prog="$2" '$3 == p && $2 == prog { print $4 }' "$out/mmio.lines"
 }
 
-# ratios PATH A B: A's rate over B's, per round (rounds missing either
-# are left out): each round ran the two a few seconds apart.
+# ratios PATH A B: B's cost over A's (A's speed relative to B's), per
+# round; rounds missing either are left out.
 ratios() {
-	awk -v p="$1" -v a="$2" -v b="$3" '$3 == p && $2 == a { ra[$1] = $4 }
-		$3 == p && $2 == b { rb[$1] = $4 }
-		END { for (r in ra) if (r in rb) printf "%.4f\n", ra[r] / rb[r] }' \
+	awk -v p="$1" -v a="$2" -v b="$3" '$3 == p && $2 == a { ca[$1] = $5 }
+		$3 == p && $2 == b { cb[$1] = $5 }
+		END { for (r in ca) if (r in cb) printf "%.4f\n", cb[r] / ca[r] }' \
 		"$out/mmio.lines"
 }
 
@@ -95,10 +105,12 @@ cell() {
 mmio_section() {
 	mmio_rates > "$out/mmio.lines"
 	programs=$(sed -n 's/^BENCH-ORDER [0-9]* //p' "$out/board.log" | head -n 1)
-	echo "MMIO exits per second on the emulated board, one boot, $rounds rounds, the"
-	echo "programs' order rotating; a run's rate is that of its median block of"
-	echo "$(awk '$1 == "BENCH-RUN" { print $5; exit }' "$out/board.log") exits." \
-		"Ratios: the median of the rounds' own ratios [interquartile range]."
+	echo "MMIO exits on the emulated board, one boot, $rounds rounds, the programs' order"
+	echo "rotating. exits/s: a run's median exit. Ratios: of the exits' cost (the"
+	echo "median exit over the median in-kernel GICD read beside it, per block of" \
+		"$(awk '$1 == "BENCH-RUN" { print $5; exit }' "$out/board.log"))," \
+		"the median of the rounds' own ratios [interquartile range];"
+	echo "min-max: the rounds' lowest and highest ratio to floor+dev."
 	echo "floor: bare KVM_RUN loop; floor+dev: the same plus the one device access."
 	if grep -q "^BENCH-FAIL" "$out/board.log"; then
 		grep "^BENCH-FAIL" "$out/board.log" | sed 's/^BENCH-FAIL /bench: a run failed: round /'
@@ -129,10 +141,11 @@ mmio_section() {
 		done
 	done
 	# Only what the spread supports fails: three rounds of four below.
+	# A variant (BENCH_VARIANTS) is a comparison: it never fails.
 	while read -r _ path prog med q1 q3 _; do
 		if awk "BEGIN { exit !($q3 < $target) }"; then
 			echo "bench: $path: $prog below ${target}x floor+dev (median $med, upper quartile $q3)"
-			fail=1
+			[ "$prog" != pinvm ] || fail=1
 		elif awk "BEGIN { exit !($q3 - $q1 >= 0.05) }"; then
 			echo "bench: $path: $prog: the rounds spread over $q1-$q3, too wide to" \
 				"judge ${target}x: more rounds (BENCH_ROUNDS) or a quieter machine"
