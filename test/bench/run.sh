@@ -105,11 +105,11 @@ cell() {
 mmio_section() {
 	mmio_rates > "$out/mmio.lines"
 	programs=$(sed -n 's/^BENCH-ORDER [0-9]* //p' "$out/board.log" | head -n 1)
-	echo "MMIO exits on the emulated board, one boot, $rounds rounds, the programs' order"
-	echo "rotating. exits/s: a run's median exit. Ratios: of the exits' cost (the"
-	echo "median exit over the median in-kernel GICD read beside it, per block of" \
-		"$(awk '$1 == "BENCH-RUN" { print $5; exit }' "$out/board.log"))," \
-		"the median of the rounds' own ratios [interquartile range];"
+	echo "MMIO exits on the emulated board, one boot, $rounds rounds, the programs'"
+	echo "order rotating. exits/s: a run's median exit. Ratios of the exits' cost"
+	echo "(the median exit over the median in-kernel GICD read beside it, per block"
+	echo "of $(awk '$1 == "BENCH-RUN" { print $5; exit }' "$out/board.log")):" \
+		"the median of the rounds' own [interquartile range];"
 	echo "min-max: the rounds' lowest and highest ratio to floor+dev."
 	echo "floor: bare KVM_RUN loop; floor+dev: the same plus the one device access."
 	if grep -q "^BENCH-FAIL" "$out/board.log"; then
@@ -117,7 +117,7 @@ mmio_section() {
 		return 1
 	fi
 	fail=0
-	printf '%-6s %-14s %8s %20s %20s %12s\n' path program exits/s \
+	printf '%-6s %-9s %7s %20s %20s %11s\n' path program exits/s \
 		/floor /floor+dev min-max
 	for path in write read; do
 		for prog in $programs; do
@@ -136,7 +136,7 @@ mmio_section() {
 				echo "BENCH-MMIO $path $prog $s" >> "$out/mmio.summary"
 				;;
 			esac
-			printf '%-6s %-14s %8s %20s %20s %12s\n' $path "$prog" "$rate" \
+			printf '%-6s %-9s %7s %20s %20s %11s\n' $path "$prog" "$rate" \
 				"$r_bare" "$r_dev" "$range"
 		done
 	done
