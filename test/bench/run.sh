@@ -151,6 +151,7 @@ mmio_section() {
 				"judge ${target}x: more rounds (BENCH_ROUNDS) or a quieter machine"
 		fi
 	done < "$out/mmio.summary"
+	cat "$out/mmio.summary"
 	return $fail
 }
 
