@@ -572,6 +572,13 @@ static scmp_filter_ctx build_filter(const struct allow_list *a,
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
 	for (c = 0; c < a->nr_calls && !ret; c++)
 		ret = add_call(ctx, a, c);
+	/*
+	 * A vCPU thread's KVM_RUN is the filter's hot path, once per exit:
+	 * libseccomp would test ioctl, with its argument checks, after every
+	 * other call of the list.
+	 */
+	if (!ret && allow_has_call(a, SCMP_SYS(ioctl)))
+		ret = seccomp_syscall_priority(ctx, SCMP_SYS(ioctl), 255);
 	if (ret) {
 		error_set(err, "seccomp: cannot build the %s filter: %s", what,
 			  strerror(-ret));

@@ -2,7 +2,7 @@
 # make bench: the MMIO and interrupt benchmarks (test/bench/run.sh).
 # BENCH_IRQ_N (test/guests/guests.mk) interrupts per path and round.
 BENCH_DIR	:= $(BUILD)/bench
-BENCH_ROUNDS	?= 5
+BENCH_ROUNDS	?= 6
 
 $(BENCH_DIR)/floor: test/bench/floor.c test/bench/vfio.c test/bench/vfio.h \
 		| $(DEPS_STAMP)

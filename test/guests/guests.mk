@@ -3,7 +3,10 @@
 # (rootfs/guests/lib/lib.mk).
 TEST_GUEST_DIR	:= test/guests
 
+# The MMIO benchmark's accesses per direction, timed in blocks of
+# BENCH_BLOCK (test/guests/bench.c).
 BENCH_N		?= 10000
+BENCH_BLOCK	?= 250
 # Interrupts per round of the interrupt benchmark (test/bench/bench.mk).
 BENCH_IRQ_N	?= 40
 
@@ -15,7 +18,8 @@ guest-mmio-le	:= $(TEST_GUEST_DIR)/mmio.c -DMODE=1
 guest-mmio-be	:= $(TEST_GUEST_DIR)/mmio.c -DMODE=1 -mbig-endian
 guest-mmio-deny	:= $(TEST_GUEST_DIR)/mmio.c -DMODE=2
 guest-mmio-hammer := $(TEST_GUEST_DIR)/mmio.c -DMODE=3
-guest-bench	:= $(TEST_GUEST_DIR)/bench.c -DBENCH_N=$(BENCH_N)
+guest-bench	:= $(TEST_GUEST_DIR)/bench.c -DBENCH_N=$(BENCH_N) \
+		   -DBENCH_BLOCK=$(BENCH_BLOCK)
 guest-bench-irq	:= $(TEST_GUEST_DIR)/bench-irq.c $(TEST_GUEST_DIR)/bench-irq-vectors.S \
 		   -DBENCH_IRQ_N=$(BENCH_IRQ_N)
 guest-bench-irq-relay := $(TEST_GUEST_DIR)/bench-irq.c \
@@ -53,3 +57,11 @@ $(foreach g,$(TEST_GUESTS),$(eval $(call guest-rule,$(g),$(TEST_GUEST_DIR)/guest
 # The constants the interrupt guest's C and vectors share.
 $(BUILD)/guests/bench-irq.elf $(BUILD)/guests/bench-irq-relay.elf: \
 		$(TEST_GUEST_DIR)/bench-irq.h
+# BENCH_N and BENCH_BLOCK come from the command line: the benchmark
+# guest is rebuilt when they change.
+$(BUILD)/guests/bench.flags: FORCE
+	@mkdir -p $(dir $@)
+	@echo '$(guest-bench)' | cmp -s - $@ || echo '$(guest-bench)' > $@
+$(BUILD)/guests/bench.elf: $(BUILD)/guests/bench.flags
+.PHONY: FORCE
+FORCE:
