@@ -293,6 +293,8 @@ help:
 	@echo "pinvm — a per-board VMM for ARM64 edge devices"
 	@echo
 	@echo "  make run                  boot the emulated board with its demo guests"
+	@echo "                            (qemu-virt; rpi4: the Pi 4 image on QEMU 10's raspi4b)"
+	@echo "  make emulated             rpi4: what make run boots (QEMU 10, the Pi 4 tree)"
 	@echo "  make check                all tests, in build/test (your .config + test/configs/test.config):"
 	@echo "                            unit, build-checks, fuzz-ci, lint, system"
 	@echo "  make <board>_defconfig    configure for a board: $$(cd configs && ls | tr '\n' ' ')"
@@ -303,6 +305,8 @@ help:
 	@echo "  make system               system tests on the emulated board"
 	@echo "  make fuzz                 the libFuzzer targets, FUZZ_SECONDS (600) each"
 	@echo "  make lint                 cppcheck and clang-tidy on core/ and drivers/"
+	@echo "  make bench                size, MMIO exits, interrupt latency, start-up"
+	@echo "  make bench-startup        the start-up section alone"
 	@echo "  make deps                 install the Debian packages (run, check, bench do it too;"
 	@echo "                            other targets only check, and say what to install)"
 	@echo "  make kconfig-doc          write docs/kconfig.md from the Kconfig files"
