@@ -21,6 +21,14 @@ all_ticking() {
 	done
 }
 wait_until 90 all_ticking
+# What a guest that does not tick is doing: its vCPU thread's state and
+# kernel wait channel, and pinvm's counters (for the failure's line).
+if ! all_ticking; then
+	for t in /proc/$PID/task/*; do
+		echo "rpi4: thread $(cat "$t/comm"): $(awk '{ print $3 }' "$t/stat") $(cat "$t/wchan" 2>/dev/null) $(tr '\0' ' ' < "$t/syscall" 2>/dev/null | cut -c1-60)"
+	done
+	grep '^guest=' /run/pinvm/status
+fi
 for g in alpha beta gamma; do
 	expect "$g ticks without a gap" "$(grep "\[$g\]" "$O" | tail -n 3)" \
 		ticked_on "$O" "$g"
