@@ -94,7 +94,7 @@ static int guest_boot(struct guest *g, struct pinvm_error *err)
 /*
  * The first boot's VM, on the main thread: KVM builds a VM (memory slots,
  * vGIC) fastest on the host's core; its RAM is left for the guest's own
- * thread to populate, on the guest's core (guest_first_boot()).
+ * thread to populate, on the guest's core (guest_thread()).
  */
 static int guest_build_vm(struct guest *g, struct pinvm_error *err)
 {
@@ -225,6 +225,7 @@ static void *guest_thread(void *arg)
 	struct guest *g = arg;
 	struct pinvm_error err;
 	enum guest_exit why = GUEST_EXIT_CRASH;
+	bool failed;
 	sigset_t kick;
 	char comm[16];
 
@@ -239,18 +240,16 @@ static void *guest_thread(void *arg)
 	 * other guests', and its image loaded. Then, from here on, KVM_RUN
 	 * and its exit path only, no capabilities.
 	 */
-	if (kvm_vm_populate(&g->vm, g->cfg->path, &g->boot_err) ||
-	    guest_load(g, &g->boot_err)) {
-		atomic_store(&g->stop, true);
-		guest_boot_done(g, true);
-	} else if (sandbox_enter(SANDBOX_VCPU, comm, 0, &err)) {
+	failed = kvm_vm_populate(&g->vm, g->cfg->path, &g->boot_err) ||
+		 guest_load(g, &g->boot_err);
+	if (!failed && sandbox_enter(SANDBOX_VCPU, comm, 0, &err)) {
 		error_set(&g->boot_err, "%s: %s: not started", g->cfg->name,
 			  err.msg);
-		atomic_store(&g->stop, true);
-		guest_boot_done(g, true);
-	} else {
-		guest_boot_done(g, false);
+		failed = true;
 	}
+	if (failed)
+		atomic_store(&g->stop, true);
+	guest_boot_done(g, failed);
 	guest_wait_for_start();
 	if (!atomic_load(&g->stop)) {
 		pr_info("%s: running on core %u (vcpu thread %d)",
