@@ -93,10 +93,12 @@ $(UNIT_DIR)/boards/%/board_partition: test/unit/board_partition.c test/unit/unit
 		$(SANITIZE) -Itest/unit -Idrivers -o $@ $< $(UNIT_SRCS) $(UNIT_LDLIBS)
 
 # The host unit tests; test_fdt and board_partition read the built
-# partition and guests.
+# partition and guests. Then the guest library on a bare emulated CPU
+# (test/guests/bare.sh).
 unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(BUILD)/pinvm guests \
 		$(BOARD_TESTS:%=$(UNIT_DIR)/%) $(BOARD_DTBS)
 	@sh test/unit/run.sh $(UNIT_DIR) $(UNIT_TESTS) $(BOARD_TESTS)
+	@sh test/guests/bare.sh $(BUILD)/guests
 
 # The build, the board image and the Buildroot package (test/build/).
 build-checks: $(BUILD)/pinvm guests image

@@ -108,8 +108,7 @@ int main(void)
 	con_puts("alarm armed dr=");
 	put_dec(mmio_read32(RTCDR));
 	con_puts("\n");
-	while (alarms < ALARMS)
-		wait_for_irq();
+	wait_for_count(&alarms, ALARMS);
 	irq_disable();
 	mmio_write32(RTCIMSC, 0);
 	con_puts("alarms done ");

@@ -133,7 +133,7 @@ int main(void)
 	uint64_t freq;
 
 	asm volatile("msr vbar_el1, %0; isb" :: "r"(bench_vectors));
-	asm volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	freq = cntfrq();
 	timer_init();
 	pl061_arm();
 	gic_enable();

@@ -33,14 +33,6 @@ static uint32_t exit_t[BLOCK], ref_t[BLOCK];
 static uint32_t med[2][BLOCKS], ref[2][BLOCKS];
 static uint64_t sum[2];
 
-static uint64_t cntvct(void)
-{
-	uint64_t v;
-
-	asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
 static uint32_t median(uint32_t *v, int n)
 {
 	int i, j;
@@ -126,7 +118,7 @@ int main(void)
 		block(first, k);
 		block(!first, k);
 	}
-	asm volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	freq = cntfrq();
 	report("bench-write", 0, freq);
 	report("bench-read", 1, freq);
 	psci_system_off();

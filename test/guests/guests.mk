@@ -43,11 +43,12 @@ guest-alarm-icfgr := $(TEST_GUEST_DIR)/alarm.c -DALARMS=3 -DICFGR=1 -DRTC_SPI=5
 guest-alarm-reset := $(TEST_GUEST_DIR)/alarm.c -DALARMS=1000 -DRESET_AFTER=3
 guest-pl061-button := $(TEST_GUEST_DIR)/pl061.c -DPRESSES=2
 guest-virtio-net := $(TEST_GUEST_DIR)/virtio.c -DCHANGES=2
+guest-sleep-race := $(TEST_GUEST_DIR)/sleep-race.c
 TEST_GUESTS	:= ticker resetter stopper mmio-le mmio-be mmio-deny \
 		   mmio-hammer bench bench-irq bench-irq-relay gpio-out gpio-hog \
 		   fw-1 fw-2 fw-silent fw-resetloop fw-healthreset worker storm \
 		   spin hammer undef probe alarm alarm-icfgr alarm-reset \
-		   pl061-button virtio-net
+		   pl061-button virtio-net sleep-race
 
 TEST_GUEST_FILES := $(TEST_GUESTS:%=$(BUILD)/guests/%.elf) \
 		   $(TEST_GUESTS:%=$(BUILD)/guests/%.bin)

@@ -24,20 +24,12 @@
 #define UNOWNED		0x0a001000ul
 #define ROUND		500
 
-static uint64_t cntvct(void)
-{
-	uint64_t v;
-
-	asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
 static void worker(void)
 {
 	uint64_t freq, t0;
 	int i;
 
-	asm volatile("mrs %0, cntfrq_el0" : "=r"(freq));
+	freq = cntfrq();
 	for (;;) {
 		t0 = cntvct();
 		for (i = 0; i < ROUND; i++)

@@ -76,8 +76,7 @@ int main(void)
 	con_puts("\n");
 	irq_enable();
 	con_puts("gpio-wait-irq\n");
-	while (edges < PRESSES)
-		wait_for_irq();
+	wait_for_count(&edges, PRESSES);
 	irq_disable();
 	con_puts("gpio done ");
 	put_dec(edges);

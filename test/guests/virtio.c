@@ -145,8 +145,7 @@ int main(void)
 		 "level\n");
 	irq_enable();
 	con_puts("virtio-wait-irq\n");
-	while (changes < CHANGES)
-		wait_for_irq();
+	wait_for_count(&changes, CHANGES);
 	irq_disable();
 	/* Leave the device reset, as a driver unbinding it would. */
 	mmio_write32(VIRTIO_STATUS, 0);

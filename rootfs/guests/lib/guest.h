@@ -61,13 +61,39 @@ static inline void irq_disable(void)
 	asm volatile("msr daifset, #2" ::: "memory");
 }
 
-/* Sleep until an interrupt; with IRQs unmasked, its handler runs first. */
+/*
+ * Sleep until an interrupt; with IRQs unmasked, its handler runs first.
+ * Never as "while (!done) wait_for_irq()" with IRQs unmasked: an IRQ
+ * taken between the check and the WFI is slept through (wait_for_count()).
+ */
 static inline void wait_for_irq(void)
 {
 	asm volatile("wfi" ::: "memory");
 }
+
+/* With IRQs unmasked, until the handlers have counted *count up to n. */
+void wait_for_count(volatile unsigned int *count, unsigned int n);
 void mmu_enable(void);
+/* The virtual counter, read in program order, and its frequency in Hz. */
+static inline uint64_t cntvct(void)
+{
+	uint64_t v;
+
+	asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t cntfrq(void)
+{
+	uint64_t v;
+
+	asm volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
+/* Sleep on the virtual timer, IRQs masked or not: their handlers run. */
 void sleep_ms(unsigned int ms);
+void sleep_ticks(uint64_t ticks);
 void psci_system_off(void) __attribute__((noreturn));
 void psci_system_reset(void) __attribute__((noreturn));
 

@@ -93,22 +93,6 @@ void print_boot(void)
 	boots_seen++;
 }
 
-static uint64_t cntvct(void)
-{
-	uint64_t v;
-
-	asm volatile("isb; mrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
-static uint64_t cntfrq(void)
-{
-	uint64_t v;
-
-	asm volatile("mrs %0, cntfrq_el0" : "=r"(v));
-	return v;
-}
-
 /*
  * WFI wakes on a pending interrupt even with PSTATE.I set, but KVM only
  * counts it pending once the vGIC forwards it: distributor on, the timer's
@@ -153,15 +137,58 @@ void guest_irq(void)
 	gic_eoi(iar);
 }
 
-void sleep_ms(unsigned int ms)
+static uint64_t irq_save(void)
 {
-	uint64_t end = cntvct() + cntfrq() * ms / 1000;
+	uint64_t daif;
+
+	asm volatile("mrs %0, daif" : "=r"(daif));
+	irq_disable();
+	return daif;
+}
+
+static void irq_restore(uint64_t daif)
+{
+	asm volatile("msr daif, %0; isb" :: "r"(daif) : "memory");
+}
+
+/*
+ * The waits check their condition, and enter WFI, with IRQs masked: WFI
+ * still wakes on a pending IRQ, which is then taken in the unmasked gap
+ * after it. Checked with IRQs unmasked, a vCPU held up between the check
+ * and the WFI (its host thread preempted, an exit to the host) takes the
+ * IRQ there, and the WFI that follows waits for another. For the timer
+ * that never comes: guest_irq() has turned it off.
+ */
+void sleep_ticks(uint64_t ticks)
+{
+	uint64_t daif = irq_save(), end = cntvct() + ticks;
 
 	asm volatile("msr cntv_cval_el0, %0" :: "r"(end));
 	asm volatile("msr cntv_ctl_el0, %0; isb" :: "r"(1ul));
-	while (cntvct() < end)
-		asm volatile("wfi");
+	while (cntvct() < end) {
+		wait_for_irq();
+		irq_restore(daif);
+		irq_disable();
+	}
 	asm volatile("msr cntv_ctl_el0, %0; isb" :: "r"(0ul));
+	irq_restore(daif);
+}
+
+void wait_for_count(volatile unsigned int *count, unsigned int n)
+{
+	irq_disable();
+	while (*count < n) {
+		wait_for_irq();
+		irq_enable();
+		asm volatile("isb");
+		irq_disable();
+	}
+	irq_enable();
+}
+
+void sleep_ms(unsigned int ms)
+{
+	sleep_ticks(cntfrq() * ms / 1000);
 }
 
 static void psci_call(uint32_t fn)
