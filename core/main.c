@@ -3,11 +3,13 @@
  * pinvm's command line: parse the options, run a service's command (pinvm
  * update), show the status file, or validate the whole partition and then
  * write a guest's device tree (pinvm dtb), check it (--check) or hand it
- * to the monitor (core/monitor.c).
+ * to the monitor (core/monitor.c); or write a thread's seccomp filter
+ * (pinvm filter).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <libfdt.h>
+#include <linux/filter.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +19,7 @@
 #include "guest_fdt.h"
 #include "loader.h"
 #include "monitor.h"
+#include "sandbox.h"
 #include "service.h"
 #include "status.h"
 
@@ -36,7 +39,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: pinvm [options]\n"
 		"       pinvm status [--status-file FILE]\n"
-		"       pinvm [-p FILE] [-i DIR] dtb GUEST FILE\n");
+		"       pinvm [-p FILE] [-i DIR] dtb GUEST FILE\n"
+		"       pinvm filter vcpu|main FILE\n");
 	for_each_service(sp)
 		if (sp->command)
 			fprintf(f, "       pinvm %s %s\n", sp->command,
@@ -44,7 +48,9 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Run the board's guests, one per core, as the partition says;\n"
 		"or show the guests' state and counters of a running pinvm;\n"
-		"or write the device tree a guest boots with to FILE.\n");
+		"or write the device tree a guest boots with to FILE;\n"
+		"or write a thread's seccomp filter, as the BPF program the kernel\n"
+		"runs (struct sock_filter in the host's byte order), to FILE.\n");
 	for_each_service(sp)
 		if (sp->command)
 			fprintf(f, "%s: %s.\n", sp->command,
@@ -80,6 +86,44 @@ static int parse_seconds(const char *arg, unsigned int *seconds)
 		return -1;
 	}
 	*seconds = v;
+	return 0;
+}
+
+/*
+ * pinvm filter KIND FILE: the filter every thread of KIND runs under, for
+ * an audit, and for the benchmark's floor, which runs under the vCPU
+ * threads' own (docs/testing.md).
+ */
+static int write_filter(const char *kind_name, const char *path)
+{
+	struct pinvm_error err;
+	struct sock_fprog prog;
+	enum sandbox_kind kind;
+	size_t size;
+	FILE *f;
+
+	for (kind = 0; kind < SANDBOX_KINDS; kind++)
+		if (!strcmp(sandbox_kind_name(kind), kind_name))
+			break;
+	if (kind == SANDBOX_KINDS) {
+		pr_err("filter %s: no such kind of thread (vcpu or main)",
+		       kind_name);
+		return 2;
+	}
+	if (sandbox_export(kind, &prog, &err)) {
+		pr_err("filter %s: %s", kind_name, err.msg);
+		return 1;
+	}
+	size = prog.len * sizeof(*prog.filter);
+	f = fopen(path, "we");
+	if (!f || fwrite(prog.filter, 1, size, f) != size || fclose(f)) {
+		pr_err("%s: cannot write: %s", path, strerror(errno));
+		free(prog.filter);
+		return 1;
+	}
+	pr_info("%s: wrote the %s threads' filter (%u instructions)", path,
+		kind_name, prog.len);
+	free(prog.filter);
 	return 0;
 }
 
@@ -162,6 +206,9 @@ static int parse_options(int argc, char **argv, struct monitor_options *o)
 		    !strcmp(argv[optind], sp->command))
 			exit(sp->run_command(o, argc - optind - 1,
 						argv + optind + 1));
+	if (optind < argc && !strcmp(argv[optind], "filter") &&
+	    optind + 3 == argc)
+		exit(write_filter(argv[optind + 1], argv[optind + 2]));
 	if (optind < argc && !strcmp(argv[optind], "dtb") &&
 	    optind + 3 == argc) {
 		o->dtb_guest = argv[optind + 1];

@@ -537,8 +537,20 @@ static int add_call(scmp_filter_ctx ctx, const struct allow_list *a,
 						O_CREAT | O_TRUNC |
 						(__O_TMPFILE & ~O_DIRECTORY), 0));
 	case SANDBOX_IOCTL:
+		/*
+		 * KVM_RUN is a vCPU thread's hot path, once per exit.
+		 * libseccomp tests the masked compares of one call in
+		 * descending order of value, KVM_RUN (0xae80) last; a
+		 * full-width compare is a branch of its own, tested in the
+		 * order added. The upper half must then be zero: ioctl()'s
+		 * command is an unsigned long made from an unsigned int.
+		 */
+		if (allow_has_ioctl(a, KVM_RUN))
+			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					       SCMP_A1(SCMP_CMP_EQ, KVM_RUN));
 		for (i = 0; i < a->nr_ioctls && !ret; i++)
-			ret = add_ioctl(ctx, nr, a->ioctls[i]);
+			if (a->ioctls[i] != KVM_RUN)
+				ret = add_ioctl(ctx, nr, a->ioctls[i]);
 		return ret;
 	case SANDBOX_PLAIN:
 		break;
@@ -666,19 +678,29 @@ static int export_filter(scmp_filter_ctx ctx, struct sock_fprog *prog,
 	return 0;
 }
 
-void sandbox_share_build(void)
+int sandbox_export(enum sandbox_kind kind, struct sock_fprog *prog,
+		   struct pinvm_error *err)
 {
 	struct allow_list a;
 	scmp_filter_ctx ctx;
+	int ret;
+
+	allow_kind(&a, kind);
+	ctx = build_filter(&a, sandbox_kind_name(kind), err);
+	if (!IS_ENABLED(CONFIG_SECCOMP) || !ctx)
+		return -1;
+	ret = export_filter(ctx, prog, err);
+	seccomp_release(ctx);
+	return ret;
+}
+
+void sandbox_share_build(void)
+{
 	bool ok;
 
 	if (!IS_ENABLED(CONFIG_SECCOMP) || !enabled || !filters_on)
 		return;
-	allow_kind(&a, shared.kind);
-	ctx = build_filter(&a, sandbox_kind_name(shared.kind), &shared.err);
-	ok = ctx && !export_filter(ctx, &shared.prog, &shared.err);
-	if (ctx)
-		seccomp_release(ctx);
+	ok = !sandbox_export(shared.kind, &shared.prog, &shared.err);
 	pthread_mutex_lock(&shared.lock);
 	shared.state = ok ? SHARE_READY : SHARE_FAILED;
 	pthread_cond_broadcast(&shared.cond);

@@ -16,6 +16,8 @@
 
 #include "pinvm.h"
 
+struct sock_fprog;
+
 enum sandbox_kind {
 	SANDBOX_MAIN,		/* the monitor after start-up */
 	SANDBOX_VCPU,		/* a guest's vCPU thread */
@@ -108,6 +110,9 @@ int sandbox_enter(enum sandbox_kind kind, const char *name, uint64_t keep,
  */
 void sandbox_share_begin(enum sandbox_kind kind);
 void sandbox_share_build(void);
+/* kind's filter as the BPF program the kernel runs (malloc'd insns). */
+int sandbox_export(enum sandbox_kind kind, struct sock_fprog *prog,
+		   struct pinvm_error *err);
 /* The same for a driver's own thread, under pol's filter. */
 int sandbox_policy_enter(const struct sandbox_policy *pol, const char *name,
 			 uint64_t keep, struct pinvm_error *err);

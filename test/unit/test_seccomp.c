@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/kvm.h>
 #include <pthread.h>
 #include <signal.h>
@@ -347,6 +348,38 @@ static void check_violation(enum sandbox_kind kind, enum action a,
 	CHECK(!strstr(out, "still alive"));
 }
 
+/*
+ * KVM_RUN, a vCPU thread's call on every exit, is the first of the vCPU
+ * filter's ioctl commands it compares (libseccomp would test it last).
+ */
+static void check_kvm_run_first(void)
+{
+	static const unsigned long others[] = {
+		KVM_SET_VCPU_EVENTS, KVM_IRQ_LINE,
+	};
+	struct pinvm_error err;
+	struct sock_fprog prog;
+	int run = -1, other = -1;
+	unsigned int i, j;
+
+	CHECK(!sandbox_export(SANDBOX_VCPU, &prog, &err));
+	for (i = 0; i < prog.len; i++) {
+		const struct sock_filter *f = &prog.filter[i];
+
+		if (f->code != (BPF_JMP | BPF_JEQ | BPF_K))
+			continue;
+		if (f->k == KVM_RUN && run < 0)
+			run = i;
+		for (j = 0; j < ARRAY_SIZE(others); j++)
+			if (f->k == (uint32_t)others[j] && other < 0)
+				other = i;
+	}
+	printf("KVM_RUN compared at instruction %d of %u, the next command at %d\n",
+	       run, prog.len, other);
+	CHECK(run >= 0 && other >= 0 && run < other);
+	free(prog.filter);
+}
+
 int main(void)
 {
 	char out[4096];
@@ -360,6 +393,9 @@ int main(void)
 	CHECK(!mkdir(ll_dir, 0700) && !mkdir(ll_yes, 0700) && !mkdir(ll_no, 0700));
 	CHECK(!unit_touch(ll_file) && !unit_touch_in(ll_yes, "old") &&
 	      !unit_touch_in(ll_no, "old"));
+
+	TEST("vcpu: the filter compares KVM_RUN before any other ioctl");
+	check_kvm_run_first();
 
 	TEST("vcpu: allowed calls pass");
 	status = run(SANDBOX_VCPU, ALLOWED_ONLY, out, sizeof(out));
