@@ -264,6 +264,8 @@ static void *guest_thread(void *arg)
 			why = vcpu_run_loop(g);
 	} while (guest_wait_for_order(g, why) == GUEST_ORDER_RUN &&
 		 (why = GUEST_EXIT_NONE) == GUEST_EXIT_NONE);
+	/* Unwired by the main thread (guest_end_thread): on this core, now. */
+	kvm_vm_release(&g->vm);
 	return NULL;
 }
 
@@ -391,12 +393,23 @@ int guest_restart(struct guest *g, struct pinvm_error *err)
 	return 0;
 }
 
+/* A waiting guest's thread is told to end; it releases its own VM. */
+static void guest_end_thread(struct guest *g)
+{
+	if (!g->has_thread || g->ending)
+		return;
+	kvm_vm_unwire(&g->vm);
+	g->ending = true;
+	guest_order(g, GUEST_ORDER_EXIT);
+}
+
 void guest_finish(struct guest *g)
 {
+	guest_end_thread(g);
 	if (g->has_thread) {
-		guest_order(g, GUEST_ORDER_EXIT);
 		pthread_join(g->thread, NULL);
 		g->has_thread = false;
+		g->ending = false;
 	}
 	if (atomic_load(&g->state) == GUEST_RUNNING)
 		atomic_store(&g->state, GUEST_STOPPED);
@@ -431,8 +444,21 @@ bool guest_may_restart(struct guest *g)
 	return false;
 }
 
-void guest_destroy(struct guest *g)
+/*
+ * Every guest at once: all are asked to stop before the first is waited
+ * for, and every thread releases its VM before the first is joined.
+ */
+void guests_destroy(struct guest *guests, unsigned int n)
 {
-	guest_stop_and_wait(g);
-	guest_finish(g);
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (guests[i].has_thread)
+			guest_request_stop(&guests[i]);
+	for (i = 0; i < n; i++)
+		guest_stop_and_wait(&guests[i]);
+	for (i = 0; i < n; i++)
+		guest_end_thread(&guests[i]);
+	for (i = 0; i < n; i++)
+		guest_finish(&guests[i]);
 }

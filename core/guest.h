@@ -62,6 +62,7 @@ struct guest {
 	struct guest_image image;
 	pthread_t thread;
 	bool has_thread;		/* created and not yet joined */
+	bool ending;			/* told to end, not yet joined */
 	pthread_t notify;		/* told with SIGUSR2 when it waits */
 	pid_t tid;
 	atomic_bool stop;
@@ -115,8 +116,11 @@ int guest_restart(struct guest *g, struct pinvm_error *err);
 void guest_finish(struct guest *g);
 /* Whether the guest's restart-policy lets this reset reboot it. */
 bool guest_may_restart(struct guest *g);
-/* Join a thread that is ending and free everything. */
-void guest_destroy(struct guest *g);
+/*
+ * Stop n guests, end their threads and free everything: each step for all
+ * of them before the next, so their VMs go in parallel.
+ */
+void guests_destroy(struct guest *guests, unsigned int n);
 
 /* The vCPU thread's body: KVM_RUN and the exit dispatch (core/vcpu.c). */
 enum guest_exit vcpu_run_loop(struct guest *g);

@@ -481,7 +481,13 @@ int kvm_vm_create(struct vm *vm, const struct vm_config *c,
 	return kvm_wire_irqfds(vm, c, err);
 }
 
-void kvm_vm_destroy(struct vm *vm)
+void kvm_vm_unwire(struct vm *vm)
+{
+	if (vm->vm_fd >= 0)
+		kvm_unwire_irqfds(vm);
+}
+
+void kvm_vm_release(struct vm *vm)
 {
 	unsigned int i;
 
@@ -490,16 +496,20 @@ void kvm_vm_destroy(struct vm *vm)
 	vm->run = NULL;
 	if (vm->vcpu_fd >= 0)
 		close(vm->vcpu_fd);
-	if (vm->vm_fd >= 0) {
-		kvm_unwire_irqfds(vm);
+	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
-	}
 	vm->vcpu_fd = vm->vm_fd = -1;
 	for (i = 0; i < vm->mem.nr_ram; i++) {
 		if (vm->mem.ram[i].host)
 			munmap(vm->mem.ram[i].host, vm->mem.ram[i].size);
 		vm->mem.ram[i].host = NULL;
 	}
+}
+
+void kvm_vm_destroy(struct vm *vm)
+{
+	kvm_vm_unwire(vm);
+	kvm_vm_release(vm);
 }
 
 int kvm_irq_line(struct vm *vm, unsigned int intid, bool level)

@@ -61,6 +61,14 @@ int kvm_vm_populate(struct vm *vm, const char *what, struct pinvm_error *err);
 /* PC at the image entry, x0 as it says, EL1h, exceptions masked, MMU off. */
 int kvm_vcpu_set_boot(struct vm *vm, const struct vm_config *c,
 		      const struct boot_info *boot, struct pinvm_error *err);
+/*
+ * A VM goes in two steps: its irqfds unwired (a VM ioctl, the main
+ * thread's), then released (munmap and close only, so its own vCPU thread
+ * can do it, on its core, while the others do theirs: the last close
+ * destroys the VM). kvm_vm_destroy() does both; each step is idempotent.
+ */
+void kvm_vm_unwire(struct vm *vm);
+void kvm_vm_release(struct vm *vm);
 void kvm_vm_destroy(struct vm *vm);
 /* Drive a shared peripheral interrupt (GIC INTID 32+) of the guest. */
 int kvm_irq_line(struct vm *vm, unsigned int intid, bool level);

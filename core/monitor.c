@@ -92,8 +92,7 @@ static int create_guests(struct monitor *m, struct pinvm_error *err)
 		struct guest *g = &m->guests[i];
 
 		if (guest_create(g, &m->part, &m->part.guests[i], err)) {
-			while (i--)
-				guest_destroy(&m->guests[i]);
+			guests_destroy(m->guests, i);
 			return -1;
 		}
 		services_guest_boot(m, g);
@@ -306,10 +305,9 @@ static int monitor_finish(struct monitor *m, bool write_status)
 {
 	unsigned int i, crashed = 0;
 
-	for (i = 0; i < m->part.nr_guests; i++) {
-		guest_destroy(&m->guests[i]);
+	guests_destroy(m->guests, m->part.nr_guests);
+	for (i = 0; i < m->part.nr_guests; i++)
 		crashed += atomic_load(&m->guests[i].state) == GUEST_CRASHED;
-	}
 	/* The last counters stay readable after pinvm has gone. */
 	if (write_status)
 		status_write(m, false);

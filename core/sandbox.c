@@ -81,9 +81,13 @@ static const struct sandbox_rule memory_rules[] = {
 	{ "madvise", SANDBOX_PLAIN },
 };
 
-/* KVM's ioctls on the vCPU and the VM. */
+/*
+ * KVM's ioctls on the vCPU and the VM; close for its VM at the end
+ * (kvm_vm_release(), on the guest's core, all guests at once).
+ */
 static const struct sandbox_rule vcpu_rules[] = {
 	{ "ioctl", SANDBOX_IOCTL },
+	{ "close", SANDBOX_PLAIN },
 };
 
 static const struct sandbox_rule file_read_rules[] = {
