@@ -264,7 +264,7 @@ static void *guest_thread(void *arg)
 			why = vcpu_run_loop(g);
 	} while (guest_wait_for_order(g, why) == GUEST_ORDER_RUN &&
 		 (why = GUEST_EXIT_NONE) == GUEST_EXIT_NONE);
-	/* Unwired by the main thread (guest_end_thread): on this core, now. */
+	/* Unwired by the main thread (guest_end()): on this core, now. */
 	kvm_vm_release(&g->vm);
 	return NULL;
 }
@@ -393,8 +393,7 @@ int guest_restart(struct guest *g, struct pinvm_error *err)
 	return 0;
 }
 
-/* A waiting guest's thread is told to end; it releases its own VM. */
-static void guest_end_thread(struct guest *g)
+void guest_end(struct guest *g)
 {
 	if (!g->has_thread || g->ending)
 		return;
@@ -405,7 +404,7 @@ static void guest_end_thread(struct guest *g)
 
 void guest_finish(struct guest *g)
 {
-	guest_end_thread(g);
+	guest_end(g);
 	if (g->has_thread) {
 		pthread_join(g->thread, NULL);
 		g->has_thread = false;
@@ -458,7 +457,7 @@ void guests_destroy(struct guest *guests, unsigned int n)
 	for (i = 0; i < n; i++)
 		guest_stop_and_wait(&guests[i]);
 	for (i = 0; i < n; i++)
-		guest_end_thread(&guests[i]);
+		guest_end(&guests[i]);
 	for (i = 0; i < n; i++)
 		guest_finish(&guests[i]);
 }

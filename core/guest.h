@@ -112,7 +112,13 @@ void guest_stop_and_wait(struct guest *g);
  * the same thread. On failure the guest is crashed and its thread ended.
  */
 int guest_restart(struct guest *g, struct pinvm_error *err);
-/* A waiting guest is done: its thread ends, its VM and devices go. */
+/*
+ * A waiting guest is done: guest_end() tells its thread to end, which
+ * releases the VM on its own core; guest_finish() (after guest_end() or
+ * instead of it) joins the thread and releases the devices. Between the
+ * two, other guests' VMs can go at the same time.
+ */
+void guest_end(struct guest *g);
 void guest_finish(struct guest *g);
 /* Whether the guest's restart-policy lets this reset reboot it. */
 bool guest_may_restart(struct guest *g);

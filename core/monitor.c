@@ -149,7 +149,8 @@ static int start_gate(struct monitor *m, struct pinvm_error *err)
 /*
  * A guest's vCPU waits with its verdict: a service may take it (a trial's
  * reset or crash), else its restart-policy says whether a reset reboots
- * it; anything else ends it, and its devices go back to the host.
+ * it; anything else ends it (reap_guests() then joins it), and its devices
+ * go back to the host.
  */
 static void guest_ended(struct monitor *m, struct guest *g,
 			enum guest_exit why)
@@ -160,7 +161,7 @@ static void guest_ended(struct monitor *m, struct guest *g,
 	atomic_store(&g->state, why == GUEST_EXIT_CRASH ? GUEST_CRASHED :
 							  GUEST_STOPPED);
 	if (m->stopping) {
-		guest_finish(g);
+		guest_end(g);
 		return;
 	}
 	for_each_service(sp)
@@ -173,7 +174,7 @@ static void guest_ended(struct monitor *m, struct guest *g,
 			pr_err("%s: cannot restart: %s", g->cfg->name, err.msg);
 		return;
 	}
-	guest_finish(g);
+	guest_end(g);
 }
 
 static void reap_guests(struct monitor *m)
@@ -184,9 +185,13 @@ static void reap_guests(struct monitor *m)
 	for (i = 0; i < m->part.nr_guests; i++) {
 		struct guest *g = &m->guests[i];
 
-		if (g->has_thread && guest_waiting(g, &why))
+		if (g->has_thread && !g->ending && guest_waiting(g, &why))
 			guest_ended(m, g, why);
 	}
+	/* The guests that ended release their VMs at once; then joined. */
+	for (i = 0; i < m->part.nr_guests; i++)
+		if (m->guests[i].ending)
+			guest_finish(&m->guests[i]);
 }
 
 static unsigned int guests_running(const struct monitor *m)
