@@ -33,6 +33,8 @@ run() {
 		/test/floor /test/guests/bench.bin 1 ;;
 	floor+dev)
 		/test/floor /test/guests/bench.bin 1 --device ;;
+	floor+filter)
+		/test/floor /test/guests/bench.bin 1 --device --filter /tmp/vcpu.bpf ;;
 	pinvm)
 		pinvm -p /test/bench.dtb -i /test/guests ;;
 	*)
@@ -48,6 +50,13 @@ run() {
 }
 
 programs="floor floor+dev pinvm"
+# floor+dev under pinvm's vCPU filter, where pinvm has one: what pinvm's
+# path costs beyond the filter it shares with the floor.
+if pinvm filter vcpu /tmp/vcpu.bpf 2> /tmp/filter.err; then
+	programs="floor floor+dev floor+filter pinvm"
+else
+	echo "BENCH-INFO no vCPU filter: $(cat /tmp/filter.err)"
+fi
 for v in /test/variants/*/pinvm; do
 	[ -x "$v" ] || continue
 	v=${v%/pinvm}

@@ -18,7 +18,7 @@
 rounds=${1:-24}
 t=/sys/kernel/tracing
 d=/test/startup-images
-programs="floor shape shape-core pinvm-1 pinvm-3 pinvm-7"
+programs="floor shape shape-core shape-3 shape-7 pinvm-1 pinvm-3 pinvm-7"
 
 # The command line for PROGRAM.
 cmdline_of() {
@@ -26,6 +26,7 @@ cmdline_of() {
 	floor) echo "/test/floor $d/startup-guest.bin 1" ;;
 	shape) echo "/test/floor $d/startup-guest.bin 1 --shape" ;;
 	shape-core) echo "/test/floor $d/startup-guest.bin 1 --shape-core" ;;
+	shape-[37]) echo "/test/floor $d/startup-guest.bin 1 --shape ${1#shape-}" ;;
 	pinvm-*) echo "/usr/sbin/pinvm -p $d/startup-${1#pinvm-}.dtb -i $d" ;;
 	esac
 }
@@ -33,11 +34,12 @@ cmdline_of() {
 guests() {
 	case $1 in
 	pinvm-*) echo "${1#pinvm-}" ;;
+	shape-[37]) echo "${1#shape-}" ;;
 	*) echo 1 ;;
 	esac
 }
 
-# rotate N: the programs, starting at the (N mod 6)th.
+# rotate N: the programs, starting at the (N mod their number)th.
 rotate() {
 	n=$1
 	# shellcheck disable=SC2086 # one word a program
@@ -186,4 +188,15 @@ END {
 			rss[pid], status[pid], us_or_dash(exec)
 	}
 }' /tmp/runs /tmp/trace
+
+# Peak RSS, untimed, tracing off: three sampled runs of each program
+# (startup --rss), "STARTUP-RSS-RUN PROGRAM PEAK_KIB STATUS" each.
+for r in 1 2 3; do
+	for p in $programs; do
+		# shellcheck disable=SC2046 # one word an argument
+		set -- $(/test/startup 0 "/tmp/$p.log" --rss $(cmdline_of "$p"))
+		echo "STARTUP-RSS-RUN $p $3 $4"
+		sleep 0.1
+	done
+done
 echo "BOARD-TESTS-DONE"

@@ -17,14 +17,21 @@
  * vCPU thread lowers the line and unmasks VFIO: what a resample eventfd
  * does in the kernel for irqfd, done here before the guest's EOI.
  *
+ * With --filter FILE (after --device) it runs its loop under the seccomp
+ * filter in FILE, pinvm's vCPU threads' own (pinvm filter vcpu FILE), so
+ * that pinvm's path is measured against a floor that pays the same filter.
+ *
  * With --shape or --shape-core it is the start-up benchmark's reference
  * (shape_run()).
- *   floor IMAGE.bin CPU [--device | --relay RELAY_CPU | --shape[-core]]
+ *   floor IMAGE.bin CPU [--device [--filter FILE] | --relay RELAY_CPU |
+ *                        --shape[-core] [N]]
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/kvm.h>
+#include <linux/seccomp.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -35,6 +42,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include "vfio.h"
@@ -216,6 +224,9 @@ static void start_relay(struct vm *vm, int cpu)
 	}
 }
 
+/* --shape N: at most as many VMs as pinvm's start-up benchmark's guests. */
+#define SHAPE_MAX	7
+
 struct shape {
 	const char *image;
 	bool built;
@@ -308,55 +319,103 @@ static void *shape_thread(void *arg)
  * pinvm's vCPU thread is; once the guest has powered off, the main
  * thread tears the VM down as pinvm's does: vCPU, VM, then RAM.
  * --shape-core builds it on the pinned thread instead, RAM populated on
- * the guest's own core: issue 16's proposal, measured beside it.
+ * the guest's own core: issue 16's proposal, measured beside it. With N,
+ * N such VMs, on cores CPU to CPU + N - 1, all built first, then all run
+ * at once: what N guests cost the machine itself, pinvm's N guests'
+ * reference.
  */
-static int shape_run(const char *image, int cpu, bool on_core)
+static int shape_run(const char *image, int cpu, bool on_core, int n)
 {
-	static struct shape s;
+	static struct shape s[SHAPE_MAX];
 	pthread_attr_t attr;
+	pthread_t t[SHAPE_MAX];
 	cpu_set_t cpus;
-	pthread_t t;
+	int i;
 
-	s.image = image;
-	if (!on_core) {
-		shape_build(&s);
-		shape_load(&s);
-		s.built = true;
+	for (i = 0; i < n; i++) {
+		s[i].image = image;
+		if (!on_core) {
+			shape_build(&s[i]);
+			shape_load(&s[i]);
+			s[i].built = true;
+		}
 	}
-	CPU_ZERO(&cpus);
-	CPU_SET(cpu, &cpus);
-	pthread_attr_init(&attr);
-	if (pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus) ||
-	    pthread_create(&t, &attr, shape_thread, &s) ||
-	    pthread_join(t, NULL)) {
-		fprintf(stderr, "floor: cannot run the vCPU thread on core %d\n",
-			cpu);
-		return 1;
+	for (i = 0; i < n; i++) {
+		CPU_ZERO(&cpus);
+		CPU_SET(cpu + i, &cpus);
+		pthread_attr_init(&attr);
+		if (pthread_attr_setaffinity_np(&attr, sizeof(cpus), &cpus) ||
+		    pthread_create(&t[i], &attr, shape_thread, &s[i])) {
+			fprintf(stderr, "floor: cannot run a vCPU thread on core %d\n",
+				cpu + i);
+			return 1;
+		}
+		pthread_attr_destroy(&attr);
 	}
-	munmap(s.vm.run, s.run_size);
-	close(s.vm.vcpu);
-	close(s.vm.vm);
-	munmap(s.ram, RAM_SIZE);
-	close(s.kvm);
+	for (i = 0; i < n; i++)
+		pthread_join(t[i], NULL);
+	for (i = 0; i < n; i++) {
+		munmap(s[i].vm.run, s[i].run_size);
+		close(s[i].vm.vcpu);
+		close(s[i].vm.vm);
+		munmap(s[i].ram, RAM_SIZE);
+		close(s[i].kvm);
+	}
 	return 0;
+}
+
+/* The vCPU threads' filter, as pinvm's vCPU thread takes it. */
+static void load_filter(const char *path)
+{
+	static struct sock_filter insns[4096];
+	struct sock_fprog prog = { .filter = insns };
+	FILE *f = fopen(path, "rb");
+	size_t n;
+
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	n = fread(insns, 1, sizeof(insns), f);
+	fclose(f);
+	if (!n || n % sizeof(insns[0]) || n == sizeof(insns)) {
+		fprintf(stderr, "floor: %s: not a BPF program\n", path);
+		exit(1);
+	}
+	prog.len = n / sizeof(insns[0]);
+	must(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs");
+	must(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), "seccomp");
 }
 
 int main(int argc, char **argv)
 {
 	volatile uint8_t *rtc = NULL;
 	struct kvm_run *run;
+	static char line[4096];
+	const char *filter = NULL;
 	int relay = -1;
 	struct vm vm;
 
-	if (argc == 4 && !strncmp(argv[3], "--shape", 7) &&
-	    (!argv[3][7] || !strcmp(argv[3] + 7, "-core")))
-		return shape_run(argv[1], atoi(argv[2]), argv[3][7]);
-	if (argc < 3 || (argc > 3 && strcmp(argv[3], "--device") &&
-			 (strcmp(argv[3], "--relay") || argc < 5))) {
-		fprintf(stderr, "usage: floor IMAGE.bin CPU [--device | --relay RELAY_CPU | --shape[-core]]\n");
+	if ((argc == 4 || argc == 5) && !strncmp(argv[3], "--shape", 7) &&
+	    (!argv[3][7] || !strcmp(argv[3] + 7, "-core"))) {
+		int n = argc == 5 ? atoi(argv[4]) : 1;
+
+		if (n < 1 || n > SHAPE_MAX) {
+			fprintf(stderr, "floor: --shape: 1 to %d VMs\n", SHAPE_MAX);
+			return 2;
+		}
+		return shape_run(argv[1], atoi(argv[2]), argv[3][7], n);
+	}
+	if (argc == 6 && !strcmp(argv[3], "--device") &&
+	    !strcmp(argv[4], "--filter"))
+		filter = argv[5];
+	else if (argc < 3 || argc > 5 ||
+		 (argc == 4 && strcmp(argv[3], "--device")) ||
+		 (argc == 5 && strcmp(argv[3], "--relay"))) {
+		fprintf(stderr, "usage: floor IMAGE.bin CPU [--device [--filter FILE] | --relay RELAY_CPU | --shape[-core] [N]]\n");
 		return 2;
 	}
-	if (argc > 4)
+	if (argc == 5)
 		relay = atoi(argv[4]);
 	else if (argc > 3)
 		rtc = map_rtc();
@@ -367,7 +426,10 @@ int main(int argc, char **argv)
 	if (relay >= 0)
 		start_relay(&vm, relay);
 	run = vm.run;
-	setvbuf(stdout, NULL, _IOLBF, 0);
+	/* A buffer of its own: stdio's would be allocated after an fstat. */
+	setvbuf(stdout, line, _IOLBF, sizeof(line));
+	if (filter)
+		load_filter(filter);
 	for (;;) {
 		must(ioctl(vm.vcpu, KVM_RUN, 0), "KVM_RUN");
 		if (run->exit_reason == KVM_EXIT_MMIO && relay >= 0 &&

@@ -14,7 +14,7 @@ build=$1
 rounds=${2:-24}
 out=$build/bench/startup-boot
 started=$(date +%s)
-programs="floor shape shape-core pinvm-1 pinvm-3 pinvm-7"
+programs="floor shape shape-core shape-3 shape-7 pinvm-1 pinvm-3 pinvm-7"
 
 rm -rf "$out"
 mkdir -p "$out/overlay/test/startup-images"
@@ -56,6 +56,12 @@ ms() {
 	awk -v v="$1" 'BEGIN { printf "%.1f", v / 1000 }'
 }
 
+# rss_of PROGRAM: the median of its sampled peaks (board-startup.sh).
+rss_of() {
+	awk -v p="$1" '$1 == "STARTUP-RSS-RUN" && $2 == p && $4 == 0 { print $3 }' \
+		"$out/board.log" | median
+}
+
 # ratios A FA B FB: per round, field FA of A over field FB of B.
 ratios() {
 	awk -v a="$1" -v fa="$2" -v b="$3" -v fb="$4" '
@@ -85,7 +91,8 @@ if grep "^STARTUP-FAIL" "$out/board.log"; then
 fi
 echo
 echo "Start-up on the emulated board (8 cores), one boot, $rounds rounds, programs"
-echo "alternating, order rotated each round; medians, ms (RSS: KiB, peak). Every"
+echo "alternating, order rotated each round; medians, ms (RSS: KiB, the peak of"
+echo "three untimed runs sampled every ms from smaps_rollup). Every"
 echo "program runs the same 20-byte guest that powers off at once, 2 MiB of RAM each."
 printf '%-10s %4s %10s %12s %12s %10s %10s %8s\n' program n fork-exec \
 	exec-first exec-all whole teardown rss
@@ -96,7 +103,7 @@ for p in $programs; do
 	all=$(field "$p" 7 | median)
 	whole=$(field "$p" 8 | median)
 	teardown=$(field "$p" 9 | median)
-	rss=$(field "$p" 10 | median)
+	rss=$(rss_of "$p")
 	exec=$(field "$p" 12 | median)
 	printf '%-10s %4s %10s %12s %12s %10s %10s %8s\n' "$p" "$n" "$(ms "$exec")" \
 		"$(ms "$first")" "$(ms "$all")" "$(ms "$whole")" "$(ms "$teardown")" \
@@ -115,29 +122,43 @@ done
 ratios pinvm-1 6 shape 6 > "$out/r-first"
 ratios pinvm-3 7 pinvm-1 7 > "$out/r-all3"
 ratios pinvm-7 7 pinvm-1 7 > "$out/r-all7"
+ratios shape-3 7 shape 7 > "$out/r-shape3"
+ratios shape-7 7 shape 7 > "$out/r-shape7"
+set -- r-first r-all3 r-all7 r-shape3 r-shape7
 echo
 echo "Per round, in the same round: pinvm-1 first entry / shape first entry; pinvm-3"
-echo "and pinvm-7 all entered / pinvm-1 all entered."
-printf '%5s %12s %12s %12s\n' round 1/shape 3/1 7/1
-awk '{ v[FILENAME, $1] = $2; if ($1 > last) last = $1 }
+echo "and pinvm-7 all entered / pinvm-1 all entered; shape-3 and shape-7 (as many"
+echo "VMs of the same shape, built, then run at once) all entered / shape: how the"
+echo "machine itself grows with the guests (its 8 cores run on the host's few)."
+printf '%5s %12s %12s %12s %12s %12s\n' round 1/shape 3/1 7/1 s3/s s7/s
+(cd "$out" && awk '{ v[FILENAME, $1] = $2; if ($1 > last) last = $1 }
 	END { for (r = 1; r <= last; r++)
-		printf "%5s %12s %12s %12s\n", r, v[ARGV[1], r], v[ARGV[2], r], v[ARGV[3], r] }' \
-	"$out/r-first" "$out/r-all3" "$out/r-all7"
+		printf "%5s %12s %12s %12s %12s %12s\n", r, v[ARGV[1], r],
+			v[ARGV[2], r], v[ARGV[3], r], v[ARGV[4], r], v[ARGV[5], r] }' "$@")
+# row NAME FILTER: one summary row, FILTER (median, quartiles, spread) of
+# each ratio's column.
+row() {
+	printf '%5s' "$1"
+	for f in r-first r-all3 r-all7 r-shape3 r-shape7; do
+		printf ' %12s' "$(cut -d' ' -f2 "$out/$f" | $2)"
+	done
+	echo
+}
+row median median
+row q1-q3 quartiles
+row range spread
 r_first=$(cut -d' ' -f2 "$out/r-first" | median)
 r_all3=$(cut -d' ' -f2 "$out/r-all3" | median)
 r_all7=$(cut -d' ' -f2 "$out/r-all7" | median)
-printf '%5s %12s %12s %12s\n' median "$r_first" "$r_all3" "$r_all7"
-printf '%5s %12s %12s %12s\n' q1-q3 "$(cut -d' ' -f2 "$out/r-first" | quartiles)" \
-	"$(cut -d' ' -f2 "$out/r-all3" | quartiles)" "$(cut -d' ' -f2 "$out/r-all7" | quartiles)"
-printf '%5s %12s %12s %12s\n' range "$(cut -d' ' -f2 "$out/r-first" | spread)" \
-	"$(cut -d' ' -f2 "$out/r-all3" | spread)" "$(cut -d' ' -f2 "$out/r-all7" | spread)"
+r_shape3=$(cut -d' ' -f2 "$out/r-shape3" | median)
+r_shape7=$(cut -d' ' -f2 "$out/r-shape7" | median)
 
 # RSS beyond guest RAM (2048 KiB a guest): for one guest, and per guest
 # beyond the first.
-rss_pinvm1=$(field pinvm-1 10 | median)
-rss_pinvm3=$(field pinvm-3 10 | median)
-rss_pinvm7=$(field pinvm-7 10 | median)
-rss_shape=$(field shape 10 | median)
+rss_pinvm1=$(rss_of pinvm-1)
+rss_pinvm3=$(rss_of pinvm-3)
+rss_pinvm7=$(rss_of pinvm-7)
+rss_shape=$(rss_of shape)
 extra1=$(awk -v a="$rss_pinvm1" 'BEGIN { print a - 2048 }')
 extra3=$(awk -v a="$rss_pinvm3" -v b="$rss_pinvm1" 'BEGIN { printf "%.0f", (a - b - 2 * 2048) / 2 }')
 extra7=$(awk -v a="$rss_pinvm7" -v b="$rss_pinvm1" 'BEGIN { printf "%.0f", (a - b - 6 * 2048) / 6 }')
@@ -148,6 +169,8 @@ echo "pinvm's peak RSS beyond guest RAM: $extra1 KiB with one guest; per further
 	echo "METRIC: startup_first_pinvm1_over_shape=$r_first"
 	echo "METRIC: startup_all_pinvm3_over_pinvm1=$r_all3"
 	echo "METRIC: startup_all_pinvm7_over_pinvm1=$r_all7"
+	echo "METRIC: startup_all_shape3_over_shape=$r_shape3"
+	echo "METRIC: startup_all_shape7_over_shape=$r_shape7"
 	echo "METRIC: startup_rss_beyond_ram_1_kib=$extra1"
 	echo "METRIC: startup_rss_per_further_guest_3_kib=$extra3"
 	echo "METRIC: startup_rss_per_further_guest_7_kib=$extra7"
