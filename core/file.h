@@ -36,7 +36,9 @@ int file_replace(const char *dir, const char *name, const void *data,
  * SIGKILL right after the point named by $PINVM_FAULT. fault_armed() of
  * step "seccomp" is the sandbox self-test instead (CONFIG_SANDBOX_SELFTEST):
  * the thread named by the point makes a forbidden call; step "landlock"
- * (point "") makes every thread probe its file-system reach.
+ * (point "") makes every thread probe its file-system reach. Step "boot-"
+ * (CONFIG_UPDATE_FAULT_INJECTION), point a guest's name: that guest's
+ * first boot fails on its vCPU thread, after its RAM is populated.
  */
 bool fault_armed(const char *step, const char *point);
 void fault_point(const char *step, const char *point);

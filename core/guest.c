@@ -153,13 +153,30 @@ int guest_create(struct guest *g, const struct partition *p,
  */
 static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t start_cond = PTHREAD_COND_INITIALIZER;
-static bool start_open;
+static bool start_open, start_failed;
+static unsigned int start_expected, start_booted;
 
+void guest_expect_boots(unsigned int n)
+{
+	pthread_mutex_lock(&start_lock);
+	start_expected = n;
+	pthread_mutex_unlock(&start_lock);
+}
+
+/*
+ * The last guest to boot opens the gate itself when none failed: its own
+ * first KVM_RUN then waits for no round trip through the main thread
+ * (two wake-ups across cores). A failure leaves it to the main thread,
+ * which stops them all first (guest_wait_booted()).
+ */
 static void guest_boot_done(struct guest *g, bool failed)
 {
 	pthread_mutex_lock(&start_lock);
 	g->booted = true;
 	g->boot_failed = failed;
+	start_failed |= failed;
+	if (++start_booted == start_expected && !start_failed)
+		start_open = true;
 	pthread_cond_broadcast(&start_cond);
 	pthread_mutex_unlock(&start_lock);
 }
@@ -242,6 +259,12 @@ static void *guest_thread(void *arg)
 	 */
 	failed = kvm_vm_populate(&g->vm, g->cfg->path, &g->boot_err) ||
 		 guest_load(g, &g->boot_err);
+	/* Test hook: this guest's first boot fails; no guest may run. */
+	if (!failed && fault_armed("boot-", g->cfg->name)) {
+		error_set(&g->boot_err, "%s: fault injection: its first boot failed",
+			  g->cfg->path);
+		failed = true;
+	}
 	if (!failed && sandbox_enter(SANDBOX_VCPU, comm, 0, &err)) {
 		error_set(&g->boot_err, "%s: %s: not started", g->cfg->name,
 			  err.msg);

@@ -99,6 +99,11 @@ int guest_create(struct guest *g, const struct partition *p,
 int guest_start(struct guest *g, pthread_t notify, struct pinvm_error *err);
 int guest_wait_booted(struct guest *guests, unsigned int n,
 		      struct pinvm_error *err);
+/*
+ * Before the threads start: n guests will boot; the last of them opens
+ * the gate when none failed, and guest_open_start_gate() does otherwise.
+ */
+void guest_expect_boots(unsigned int n);
 void guest_open_start_gate(void);
 bool guest_running(const struct guest *g);
 void guest_request_stop(struct guest *g);

@@ -119,6 +119,7 @@ static int start_guests(struct monitor *m, struct pinvm_error *err)
 	unsigned int i;
 
 	sandbox_share_begin(SANDBOX_VCPU);
+	guest_expect_boots(m->part.nr_guests);
 	for (i = 0; i < m->part.nr_guests; i++)
 		if (guest_start(&m->guests[i], m->main_thread, err))
 			break;

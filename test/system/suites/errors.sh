@@ -46,6 +46,21 @@ run_error "image gone" "$P/three.dtb: /pinvm/g2: image: " \
 run_error "truncated partition" "/tmp/cut.dtb: " "truncated" \
 	sh -c "head -c 200 $P/three.dtb > /tmp/cut.dtb && exec pinvm -p /tmp/cut.dtb -i $G"
 
+# One guest's first boot fails on its vCPU thread (PINVM_FAULT=boot-NAME):
+# no guest runs a single instruction, whichever guest failed and whichever
+# booted last (the last to boot opens the start gate only when none failed).
+for g in g1 g3; do
+	PINVM_FAULT=boot-$g pinvm -p "$P/three.dtb" -i "$G" > /tmp/boot.out 2> /tmp/boot.err
+	rc=$?
+	expect "first boot of $g fails: non-zero exit" "exit status $rc" [ $rc -ne 0 ]
+	expect "first boot of $g fails: the error names $g" "stderr: $(cat /tmp/boot.err)" \
+		error_line /tmp/boot.err "/pinvm/$g: " "first boot failed"
+	expect "first boot of $g fails: no guest output" "$(cat /tmp/boot.out)" \
+		[ ! -s /tmp/boot.out ]
+	expect "first boot of $g fails: no guest started" "$(cat /tmp/boot.err)" \
+		not grep -q "running on core" /tmp/boot.err
+done
+
 pinvm --check > /tmp/check.out 2>&1
 expect "built-in partition validates" "$(cat /tmp/check.out)" \
 	grep -q "3 guests, valid" /tmp/check.out
