@@ -150,15 +150,24 @@ static void shmem_regs_reset(struct region *r)
 		memset(l->map + 2 * SHMEM_PAGE, 0, l->size);
 }
 
+/* What of the link is open, closed; the slot free again. */
+static void shmem_link_close(struct shmem_link *l)
+{
+	if (l->map)
+		munmap(l->map, 2 * SHMEM_PAGE + l->size);
+	if (l->memfd >= 0)
+		close(l->memfd);
+	if (l->evt[0] >= 0)
+		close(l->evt[0]);
+	if (l->evt[1] >= 0)
+		close(l->evt[1]);
+	memset(l, 0, sizeof(*l));
+}
+
 static void shmem_link_put(struct shmem_link *l)
 {
-	if (--l->users)
-		return;
-	munmap(l->map, 2 * SHMEM_PAGE + l->size);
-	close(l->memfd);
-	close(l->evt[0]);
-	close(l->evt[1]);
-	memset(l, 0, sizeof(*l));
+	if (!--l->users)
+		shmem_link_close(l);
 }
 
 /* The guest is done: down for the peer, whose view of the pages stays. */
@@ -249,23 +258,20 @@ static struct shmem_link *shmem_link_get(const struct device_config *dev,
 		if (!l->users && !free_link)
 			free_link = l;
 	}
+	/* One link per pair of guests: the table has room for all. */
 	l = free_link;
+	if (!l) {
+		error_set(err, "%s: more than %d links", dev->path,
+			  SHMEM_MAX_LINKS);
+		return NULL;
+	}
 	l->nodes[0] = lo;
 	l->nodes[1] = hi;
 	l->size = dev->size - SHMEM_PAGE;
 	l->memfd = l->evt[0] = l->evt[1] = -1;
 	l->users = 1;
 	if (shmem_link_open(l, dev->path, err)) {
-		l->users = 0;
-		if (l->map)
-			munmap(l->map, 2 * SHMEM_PAGE + l->size);
-		if (l->memfd >= 0)
-			close(l->memfd);
-		if (l->evt[0] >= 0)
-			close(l->evt[0]);
-		if (l->evt[1] >= 0)
-			close(l->evt[1]);
-		memset(l, 0, sizeof(*l));
+		shmem_link_close(l);
 		return NULL;
 	}
 	return l;
@@ -345,8 +351,15 @@ static void shmem_guest_fdt(struct guest_fdt *b, const struct partition *p,
 			    const struct device_config *dev)
 {
 	static const char compat[] = "pinvm,shmem\0generic-uio";
+	/* Edge: an irqfd pulses the line, which a level SPI would lose. */
+	fdt32_t spec[3] = {
+		0, cpu_to_fdt32(dev->irqs[0] - 32), cpu_to_fdt32(1),
+	};
+	int node = guest_fdt_node(b, 0, "shmem@%llx", dev->base);
 
-	guest_fdt_device(b, dev, "shmem@%llx", compat, sizeof(compat));
+	guest_fdt_prop(b, node, "compatible", compat, sizeof(compat));
+	guest_fdt_reg(b, node, dev->base, dev->size);
+	guest_fdt_prop(b, node, "interrupts", spec, sizeof(spec));
 }
 
 /* --- validation --------------------------------------------------------- */
@@ -495,7 +508,11 @@ static int shmem_check(const struct partition *p,
 	return 0;
 }
 
-/* A side's STATE, RELAY and stray doorbells: write(2) on an eventfd. */
+/*
+ * No seccomp rules of its own: a vCPU thread's STATE and RELAY writes
+ * are write(2) on an eventfd (every thread may write), the main thread's
+ * reset reads one (it may read).
+ */
 DEFINE_DRIVER(shmem) = {
 	.compatible = "pinvm,shmem",
 	.config_size = sizeof(struct shmem_config),

@@ -9,6 +9,9 @@
  *              rings back for room; resumes where the window says after
  *              a restart (the pages are kept); with RESET_AT=K it resets
  *              once, at message K of its first boot; "rx done"
+ *   ROLE=5 echo: the Linux guest's peer (test/guests/linux/shmem-uio.c):
+ *              answers each request in the window with a reply derived
+ *              from it, on its doorbell
  *   ROLE=3 ping / ROLE=4 pong: the benchmark (test/bench/): ROUNDS round
  *              trips timed on the virtual counter, then a one-way burst of
  *              MSGS messages; RELAY=1 rings through pinvm (the relayed
@@ -311,6 +314,36 @@ static void pong(void)
 	}
 }
 
+/* The layout shmem-uio.c uses: raw words, no ring. */
+#define ECHO_REQ_SEQ	(WINDOW + 0x00)
+#define ECHO_RSP_SEQ	(WINDOW + 0x40)
+#define ECHO_REQ	(WINDOW + 0x100)
+#define ECHO_RSP	(WINDOW + 0x800)
+#define ECHO_WORDS	8
+
+static void echo(void)
+{
+	uint32_t seq = 0, i;
+
+	con_puts("shmem: echo ready\n");
+	for (;;) {
+		WAIT_UNTIL(mmio_read32(ECHO_REQ_SEQ) != seq);
+		barrier();
+		seq = mmio_read32(ECHO_REQ_SEQ);
+		for (i = 0; i < ECHO_WORDS; i++)
+			mmio_write32(ECHO_RSP + 4 * i,
+				     ~mmio_read32(ECHO_REQ + 4 * i) + i);
+		barrier();
+		mmio_write32(ECHO_RSP_SEQ, seq);
+		ring_peer();
+		if (seq % 100 == 0) {
+			con_puts("shmem: echoed ");
+			put_dec(seq);
+			con_puts("\n");
+		}
+	}
+}
+
 int main(void)
 {
 	timer_init();
@@ -333,6 +366,8 @@ int main(void)
 		rx();
 	else if (ROLE == 3)
 		ping();
+	else if (ROLE == 5)
+		echo();
 	else
 		pong();
 	for (;;)

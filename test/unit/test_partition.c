@@ -60,13 +60,7 @@ static void *mutable_copy(void)
 
 static int node(void *fdt, const char *path)
 {
-	int off = fdt_path_offset(fdt, path);
-
-	if (off < 0) {
-		fprintf(stderr, "no node %s in good.dts\n", path);
-		exit(2);
-	}
-	return off;
+	return unit_node(fdt, path);
 }
 
 static void set_u32(void *fdt, const char *path, const char *prop, uint32_t v)

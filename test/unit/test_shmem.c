@@ -24,13 +24,7 @@ static struct partition part;
 
 static int node(void *fdt, const char *path)
 {
-	int off = fdt_path_offset(fdt, path);
-
-	if (off < 0) {
-		fprintf(stderr, "no node %s in shmem.dts\n", path);
-		exit(2);
-	}
-	return off;
+	return unit_node(fdt, path);
 }
 
 static void set_reg(void *fdt, const char *path, uint64_t base,
