@@ -38,7 +38,7 @@
 #include "driver.h"
 #include "guest_fdt.h"
 
-#define SHMEM_PAGE		0x1000
+#define SHMEM_PAGE		0x1000ul
 #define SHMEM_ID		0x00
 #define SHMEM_PEER_STATE	0x04
 #define SHMEM_PEER_UPS		0x08
@@ -77,6 +77,7 @@ struct shmem_side {
 	struct shmem_link *link;
 	unsigned int id;
 	bool zero_on_restart;
+	bool up;		/* it wrote STATE 1 this boot */
 };
 
 static struct shmem_link links[SHMEM_MAX_LINKS];
@@ -96,12 +97,18 @@ static void shmem_kick(struct shmem_link *l, unsigned int side)
 		return;
 }
 
-/* What side shows the other about it: its state, and the other's SPI. */
+/*
+ * What side shows the other about it: a change of its state, and the
+ * other's SPI. Saying it again changes nothing: PEER_UPS counts real ups.
+ */
 static void shmem_set_state(struct shmem_side *s, bool up)
 {
 	struct shmem_link *l = s->link;
 	unsigned int peer = 1 - s->id;
 
+	if (s->up == up)
+		return;
+	s->up = up;
 	if (up)
 		atomic_fetch_add(shmem_reg(l, peer, SHMEM_PEER_UPS), 1);
 	atomic_store(shmem_reg(l, peer, SHMEM_PEER_STATE), up);

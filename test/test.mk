@@ -17,7 +17,7 @@ $(UNIT_DIR)/partitions/%.dtb: test/unit/partitions/%.dts $(wildcard dts/*.dtsi) 
 	$(Q)$(DTC) -I dts -O dtb -i dts -i test/unit/partitions -o $@ $< 2> $@.log; \
 		ret=$$?; cat $@.log >&2; [ $$ret -eq 0 ] && [ ! -s $@.log ]
 
-$(UNIT_DIR)/%: test/unit/%.c test/unit/unit.h $(UNIT_SRCS) $(wildcard core/*.h core/*/*.h) \
+$(UNIT_DIR)/%: test/unit/%.c $(wildcard test/unit/*.h) $(UNIT_SRCS) $(wildcard core/*.h core/*/*.h) \
 		$(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) HOSTCC $@

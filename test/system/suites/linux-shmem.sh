@@ -17,7 +17,7 @@ test_linux_shmem() {
 	pinvm_start lshmem linux-shmem -t -s /tmp/lshmem.status
 	expect "linux shmem: uio_pdrv_genirq binds the link" \
 		"$(grep -E 'uio|init|insmod' /tmp/lshmem.out | tail -n 3)" \
-		wait_for /tmp/lshmem.out "linux-guest: uio0 name=shmem map0=0x0*50000000\+0x11000" 300
+		wait_for /tmp/lshmem.out "linux-guest: uio0 name=shmem map0=0x0*50000000\+0x0*11000" 300
 	expect "linux shmem: the Linux guest sees g3 up" \
 		"$(grep 'shmem' /tmp/lshmem.out | tail -n 3)" \
 		wait_for /tmp/lshmem.out "linux-guest: shmem-uio: peer up" 60
