@@ -6,6 +6,7 @@
 # build-modules.sh) binds the node pinvm wrote; /bin/shmem-uio mmaps
 # /dev/uio0, sends 200 requests and checks each reply from g3, waiting for
 # the doorbell with read(): messages both ways, doorbells in the kernel.
+# When Linux powers off, g3 sees it go down.
 . /test/lib.sh
 
 region_writes() {
@@ -31,6 +32,10 @@ test_linux_shmem() {
 		grep -Eq "linux-guest: interrupts: .* [1-9][0-9]+ .*shmem" /tmp/lshmem.out
 	expect "linux shmem: g1 powers off" "$(tail -n 2 /tmp/lshmem.err)" \
 		wait_for /tmp/lshmem.err "g1: powered off" 60
+	# Its end is a change of state g3 is told of, on its doorbell SPI.
+	expect "linux shmem: g3 sees g1 go down when it stops" \
+		"$(grep '\[g3\] shmem: peer' /tmp/lshmem.out)" \
+		wait_for /tmp/lshmem.out "\[g3\] shmem: peer down$" 30
 	sleep 2
 	r1=$(region_writes g1 0x50000000) r3=$(region_writes g3 0x60000000)
 	expect "linux shmem: no doorbell exits to pinvm" \
