@@ -11,6 +11,7 @@
 
 #define BUS_MAX_REGIONS		32
 #define REGION_MAX_IRQS		4
+#define REGION_MAX_IOEVENTFDS	1
 
 /* Allowed access widths, as a mask: bit n set means 2^n bytes allowed. */
 #define BUS_WIDTH(len)		(1u << __builtin_ctz(len))
@@ -52,6 +53,17 @@ struct region_irq {
 	unsigned int host_irq;	/* Linux's number, for the status file */
 };
 
+/*
+ * A register whose write the kernel answers on its own (KVM_IOEVENTFD): a
+ * 4-byte write of datamatch at base + offset signals fd, with no exit to
+ * pinvm; any other write there exits as usual.
+ */
+struct region_ioeventfd {
+	uint64_t offset;
+	uint32_t datamatch;
+	int fd;
+};
+
 struct region {
 	uint64_t base;
 	uint64_t size;
@@ -66,6 +78,14 @@ struct region {
 	 * stage 2 (a KVM memory slot), so its accesses never exit.
 	 */
 	void *direct;
+	/*
+	 * The direct window is read-only in stage 2 (KVM_MEM_READONLY): reads
+	 * never exit, a write exits to the region's write() like any MMIO.
+	 */
+	bool direct_readonly;
+	/* Registers the kernel serves (ioeventfd), wired at every boot. */
+	struct region_ioeventfd ioeventfds[REGION_MAX_IOEVENTFDS];
+	unsigned int nr_ioeventfds;
 	/* Interrupts forwarded by the kernel (irqfd), wired at every boot. */
 	struct region_irq irqs[REGION_MAX_IRQS];
 	unsigned int nr_irqs;

@@ -180,8 +180,9 @@ int kvm_vm_populate(struct vm *vm, const char *what, struct pinvm_error *err)
 }
 
 /*
- * Direct passthrough windows: the device's /dev/mem mapping as a memory
- * slot. KVM maps such VM_PFNMAP pages as device memory in stage 2.
+ * Direct windows: a passthrough device's /dev/mem or VFIO mapping as a
+ * memory slot (KVM maps such VM_PFNMAP pages as device memory in stage
+ * 2), or host pages a driver shares (read-only ones as KVM_MEM_READONLY).
  */
 static int kvm_map_direct(struct vm *vm, const struct vm_config *c,
 			  struct pinvm_error *err)
@@ -195,13 +196,15 @@ static int kvm_map_direct(struct vm *vm, const struct vm_config *c,
 			.guest_phys_addr = r->base,
 			.memory_size = r->size,
 			.userspace_addr = (uintptr_t)r->direct,
+			.flags = r->direct_readonly ? KVM_MEM_READONLY : 0,
 		};
 
 		if (!r->direct)
 			continue;
 		if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &mr) < 0) {
-			error_set(err, "%s: mode: cannot map the device into the guest's stage 2: %s",
-				  r->name, strerror(errno));
+			error_set(err, "%s: cannot map the region into the guest's stage 2%s: %s",
+				  r->name, r->direct_readonly ? " read-only" : "",
+				  strerror(errno));
 			return -1;
 		}
 		slot++;
@@ -345,6 +348,39 @@ static int kvm_wire_irqfds(struct vm *vm, const struct vm_config *c,
 	return 0;
 }
 
+/*
+ * Registers the kernel answers: a matching write signals the eventfd
+ * inside KVM_RUN, without an exit. They go with the VM's fd.
+ */
+static int kvm_wire_ioeventfds(struct vm *vm, const struct vm_config *c,
+			       struct pinvm_error *err)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < c->bus->nr_regions; i++) {
+		const struct region *r = &c->bus->regions[i];
+
+		for (j = 0; j < r->nr_ioeventfds; j++) {
+			const struct region_ioeventfd *q = &r->ioeventfds[j];
+			struct kvm_ioeventfd io = {
+				.datamatch = q->datamatch,
+				.addr = r->base + q->offset,
+				.len = 4,
+				.fd = q->fd,
+				.flags = KVM_IOEVENTFD_FLAG_DATAMATCH,
+			};
+
+			if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0) {
+				error_set(err, "%s: cannot make the register at 0x%llx an ioeventfd (KVM_IOEVENTFD): %s",
+					  r->name, (unsigned long long)io.addr,
+					  strerror(errno));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* Before the VM goes: no interrupt is ever injected into a dying VM. */
 static void kvm_unwire_irqfds(struct vm *vm)
 {
@@ -477,6 +513,8 @@ int kvm_vm_create(struct vm *vm, const struct vm_config *c,
 		return -1;
 	}
 	if (kvm_vcpu_init(vm, c, err) || kvm_create_vgic(vm, c, err))
+		return -1;
+	if (kvm_wire_ioeventfds(vm, c, err))
 		return -1;
 	return kvm_wire_irqfds(vm, c, err);
 }

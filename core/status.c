@@ -28,11 +28,15 @@ static void status_irqs(FILE *f, const struct guest *g, const struct region *r)
 {
 	unsigned int i;
 
-	for (i = 0; i < r->nr_irqs; i++)
+	for (i = 0; i < r->nr_irqs; i++) {
+		/* Raised by another guest's doorbell: no host line to count. */
+		if (!r->irqs[i].host_irq)
+			continue;
 		fprintf(f, "irq guest=%s name=%s index=%u host-irq=%u spi=%u trigger=%s count=%lld\n",
 			g->cfg->name, r->name, i, r->irqs[i].host_irq,
 			r->irqs[i].spi, r->irqs[i].level ? "level" : "edge",
 			host_irq_count(r->irqs[i].host_irq));
+	}
 }
 
 static void status_guest(FILE *f, const struct guest *g)

@@ -17,7 +17,7 @@ $(UNIT_DIR)/partitions/%.dtb: test/unit/partitions/%.dts $(wildcard dts/*.dtsi) 
 	$(Q)$(DTC) -I dts -O dtb -i dts -i test/unit/partitions -o $@ $< 2> $@.log; \
 		ret=$$?; cat $@.log >&2; [ $$ret -eq 0 ] && [ ! -s $@.log ]
 
-$(UNIT_DIR)/%: test/unit/%.c test/unit/unit.h $(UNIT_SRCS) $(wildcard core/*.h core/*/*.h) \
+$(UNIT_DIR)/%: test/unit/%.c $(wildcard test/unit/*.h) $(UNIT_SRCS) $(wildcard core/*.h core/*/*.h) \
 		$(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(quiet) HOSTCC $@
@@ -104,14 +104,25 @@ unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(BUILD)/pinvm guests \
 build-checks: $(BUILD)/pinvm guests image
 	@sh test/build/run.sh $(BUILD)
 
-# The Linux test guest's initramfs: busybox and test/guests/linux/init.
+# The Linux test guest's initramfs: busybox, test/guests/linux/init, the
+# UIO modules build-modules.sh makes for the kernel's ABI (Debian leaves
+# uio_pdrv_genirq out) and the pinvm,shmem link's program.
 LINUX_INITRD	:= $(BUILD)/guests/linux-initrd.cpio.gz
-$(LINUX_INITRD): test/guests/linux/init $(HOST_BUSYBOX)
-	@mkdir -p $(BUILD)/guests/linux-root/bin
+LINUX_SHMEM_UIO	:= $(BUILD)/guests/linux-root/bin/shmem-uio
+$(LINUX_SHMEM_UIO): test/guests/linux/shmem-uio.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) CC $@
+	$(Q)$(CC) -O2 -static -Wall -Wextra -Werror -o $@ $<
+
+$(LINUX_INITRD): test/guests/linux/init $(HOST_BUSYBOX) $(HOST_MODULES) \
+		$(LINUX_SHMEM_UIO)
+	@mkdir -p $(BUILD)/guests/linux-root/bin $(BUILD)/guests/linux-root/lib/modules
 	$(quiet) CPIO $@
 	$(Q)cp $(HOST_BUSYBOX) $(BUILD)/guests/linux-root/bin/busybox
 	$(Q)ln -sf busybox $(BUILD)/guests/linux-root/bin/sh
 	$(Q)install -m 0755 test/guests/linux/init $(BUILD)/guests/linux-root/init
+	$(Q)abi=$$(sed 's/^linux-image-//' $(HOST_KVERSION)) && \
+		cp $(HOST_DIR)/modules/guest-$$abi/*.ko $(BUILD)/guests/linux-root/lib/modules/
 	$(Q)cd $(BUILD)/guests/linux-root && find . | LC_ALL=C sort | \
 		cpio -o -H newc --quiet | gzip -9 > $(CURDIR)/$@
 

@@ -6,7 +6,9 @@
 # vfio_virqfd, vfio-platform-base, vfio-platform and vfio-amba, from
 # Debian's own packages for exactly that kernel: linux-source-MAJOR,
 # linux-headers-ABI-arm64 and -common (its .config and Module.symvers),
-# linux-kbuild-MAJOR (fixdep and modpost for this machine). Fetched with
+# linux-kbuild-MAJOR (fixdep and modpost for this machine). For the Linux
+# test guest (the same kernel under pinvm) also uio and uio_pdrv_genirq,
+# which Debian's .config leaves out, for a pinvm,shmem link. Fetched with
 # apt-get download, unpacked with dpkg-deb: nothing is installed. The
 # only change to Debian's source is board/common/linux-patches/MAJOR/.
 #
@@ -14,6 +16,7 @@
 #
 # OUTDIR/ABI/ gets the .ko files and modules.load, the order to insmod
 # them in with their parameters (rootfs/etc/init.d/S10modules reads it);
+# OUTDIR/guest-ABI/ the guest's uio.ko and uio_pdrv_genirq.ko;
 # OUTDIR/stamp names the ABI and Debian version built. When the stamp
 # already matches, nothing is done.
 set -eu
@@ -41,15 +44,15 @@ case $ver in
 '' | '(none)') die "apt does not know $pkg:arm64; run 'apt-get update'" ;;
 esac
 
-want="$abi $ver $(cat "$patches/$major"/*.patch 2>/dev/null | cksum | cut -d' ' -f1)"
+want="$abi $ver uio $(cat "$patches/$major"/*.patch 2>/dev/null | cksum | cut -d' ' -f1)"
 if [ "$(cat "$out/stamp" 2>/dev/null)" = "$want" ]; then
 	echo "build-modules: $abi ($ver) already built in $out"
 	touch "$out/stamp"
 	exit 0
 fi
 
-rm -rf "$out/deb" "$out/x" "${out:?}/$abi" "$out/stamp"
-mkdir -p "$out/deb" "$out/x" "$out/$abi"
+rm -rf "$out/deb" "$out/x" "${out:?}/$abi" "$out/guest-$abi" "$out/stamp"
+mkdir -p "$out/deb" "$out/x" "$out/$abi" "$out/guest-$abi"
 cd "$out/deb"
 # apt's sandbox user cannot write here; downloading as root is fine.
 apt-get download -q "linux-source-$major=$ver" \
@@ -72,7 +75,8 @@ sed -i "s|/usr/src/|$x/usr/src/|g" "$hdr/Makefile"
 src=$x/linux
 mkdir -p "$src"
 tar -xJf "$x/usr/src/linux-source-$major.tar.xz" -C "$src" \
-	--strip-components=1 "linux-source-$major/drivers/vfio"
+	--strip-components=1 "linux-source-$major/drivers/vfio" \
+	"linux-source-$major/drivers/uio"
 rm -f "$x/usr/src/linux-source-$major.tar.xz"
 for p in "$patches/$major"/*.patch; do
 	[ -f "$p" ] || continue
@@ -104,18 +108,35 @@ EOF
 uts=$(sed -n 's/^#define UTS_RELEASE "\(.*\)"$/\1/p' \
 	"$hdr/include/generated/utsrelease.h")
 [ "$uts" = "$abi" ] || die "the headers are for $uts, not $abi"
-while read -r name _; do
-	ko=$(find "$src/drivers/vfio" -name "$name.ko")
-	[ -n "$ko" ] || die "$name.ko was not built"
+# install_ko DIR NAME DEST: DIR's NAME.ko, built for exactly $abi, into DEST.
+install_ko() {
+	ko=$(find "$1" -name "$2.ko")
+	[ -n "$ko" ] || die "$2.ko was not built"
 	magic=$("${cross}strings" -a "$ko" | sed -n 's/^vermagic=//p')
 	case $magic in
 	"$abi "*) ;;
-	*) die "$name.ko: vermagic '$magic' is not the kernel's ($abi)" ;;
+	*) die "$2.ko: vermagic '$magic' is not the kernel's ($abi)" ;;
 	esac
-	"${cross}strip" --strip-debug -o "$out/$abi/$name.ko" "$ko"
+	"${cross}strip" --strip-debug -o "$3/$2.ko" "$ko"
+}
+while read -r name _; do
+	install_ko "$src/drivers/vfio" "$name" "$out/$abi"
 done < "$out/$abi/modules.load"
 "${cross}strings" -a "$out/$abi/vfio.ko" | grep -q enable_unsafe_noiommu_mode ||
 	die "vfio.ko was built without CONFIG_VFIO_NOIOMMU"
+
+# The guest's: UIO's core and the generic platform driver, nothing else.
+echo "build-modules: building uio, uio_pdrv_genirq for $abi ($ver)"
+env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+	make -s -C "$hdr" M="$src/drivers/uio" ARCH=arm64 CROSS_COMPILE="$cross" \
+	CONFIG_UIO=m CONFIG_UIO_PDRV_GENIRQ=m CONFIG_UIO_CIF= CONFIG_UIO_AEC= \
+	CONFIG_UIO_SERCOS3= CONFIG_UIO_PCI_GENERIC= CONFIG_UIO_NETX= \
+	CONFIG_UIO_DMEM_GENIRQ= CONFIG_UIO_PRUSS= CONFIG_UIO_MF624= \
+	CONFIG_UIO_HV_GENERIC= CONFIG_UIO_DFL= CONFIG_UIO_FSL_ELBC_GPCM= \
+	-j"$(nproc)" modules
+for name in uio uio_pdrv_genirq; do
+	install_ko "$src/drivers/uio" "$name" "$out/guest-$abi"
+done
 
 rm -rf "$out/deb" "$x"
 echo "$want" > "$out/stamp"

@@ -80,6 +80,27 @@ $(BENCH_DIR)/startup-%.dtb: test/bench/startup-%.dts test/bench/startup-board.dt
 	$(quiet) DTC $<
 	$(Q)$(DTC) -I dts -O dtb -i dts -i test/bench -o $@ $<
 
+# The link section (test/bench/shmem.sh), also alone as make bench-shmem:
+# its own boot. SHMEM_ROUNDS rounds of both doorbell paths.
+SHMEM_ROUNDS	?= 3
+export SHMEM_ROUNDS
+SHMEM_BENCH_FILES := $(BENCH_DIR)/bench-shmem-kernel.dtb \
+		   $(BENCH_DIR)/bench-shmem-relay.dtb \
+		   $(foreach g,ping pong ping-relay pong-relay,$(BUILD)/guests/shmem-$(g).bin)
+
+$(BENCH_DIR)/bench-shmem-%.dtb: test/bench/bench-shmem-%.dts \
+		test/system/partitions/shmem.dtsi \
+		test/system/partitions/three-guests.dtsi $(wildcard dts/*.dtsi) \
+		| $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(quiet) DTC $<
+	$(Q)$(DTC) -I dts -O dtb -i dts -i test/system/partitions -o $@ $<
+
+.PHONY: bench-shmem
+bench: $(SHMEM_BENCH_FILES)
+bench-shmem: $(INITRAMFS) $(HOST_IMAGE) $(SHMEM_BENCH_FILES)
+	@sh test/bench/shmem.sh $(BUILD) $(SHMEM_ROUNDS)
+
 .PHONY: bench-startup
 bench: $(STARTUP_FILES)
 bench-startup: $(INITRAMFS) $(HOST_IMAGE) $(STARTUP_FILES)

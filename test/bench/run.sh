@@ -246,4 +246,5 @@ sh test/bench/dispatch.sh "$out/dispatch" | while read -r line; do
 	[ "$n" -lt 150 ] || echo "bench: over the 150-instruction target"
 done
 sh test/bench/startup.sh "$build" "${STARTUP_ROUNDS:-24}" || status=1
+sh test/bench/shmem.sh "$build" "${SHMEM_ROUNDS:-3}" || status=1
 exit $status

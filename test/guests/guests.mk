@@ -44,11 +44,25 @@ guest-alarm-reset := $(TEST_GUEST_DIR)/alarm.c -DALARMS=1000 -DRESET_AFTER=3
 guest-pl061-button := $(TEST_GUEST_DIR)/pl061.c -DPRESSES=2
 guest-virtio-net := $(TEST_GUEST_DIR)/virtio.c -DCHANGES=2
 guest-sleep-race := $(TEST_GUEST_DIR)/sleep-race.c
+# Both ends of a pinvm,shmem link (test/system/partitions/shmem*.dts):
+# g1's at 0x50000000 (SPI 40), g3's at 0x60000000 (SPI 41).
+SHMEM_G1	:= -DLINK=0x50000000ul -DLINK_SPI=40
+SHMEM_G3	:= -DLINK=0x60000000ul -DLINK_SPI=41
+guest-shmem-tx	:= $(TEST_GUEST_DIR)/shmem.c -DROLE=1 $(SHMEM_G1)
+guest-shmem-rx	:= $(TEST_GUEST_DIR)/shmem.c -DROLE=2 $(SHMEM_G3)
+guest-shmem-rx-reset := $(TEST_GUEST_DIR)/shmem.c -DROLE=2 -DRESET_AT=3000 $(SHMEM_G3)
+guest-shmem-echo := $(TEST_GUEST_DIR)/shmem.c -DROLE=5 $(SHMEM_G3)
+guest-shmem-ping := $(TEST_GUEST_DIR)/shmem.c -DROLE=3 $(SHMEM_G1)
+guest-shmem-pong := $(TEST_GUEST_DIR)/shmem.c -DROLE=4 $(SHMEM_G3)
+guest-shmem-ping-relay := $(TEST_GUEST_DIR)/shmem.c -DROLE=3 -DRELAY=1 $(SHMEM_G1)
+guest-shmem-pong-relay := $(TEST_GUEST_DIR)/shmem.c -DROLE=4 -DRELAY=1 $(SHMEM_G3)
 TEST_GUESTS	:= ticker resetter stopper mmio-le mmio-be mmio-deny \
 		   mmio-hammer bench bench-irq bench-irq-relay gpio-out gpio-hog \
 		   fw-1 fw-2 fw-silent fw-resetloop fw-healthreset worker storm \
 		   spin hammer undef probe alarm alarm-icfgr alarm-reset \
-		   pl061-button virtio-net sleep-race
+		   pl061-button virtio-net sleep-race shmem-tx shmem-rx \
+		   shmem-rx-reset shmem-echo shmem-ping shmem-pong shmem-ping-relay \
+		   shmem-pong-relay
 
 TEST_GUEST_FILES := $(TEST_GUESTS:%=$(BUILD)/guests/%.elf) \
 		   $(TEST_GUESTS:%=$(BUILD)/guests/%.bin)

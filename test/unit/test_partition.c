@@ -15,6 +15,7 @@
 #include "passthrough/hostdev.h"
 #include "passthrough/passthrough.h"
 #include "unit.h"
+#include "unit_partition.h"
 #include "update.h"
 
 static const char *build_dir;
@@ -60,13 +61,7 @@ static void *mutable_copy(void)
 
 static int node(void *fdt, const char *path)
 {
-	int off = fdt_path_offset(fdt, path);
-
-	if (off < 0) {
-		fprintf(stderr, "no node %s in good.dts\n", path);
-		exit(2);
-	}
-	return off;
+	return unit_node(fdt, path);
 }
 
 static void set_u32(void *fdt, const char *path, const char *prop, uint32_t v)
@@ -115,16 +110,7 @@ static void add_devices(void *fdt, const char *path, int n)
 static void expect_error(const char *name, void *fdt, const char *needle1,
 			 const char *needle2)
 {
-	struct pinvm_error err = { "" };
-
-	TEST(name);
-	CHECK(partition_parse(&part, fdt, "test.dtb", image_dir, &err) == -1);
-	CHECK(part.nr_guests == 0);
-	CHECK_CONTAINS(err.msg, "test.dtb: ");
-	CHECK_CONTAINS(err.msg, needle1);
-	if (needle2)
-		CHECK_CONTAINS(err.msg, needle2);
-	free(fdt);
+	unit_expect_refused(&part, image_dir, name, fdt, needle1, needle2);
 }
 
 /* What the passthrough driver's check() parsed into the device's config. */

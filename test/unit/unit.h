@@ -68,6 +68,18 @@ static inline void *unit_read_file(const char *path, size_t *size)
 	return buf;
 }
 
+/* The offset of a fixture's node, or exit: the fixture lacks it. */
+static inline int unit_node(const void *fdt, const char *path)
+{
+	int off = fdt_path_offset(fdt, path);
+
+	if (off < 0) {
+		fprintf(stderr, "no node %s in the fixture\n", path);
+		exit(2);
+	}
+	return off;
+}
+
 /* A writable copy of a device tree blob, with room to change it. */
 static inline void *unit_fdt_copy(const void *blob)
 {
