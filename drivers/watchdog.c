@@ -456,23 +456,26 @@ static struct watchdog *watchdog_of(struct guest *g)
 	return NULL;
 }
 
-/* The bite: logged, counted, and the guest reset (or stopped). */
+/*
+ * The bite: logged with the time since the last kick as the clock says
+ * now (not the deadline's arithmetic), counted, and the guest reset or
+ * stopped.
+ */
 static void watchdog_bite(struct guest *g, struct watchdog *w, uint64_t now)
 {
-	double since = (double)(w->bite_ns - w->last_kick_ns) / NSEC;
+	double since = (double)(now - w->last_kick_ns) / NSEC;
 	double timeout = 2.0 * ((double)w->load + 1) / WDOG_RATE_HZ;
+	const char *what = w->stop ? "stopping it, as its action says" :
+				     "resetting it";
 
 	w->handled = true;
 	w->bites++;
 	if (w->itcr)
 		pr_warn("%s: watchdog reset output driven in integration test mode (WdogITOP), %.3f s since the last kick: %s",
-			g->cfg->name, since, w->stop ? "stopping it" : "resetting it");
+			g->cfg->name, since, what);
 	else
-		pr_warn("%s: watchdog bite: %.3f s since the last kick (timeout %.3f s, noticed %.1f ms after the second zero): %s",
-			g->cfg->name, since, timeout,
-			(double)(now - w->bite_ns) / 1e6,
-			w->stop ? "stopping it, as its action says" :
-				  "resetting it");
+		pr_warn("%s: watchdog bite: %.3f s since the last kick (timeout %.3f s): %s",
+			g->cfg->name, since, timeout, what);
 	if (w->stop)
 		guest_request_stop(g);
 	else

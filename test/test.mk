@@ -104,12 +104,14 @@ unit: $(UNIT_TESTS:%=$(UNIT_DIR)/%) $(UNIT_DTBS) $(BUILD)/pinvm guests \
 build-checks: $(BUILD)/pinvm guests image
 	@sh test/build/run.sh $(BUILD)
 
-# The Linux test guest's initramfs: busybox and test/guests/linux/init.
+# The Linux test guest's initramfs: busybox, test/guests/linux/init and
+# the kernel package's sp805_wdt module.
 LINUX_INITRD	:= $(BUILD)/guests/linux-initrd.cpio.gz
-$(LINUX_INITRD): test/guests/linux/init $(HOST_BUSYBOX)
-	@mkdir -p $(BUILD)/guests/linux-root/bin
+$(LINUX_INITRD): test/guests/linux/init $(HOST_BUSYBOX) $(HOST_WDT_MODULE)
+	@mkdir -p $(BUILD)/guests/linux-root/bin $(BUILD)/guests/linux-root/lib/modules
 	$(quiet) CPIO $@
 	$(Q)cp $(HOST_BUSYBOX) $(BUILD)/guests/linux-root/bin/busybox
+	$(Q)cp $(HOST_WDT_MODULE) $(BUILD)/guests/linux-root/lib/modules/
 	$(Q)ln -sf busybox $(BUILD)/guests/linux-root/bin/sh
 	$(Q)install -m 0755 test/guests/linux/init $(BUILD)/guests/linux-root/init
 	$(Q)cd $(BUILD)/guests/linux-root && find . | LC_ALL=C sort | \

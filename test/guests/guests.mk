@@ -44,17 +44,22 @@ guest-alarm-reset := $(TEST_GUEST_DIR)/alarm.c -DALARMS=1000 -DRESET_AFTER=3
 guest-pl061-button := $(TEST_GUEST_DIR)/pl061.c -DPRESSES=2
 guest-virtio-net := $(TEST_GUEST_DIR)/virtio.c -DCHANGES=2
 guest-sleep-race := $(TEST_GUEST_DIR)/sleep-race.c
+guest-watchdog-hang := $(TEST_GUEST_DIR)/watchdog.c -DTIMEOUT_MS=2000
+guest-fw-hang	:= $(TEST_GUEST_DIR)/firmware.c -DMODE=5 -DFW_VERSION=\"6.0\"
 TEST_GUESTS	:= ticker resetter stopper mmio-le mmio-be mmio-deny \
 		   mmio-hammer bench bench-irq bench-irq-relay gpio-out gpio-hog \
 		   fw-1 fw-2 fw-silent fw-resetloop fw-healthreset worker storm \
 		   spin hammer undef probe alarm alarm-icfgr alarm-reset \
-		   pl061-button virtio-net sleep-race
+		   pl061-button virtio-net sleep-race watchdog-hang fw-hang
 
 TEST_GUEST_FILES := $(TEST_GUESTS:%=$(BUILD)/guests/%.elf) \
 		   $(TEST_GUESTS:%=$(BUILD)/guests/%.bin)
 
 guests: $(TEST_GUEST_FILES)
 $(foreach g,$(TEST_GUESTS),$(eval $(call guest-rule,$(g),$(TEST_GUEST_DIR)/guests.mk)))
+# The SP805 helpers of the watchdog guests.
+$(BUILD)/guests/watchdog-hang.elf $(BUILD)/guests/fw-hang.elf: \
+		$(TEST_GUEST_DIR)/sp805.h
 # The constants the interrupt guest's C and vectors share.
 $(BUILD)/guests/bench-irq.elf $(BUILD)/guests/bench-irq-relay.elf: \
 		$(TEST_GUEST_DIR)/bench-irq.h
