@@ -20,21 +20,38 @@
 #define WDOG_UNLOCK		0x1acce551u
 #define WDOG_RATE_HZ		24000000u
 
+/*
+ * One plain ldr, as Linux's readl: in a loop the compiler would pick a
+ * post-indexed load, which has no syndrome for KVM to decode (NISV).
+ */
+static inline uint32_t sp805_read(unsigned long addr)
+{
+	uint32_t v;
+
+	asm volatile("ldr %w0, [%1]" : "=r"(v) : "r"(addr) : "memory");
+	return cpu_to_le32(v);
+}
+
+static inline void sp805_write(unsigned long addr, uint32_t v)
+{
+	asm volatile("str %w0, [%1]" :: "r"(cpu_to_le32(v)), "r"(addr) : "memory");
+}
+
 /* Reset timeout_ms after the last kick: two counts of half of it. */
 static inline void sp805_arm(unsigned int timeout_ms)
 {
-	mmio_write32(WDOG_LOCK, WDOG_UNLOCK);
-	mmio_write32(WDOG_LOAD, WDOG_RATE_HZ / 2000 * timeout_ms - 1);
-	mmio_write32(WDOG_INTCLR, 1);
-	mmio_write32(WDOG_CONTROL, 3);
-	mmio_write32(WDOG_LOCK, 0);
+	sp805_write(WDOG_LOCK, WDOG_UNLOCK);
+	sp805_write(WDOG_LOAD, WDOG_RATE_HZ / 2000 * timeout_ms - 1);
+	sp805_write(WDOG_INTCLR, 1);
+	sp805_write(WDOG_CONTROL, 3);
+	sp805_write(WDOG_LOCK, 0);
 }
 
 static inline void sp805_kick(void)
 {
-	mmio_write32(WDOG_LOCK, WDOG_UNLOCK);
-	mmio_write32(WDOG_INTCLR, 1);
-	mmio_write32(WDOG_LOCK, 0);
+	sp805_write(WDOG_LOCK, WDOG_UNLOCK);
+	sp805_write(WDOG_INTCLR, 1);
+	sp805_write(WDOG_LOCK, 0);
 }
 
 /* Spin with IRQs masked: only a reset ends this. */

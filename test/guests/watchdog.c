@@ -24,19 +24,19 @@ int main(void)
 	con_puts("sp805 id");
 	for (i = 0; i < 8; i++) {
 		con_puts(" ");
-		put_hex_n(mmio_read32(WDOG_PERIPHID0 + 4 * i), 2);
+		put_hex_n(sp805_read(WDOG_PERIPHID0 + 4 * i), 2);
 	}
 	con_puts("\n");
 	con_puts("kick 0\n");
 	sp805_arm(TIMEOUT_MS);
 	/* Locked: this load must be ignored, as on the hardware. */
-	mmio_write32(WDOG_LOAD, 1);
+	sp805_write(WDOG_LOAD, 1);
 	con_puts("armed ");
 	put_dec(TIMEOUT_MS);
 	con_puts(" ms, load ");
-	put_hex_n(mmio_read32(WDOG_LOAD), 8);
+	put_hex_n(sp805_read(WDOG_LOAD), 8);
 	con_puts(" locked ");
-	put_dec(mmio_read32(WDOG_LOCK));
+	put_dec(sp805_read(WDOG_LOCK));
 	con_puts("\n");
 	for (n = 1; n <= KICK_FOR_MS / KICK_MS; n++) {
 		sleep_ms(KICK_MS);
