@@ -114,7 +114,7 @@ test_linux_watchdog() {
 	age=$(sed -n 's/.*g1: watchdog bite: \([0-9.]*\) s since.*/\1/p' "$err" | head -n 1)
 	metric linux_watchdog_bite_after_last_kick_s "$age"
 	expect "linux watchdog: the guest reset by pinvm, reloaded" "$(grep 'g1:' $err | tail -n 3)" \
-		grep -q "g1: reset (watchdog bite): reloading Image" "$err"
+		grep -q "g1: reset (watchdog bite): reloading $G/Image" "$err"
 	expect "linux watchdog: it boots again" "$(grep linux-guest $out | tail -n 3)" \
 		wait_until 300 count_reaches "$out" "linux-guest: watchdog daemon pid=" 2
 	expect "linux watchdog: status shows one bite" "$(grep '^watchdog' $st)" \
