@@ -31,7 +31,6 @@
  * file's service (timeout_ms: the next zero; poll: the bite).
  */
 #include <libfdt.h>
-#include <linux/kvm.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -415,21 +414,12 @@ static void watchdog_guest_fdt(struct guest_fdt *b, const struct partition *p,
 		guest_fdt_prop_u32(b, node, "timeout-sec", cfg->timeout_sec);
 }
 
-/* The main thread raises the pre-timeout interrupt (wdog_settle()). */
-static const struct sandbox_rule watchdog_main_calls[] = {
-	{ "ioctl", SANDBOX_IOCTL },
-};
-static const unsigned long watchdog_main_ioctls[] = { KVM_IRQ_LINE };
-static const struct sandbox_rules watchdog_main_rules =
-	SANDBOX_RULES(watchdog_main_calls, watchdog_main_ioctls);
-
 DEFINE_DRIVER(watchdog) = {
 	.compatible = "pinvm,watchdog",
 	.config_size = sizeof(struct watchdog_config),
 	.check = watchdog_check,
 	.attach = watchdog_attach,
 	.guest_fdt = watchdog_guest_fdt,
-	.main_rules = &watchdog_main_rules,
 };
 
 /*
