@@ -258,10 +258,12 @@ static bool wdog_read(struct region *r, uint64_t offset, uint8_t *data,
 		      unsigned int len)
 {
 	struct watchdog *w = r->priv;
-	uint64_t now = watchdog_now_ns();
+	uint64_t now;
 	uint32_t v;
 
+	/* The clock read under the lock: no thread's now is older than a start. */
 	pthread_mutex_lock(&w->lock);
+	now = watchdog_now_ns();
 	wdog_settle(w, now);
 	v = wdog_read_reg(w, offset, now);
 	pthread_mutex_unlock(&w->lock);
@@ -273,9 +275,10 @@ static bool wdog_write(struct region *r, uint64_t offset,
 		       const uint8_t *data, unsigned int len)
 {
 	struct watchdog *w = r->priv;
-	uint64_t now = watchdog_now_ns();
+	uint64_t now;
 
 	pthread_mutex_lock(&w->lock);
+	now = watchdog_now_ns();
 	wdog_settle(w, now);
 	wdog_write_reg(w, offset, bus_get_le(data, len), now);
 	pthread_mutex_unlock(&w->lock);
@@ -479,11 +482,12 @@ static void watchdog_poll(struct monitor *m)
 	for (i = 0; i < m->part.nr_guests; i++) {
 		struct guest *g = &m->guests[i];
 		struct watchdog *w = watchdog_of(g);
-		uint64_t now = watchdog_now_ns();
+		uint64_t now;
 
 		if (!w)
 			continue;
 		pthread_mutex_lock(&w->lock);
+		now = watchdog_now_ns();
 		wdog_settle(w, now);
 		if (w->asserted && !w->handled)
 			watchdog_bite(g, w, now);
