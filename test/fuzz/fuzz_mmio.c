@@ -146,8 +146,14 @@ static void attach(const char *compatible, uint64_t base, uint32_t irq)
 	if (!drv)
 		return;		/* not compiled in */
 	strcpy(d.path, compatible);
-	if (drv->attach(NULL, &cfg, &d, &g.bus, &links, &err))
+	/*
+	 * Zeroed, as the parser gives it before check(): the defaults. None
+	 * of the drivers attached here keeps it past attach().
+	 */
+	if (device_config_alloc(&d, &err) ||
+	    drv->attach(NULL, &cfg, &d, &g.bus, &links, &err))
 		abort();
+	device_config_free(&d);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
