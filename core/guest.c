@@ -132,6 +132,7 @@ int guest_create(struct guest *g, const struct partition *p,
 	g->part = p;
 	g->vm.vm_fd = g->vm.vcpu_fd = -1;
 	atomic_init(&g->stop, false);
+	atomic_init(&g->reset, false);
 	atomic_init(&g->state, GUEST_CREATED);
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->cond, NULL);
@@ -354,13 +355,6 @@ bool guest_running(const struct guest *g)
 	return atomic_load(&g->state) == GUEST_RUNNING;
 }
 
-void guest_request_stop(struct guest *g)
-{
-	atomic_store(&g->stop, true);
-	if (g->has_thread)
-		vcpu_kick(g);
-}
-
 bool guest_waiting(struct guest *g, enum guest_exit *why)
 {
 	bool waiting;
@@ -406,6 +400,7 @@ int guest_restart(struct guest *g, struct pinvm_error *err)
 	kvm_vm_destroy(&g->vm);
 	bus_reset(&g->bus);
 	atomic_store(&g->stop, false);
+	atomic_store(&g->reset, false);
 	if (guest_boot(g, err)) {
 		atomic_store(&g->state, GUEST_CRASHED);
 		guest_finish(g);
@@ -450,8 +445,8 @@ bool guest_may_restart(struct guest *g)
 	struct timespec now;
 
 	if (!g->cfg->restart_on_reset) {
-		pr_info("%s: reset (PSCI SYSTEM_RESET): stopped, as its restart-policy says",
-			g->cfg->name);
+		pr_info("%s: reset (%s): stopped, as its restart-policy says",
+			g->cfg->name, guest_reset_cause(g));
 		return false;
 	}
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);

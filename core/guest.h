@@ -66,6 +66,13 @@ struct guest {
 	pthread_t notify;		/* told with SIGUSR2 when it waits */
 	pid_t tid;
 	atomic_bool stop;
+	/*
+	 * Set with stop by guest_request_reset(): the vCPU leaves with
+	 * GUEST_EXIT_RESET, a reset line asserted from outside (a watchdog);
+	 * the text says by whom, for the log.
+	 */
+	atomic_bool reset;
+	const char *reset_cause;
 	_Atomic enum guest_state state;
 	struct guest_stats stats;
 	/* The vCPU thread's handshake with the main thread. */
@@ -107,6 +114,14 @@ void guest_expect_boots(unsigned int n);
 void guest_open_start_gate(void);
 bool guest_running(const struct guest *g);
 void guest_request_stop(struct guest *g);
+/*
+ * Main thread: reset g as its reset line would (why: "watchdog bite"):
+ * its vCPU leaves with GUEST_EXIT_RESET, which the services and the
+ * restart policy take as they take a PSCI SYSTEM_RESET.
+ */
+void guest_request_reset(struct guest *g, const char *why);
+/* What reset g last: "PSCI SYSTEM_RESET" or guest_request_reset()'s why. */
+const char *guest_reset_cause(const struct guest *g);
 
 /* Main thread: whether g's vCPU waits for a decision, and why. */
 bool guest_waiting(struct guest *g, enum guest_exit *why);

@@ -169,8 +169,8 @@ static void guest_ended(struct monitor *m, struct guest *g,
 		if (sp->guest_ended && sp->guest_ended(m, g, why))
 			return;
 	if (why == GUEST_EXIT_RESET && guest_may_restart(g)) {
-		pr_info("%s: reset (PSCI SYSTEM_RESET): reloading %s",
-			g->cfg->name, g->image.path);
+		pr_info("%s: reset (%s): reloading %s", g->cfg->name,
+			guest_reset_cause(g), g->image.path);
 		if (monitor_restart(m, g, &err))
 			pr_err("%s: cannot restart: %s", g->cfg->name, err.msg);
 		return;

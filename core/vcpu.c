@@ -49,11 +49,6 @@ void vcpu_signals_init(void)
 	sigaction(SIGUSR1, &sa, NULL);
 }
 
-void vcpu_kick(struct guest *g)
-{
-	pthread_kill(g->thread, SIGUSR1);
-}
-
 static void vcpu_deny(struct guest *g, uint64_t addr, unsigned int len,
 		      bool is_write, const char *why)
 {
@@ -145,6 +140,10 @@ enum guest_exit vcpu_run_loop(struct guest *g)
 	while (why == GUEST_EXIT_NONE) {
 		if (atomic_load(&g->stop)) {
 			why = GUEST_EXIT_STOP;
+			if (atomic_load(&g->reset)) {
+				stat_inc(&g->stats.resets);
+				why = GUEST_EXIT_RESET;
+			}
 			break;
 		}
 		if (ioctl(g->vm.vcpu_fd, KVM_RUN, 0) < 0) {

@@ -6,5 +6,6 @@ drivers-y :=
 drivers-$(CONFIG_DRIVER_CONSOLE) += drivers/console.o
 drivers-$(CONFIG_DRIVER_HEALTH) += drivers/health.o
 drivers-$(CONFIG_DRIVER_SHMEM) += drivers/shmem.o
+drivers-$(CONFIG_DRIVER_WATCHDOG) += drivers/watchdog.o
 include drivers/passthrough/objects.mk
 include drivers/gpio/objects.mk

@@ -45,6 +45,6 @@ $(TEST_SHARED):
 	@mkdir -p $(TOP_BUILD)/$(notdir $@) $(dir $@)
 	$(Q)ln -sfn $(abspath $(TOP_BUILD))/$(notdir $@) $@
 $(HOST_IMAGE) $(HOST_BUSYBOX) $(HOST_KVERSION) $(HOST_MODULES) \
-	$(HOST_DIR)/bcm2711-rpi-4-b.dtb $(QEMU10): | $(BUILD)/host
+	$(HOST_DIR)/bcm2711-rpi-4-b.dtb $(HOST_WDT_MODULE) $(QEMU10): | $(BUILD)/host
 $(SWUPDATE_ROOT)/usr/bin/swupdate: | $(BUILD)/swupdate
 endif

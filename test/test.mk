@@ -105,8 +105,9 @@ build-checks: $(BUILD)/pinvm guests image
 	@sh test/build/run.sh $(BUILD)
 
 # The Linux test guest's initramfs: busybox, test/guests/linux/init, the
-# UIO modules build-modules.sh makes for the kernel's ABI (Debian leaves
-# uio_pdrv_genirq out) and the pinvm,shmem link's program.
+# kernel package's sp805_wdt module, the UIO modules build-modules.sh
+# makes for the kernel's ABI (Debian leaves uio_pdrv_genirq out) and the
+# pinvm,shmem link's program.
 LINUX_INITRD	:= $(BUILD)/guests/linux-initrd.cpio.gz
 LINUX_SHMEM_UIO	:= $(BUILD)/guests/linux-root/bin/shmem-uio
 $(LINUX_SHMEM_UIO): test/guests/linux/shmem-uio.c | $(DEPS_STAMP)
@@ -115,10 +116,11 @@ $(LINUX_SHMEM_UIO): test/guests/linux/shmem-uio.c | $(DEPS_STAMP)
 	$(Q)$(CC) -O2 -static -Wall -Wextra -Werror -o $@ $<
 
 $(LINUX_INITRD): test/guests/linux/init $(HOST_BUSYBOX) $(HOST_MODULES) \
-		$(LINUX_SHMEM_UIO)
+		$(HOST_WDT_MODULE) $(LINUX_SHMEM_UIO)
 	@mkdir -p $(BUILD)/guests/linux-root/bin $(BUILD)/guests/linux-root/lib/modules
 	$(quiet) CPIO $@
 	$(Q)cp $(HOST_BUSYBOX) $(BUILD)/guests/linux-root/bin/busybox
+	$(Q)cp $(HOST_WDT_MODULE) $(BUILD)/guests/linux-root/lib/modules/
 	$(Q)ln -sf busybox $(BUILD)/guests/linux-root/bin/sh
 	$(Q)install -m 0755 test/guests/linux/init $(BUILD)/guests/linux-root/init
 	$(Q)abi=$$(sed 's/^linux-image-//' $(HOST_KVERSION)) && \

@@ -7,6 +7,8 @@ HOST_DIR	:= $(BUILD)/host
 HOST_IMAGE	:= $(HOST_DIR)/Image
 HOST_BUSYBOX	:= $(HOST_DIR)/busybox
 HOST_KVERSION	:= $(HOST_DIR)/kernel-version
+# The kernel package's own SP805 watchdog module, for the Linux test guest.
+HOST_WDT_MODULE	:= $(HOST_DIR)/guest-modules/sp805_wdt.ko
 # The modules Debian's kernel lacks for passthrough (VFIO no-IOMMU,
 # vfio-platform, vfio-amba), built from Debian's sources for the ABI in
 # $(HOST_KVERSION) into $(HOST_DIR)/modules/<abi>/; the stamp names it.
@@ -18,6 +20,9 @@ INITRAMFS_ROOT	:= $(BUILD)/image/initramfs
 $(HOST_IMAGE) $(HOST_BUSYBOX) $(HOST_KVERSION) $(HOST_DIR)/bcm2711-rpi-4-b.dtb &: \
 		board/common/fetch-host.sh | $(DEPS_STAMP)
 	sh board/common/fetch-host.sh $(HOST_DIR)
+
+$(HOST_WDT_MODULE): $(HOST_KVERSION) board/common/fetch-guest-modules.sh | $(DEPS_STAMP)
+	sh board/common/fetch-guest-modules.sh $(HOST_KVERSION) $(dir $@)
 
 # Rebuilt when the kernel's ABI changes (fetch-host.sh rewrites the file;
 # the script does nothing when its stamp already names that ABI).

@@ -600,8 +600,8 @@ static bool update_guest_ended(struct monitor *m, struct guest *g,
 	if (why == GUEST_EXIT_STOP)
 		return false;
 	if (why == GUEST_EXIT_RESET) {
-		pr_info("%s: reset (PSCI SYSTEM_RESET) during its trial",
-			s->cfg->name);
+		pr_info("%s: reset (%s) during its trial", s->cfg->name,
+			guest_reset_cause(g));
 		trial_boot(s);
 		return true;
 	}

@@ -2,7 +2,8 @@
 /*
  * libFuzzer: MMIO exits as a guest could make them, fed to the very
  * vcpu_handle_exit() and bus of core/ (as test/bench/dispatch.c does), on
- * a bus with the console and health registers (their real drivers) and
+ * a bus with the console, health and watchdog registers (their real
+ * drivers: the watchdog's counter on the real clock) and
  * memory-backed fake devices with narrow policies. The input is a list of
  * 14-byte exits:
  *
@@ -56,7 +57,7 @@ static struct fake fakes[] = {
 
 /* Where exits aim: the regions, a gap, address 0 and the very top. */
 static const uint64_t targets[] = {
-	0x09000000, 0x09030000, 0x0a000000, 0x0a001000, 0x0a002000,
+	0x09000000, 0x09030000, 0x09040000, 0x0a000000, 0x0a001000, 0x0a002000,
 	0xffffffffffffe000ull, 0x0a003000, 0, 0xfffffffffffff000ull,
 };
 
@@ -145,8 +146,14 @@ static void attach(const char *compatible, uint64_t base, uint32_t irq)
 	if (!drv)
 		return;		/* not compiled in */
 	strcpy(d.path, compatible);
-	if (drv->attach(NULL, &cfg, &d, &g.bus, &links, &err))
+	/*
+	 * Zeroed, as the parser gives it before check(): the defaults. None
+	 * of the drivers attached here keeps it past attach().
+	 */
+	if (device_config_alloc(&d, &err) ||
+	    drv->attach(NULL, &cfg, &d, &g.bus, &links, &err))
 		abort();
+	device_config_free(&d);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -168,6 +175,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	guest_set_link(&links, &fake_update, &health_link);
 	attach("pinvm,console", 0x09000000, 33);
 	attach("pinvm,health", 0x09030000, 0);
+	attach("pinvm,watchdog", 0x09040000, 34);
 	for (i = 0; i < ARRAY_SIZE(fakes); i++) {
 		struct region r = fakes[i].policy;
 

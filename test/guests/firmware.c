@@ -7,13 +7,17 @@
  *   silent:    ticks, never reports health
  *   resetloop: resets after two ticks, never reports health
  *   healthreset: reports health and resets at once, every boot
+ *   hang:      arms its watchdog (1 s), says nothing, spins with IRQs
+ *              masked: only the watchdog's bite ends the boot
  */
 #include "guest.h"
+#include "sp805.h"
 
 #define MODE_HEALTHY	1
 #define MODE_SILENT	2
 #define MODE_RESETLOOP	3
 #define MODE_HEALTHRESET 4
+#define MODE_HANG	5
 
 #define HEALTH_STATUS	(HEALTH_BASE + 0x0)
 #define HEALTH_SLOT	(HEALTH_BASE + 0x4)
@@ -34,6 +38,11 @@ int main(void)
 	if (MODE == MODE_HEALTHRESET) {
 		mmio_write32(HEALTH_STATUS, HEALTH_OK);
 		psci_system_reset();
+	}
+	if (MODE == MODE_HANG) {
+		sp805_arm(1000);
+		con_puts("hanging\n");
+		hang();
 	}
 	if (MODE == MODE_HEALTHY) {
 		/* Up after a little work, as real firmware would be. */

@@ -56,19 +56,24 @@ guest-shmem-ping := $(TEST_GUEST_DIR)/shmem.c -DROLE=3 $(SHMEM_G1)
 guest-shmem-pong := $(TEST_GUEST_DIR)/shmem.c -DROLE=4 $(SHMEM_G3)
 guest-shmem-ping-relay := $(TEST_GUEST_DIR)/shmem.c -DROLE=3 -DRELAY=1 $(SHMEM_G1)
 guest-shmem-pong-relay := $(TEST_GUEST_DIR)/shmem.c -DROLE=4 -DRELAY=1 $(SHMEM_G3)
+guest-watchdog-hang := $(TEST_GUEST_DIR)/watchdog.c -DTIMEOUT_MS=2000
+guest-fw-hang	:= $(TEST_GUEST_DIR)/firmware.c -DMODE=5 -DFW_VERSION=\"6.0\"
 TEST_GUESTS	:= ticker resetter stopper mmio-le mmio-be mmio-deny \
 		   mmio-hammer bench bench-irq bench-irq-relay gpio-out gpio-hog \
 		   fw-1 fw-2 fw-silent fw-resetloop fw-healthreset worker storm \
 		   spin hammer undef probe alarm alarm-icfgr alarm-reset \
 		   pl061-button virtio-net sleep-race shmem-tx shmem-rx \
 		   shmem-rx-reset shmem-echo shmem-ping shmem-pong shmem-ping-relay \
-		   shmem-pong-relay
+		   shmem-pong-relay watchdog-hang fw-hang
 
 TEST_GUEST_FILES := $(TEST_GUESTS:%=$(BUILD)/guests/%.elf) \
 		   $(TEST_GUESTS:%=$(BUILD)/guests/%.bin)
 
 guests: $(TEST_GUEST_FILES)
 $(foreach g,$(TEST_GUESTS),$(eval $(call guest-rule,$(g),$(TEST_GUEST_DIR)/guests.mk)))
+# The SP805 helpers of the watchdog guests.
+$(BUILD)/guests/watchdog-hang.elf $(BUILD)/guests/fw-hang.elf: \
+		$(TEST_GUEST_DIR)/sp805.h
 # The constants the interrupt guest's C and vectors share.
 $(BUILD)/guests/bench-irq.elf $(BUILD)/guests/bench-irq-relay.elf: \
 		$(TEST_GUEST_DIR)/bench-irq.h

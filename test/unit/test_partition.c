@@ -648,6 +648,58 @@ static void test_update_props(void)
 		     "/pinvm/raw-guest: update-attempts: one cell, 1 to 100", NULL);
 }
 
+/* A watchdog on raw-guest; size 0x1000 unless told. */
+static int add_watchdog(void *fdt, uint64_t base, uint64_t size)
+{
+	char name[32];
+	int child;
+
+	snprintf(name, sizeof(name), "watchdog@%llx", (unsigned long long)base);
+	child = fdt_add_subnode(fdt, node(fdt, "/pinvm/raw-guest"), name);
+	fdt_setprop_string(fdt, child, "compatible", "pinvm,watchdog");
+	fdt_setprop_u64(fdt, child, "reg", base);
+	fdt_appendprop_u64(fdt, child, "reg", size);
+	return child;
+}
+
+static void test_watchdog_props(void)
+{
+	struct pinvm_error err = { "" };
+	void *fdt;
+
+	TEST("a guest with a watchdog");
+	fdt = mutable_copy();
+	add_watchdog(fdt, 0x0a000000, 0x1000);
+	CHECK(!partition_parse(&part, fdt, "test.dtb", image_dir, &err));
+	CHECK(part.nr_guests && part.guests[0].nr_devices >= 1);
+	partition_free(&part);
+	free(fdt);
+
+	fdt = mutable_copy();
+	add_watchdog(fdt, 0x0a000000, 0x100);
+	expect_error("watchdog region too small", fdt,
+		     "/pinvm/raw-guest/watchdog@a000000: reg: an SP805 watchdog needs 0x1000 bytes, not 0x100",
+		     NULL);
+	fdt = mutable_copy();
+	fdt_setprop_u32(fdt, add_watchdog(fdt, 0x0a000000, 0x1000),
+			"timeout-sec", 400);
+	expect_error("watchdog timeout past WdogLoad", fdt,
+		     "/pinvm/raw-guest/watchdog@a000000: timeout-sec: must be one cell, 1 to 357",
+		     NULL);
+	fdt = mutable_copy();
+	fdt_setprop_string(fdt, add_watchdog(fdt, 0x0a000000, 0x1000),
+			   "action", "panic");
+	expect_error("watchdog action", fdt,
+		     "/pinvm/raw-guest/watchdog@a000000: action: must be \"restart\" or \"stop\"",
+		     NULL);
+	fdt = mutable_copy();
+	add_watchdog(fdt, 0x0a000000, 0x1000);
+	add_watchdog(fdt, 0x0a001000, 0x1000);
+	expect_error("two watchdogs in one guest", fdt,
+		     "compatible: a guest has one pinvm,watchdog at most",
+		     "/pinvm/raw-guest/watchdog@a00");
+}
+
 static void test_restart_props(void)
 {
 	struct pinvm_error err = { "" };
@@ -986,6 +1038,7 @@ int main(int argc, char **argv)
 	test_no_host_device();
 	test_update_props();
 	test_restart_props();
+	test_watchdog_props();
 
 	free(good);
 	snprintf(path, sizeof(path), "rm -rf %s", image_dir);

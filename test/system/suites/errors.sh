@@ -31,6 +31,11 @@ run_error() {
 run_error "bad partition" "$P/bad.dtb: /pinvm/g3: cpu: .*\<1\>" "/pinvm/g1" \
 	pinvm -p "$P/bad.dtb" -i "$G"
 
+run_error "two watchdogs in one guest" \
+	"$P/watchdog-two.dtb: /pinvm/g1/watchdog@a002000: compatible: " \
+	"one pinvm,watchdog at most|/pinvm/g1/watchdog@a001000" \
+	pinvm -p "$P/watchdog-two.dtb" -i "$G"
+
 mv /dev/kvm /dev/kvm.hidden
 run_error "no /dev/kvm" "" "/dev/kvm|No such file or directory" \
 	pinvm -p "$P/three.dtb" -i "$G"

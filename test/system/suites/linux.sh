@@ -87,7 +87,48 @@ test_linux_reboot() {
 	expect "linux reboot: pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
 }
 
+# Debian's sp805_wdt on pinvm's SP805, fed by BusyBox's watchdog daemon.
+test_linux_watchdog() {
+	st=/tmp/linuxwd.status
+	out=/tmp/linuxwd.out
+	err=/tmp/linuxwd.err
+	pinvm -p "$P/linux-watchdog.dtb" -i "$G" dtb g1 /tmp/wd.dtb 2> /tmp/dtb.err
+	expect "linux watchdog: the guest's tree has an arm,sp805 with its two clocks" \
+		"$(cat /tmp/dtb.err)" \
+		sh -c "grep -q 'arm,sp805' /tmp/wd.dtb && grep -q 'wdog_clk' /tmp/wd.dtb && grep -q 'apb_pclk' /tmp/wd.dtb"
+	pinvm_start linuxwd linux-watchdog -t -s "$st"
+	expect "linux watchdog: sp805_wdt binds and gives /dev/watchdog" \
+		"$(grep linux-guest $out | tail -n 3)" \
+		wait_for "$out" "linux-guest: sp805_wdt: .*/dev/watchdog0" 300
+	expect "linux watchdog: BusyBox's daemon runs" "$(grep linux-guest $out | tail -n 3)" \
+		wait_for "$out" "linux-guest: watchdog daemon pid=[0-9]+" 30
+	expect "linux watchdog: the guest runs on while the daemon feeds it" \
+		"$(grep linux-guest $out | tail -n 3)" \
+		wait_for "$out" "linux-guest: alive 7$" 30
+	expect "linux watchdog: no bite while the daemon runs" "$(grep '^watchdog' $st)" \
+		grep -qE '^watchdog guest=g1 kicks=[1-9][0-9]* bites=0 ' "$st"
+	expect "linux watchdog: the daemon killed" "$(grep linux-guest $out | tail -n 3)" \
+		wait_for "$out" "linux-guest: watchdog daemon killed" 10
+	expect "linux watchdog: bitten within the daemon's 4 s (+100 ms)" "$(grep 'g1:' $err | tail -n 3)" \
+		wait_for "$err" 'g1: watchdog bite: 4\.0[0-9]{2} s since the last kick \(timeout 4\.000 s\): resetting it' 10
+	age=$(sed -n 's/.*g1: watchdog bite: \([0-9.]*\) s since.*/\1/p' "$err" | head -n 1)
+	metric linux_watchdog_bite_after_last_kick_s "$age"
+	expect "linux watchdog: the guest reset by pinvm, reloaded" "$(grep 'g1:' $err | tail -n 3)" \
+		grep -q "g1: reset (watchdog bite): reloading $G/Image" "$err"
+	expect "linux watchdog: it boots again" "$(grep linux-guest $out | tail -n 3)" \
+		wait_until 300 count_reaches "$out" "linux-guest: watchdog daemon pid=" 2
+	expect "linux watchdog: status shows one bite" "$(grep '^watchdog' $st)" \
+		wait_until 3 grep -qE '^watchdog guest=g1 kicks=[0-9]+ bites=1 last-kick-age=[0-9.]+$' "$st"
+	expect "linux watchdog: the ticker never restarted" "boots or gaps" \
+		[ "$(count "$out" '\[g2\] boot')" -eq 1 ]
+	expect "linux watchdog: the ticker ticked all along" "ticks not 1, 2, 3, ..." \
+		ticks_contiguous "$out" g2
+	stop TERM
+	expect "linux watchdog: pinvm exits 0" "exit status $RC" [ "$RC" -eq 0 ]
+}
+
 test_linux_dtb
 test_linux_rtc
 test_linux_reboot
+test_linux_watchdog
 exit 0

@@ -197,6 +197,39 @@ test_update_rollback() {
 	stop TERM
 }
 
+# --- firmware that hangs: its watchdog's bites roll it back ---------------
+# fw-hang arms a 1 s watchdog and spins silently with IRQs masked: each
+# bite is a failed boot attempt, so the trial ends after three attempts of
+# about a second each, before the 3 s health timeout of any one of them.
+test_update_watchdog() {
+	rm -rf "$U"
+	start_update
+	booted_first "hung firmware"
+	pinvm update g1 "$B/fw-hang.pvb" > /tmp/client.out 2>&1
+	rc=$?
+	expect "hung firmware: pinvm update fails" "exit $rc: $(cat /tmp/client.out)" \
+		[ $rc -ne 0 ]
+	expect "hung firmware: rolled back after 3 bitten boot attempts" "$(cat /tmp/client.out)" \
+		grep -q "rolled back to version 1.0: no health report in 3 boot attempts" /tmp/client.out
+	for n in 1 2 3; do
+		expect "hung firmware: boot attempt $n" "$(grep '\[g1\] firmware' $OUT)" \
+			grep -q "^\[g1\] firmware 6\.0 slot b attempt $n$" "$OUT"
+	done
+	expect "hung firmware: three bites, each within its 1 s timeout + 100 ms" \
+		"$(grep 'watchdog bite' $ERR)" \
+		sh -c "[ \$(grep -cE 'g1: watchdog bite: 1\.0[0-9]{2} s since the last kick \(timeout 1\.000 s\): resetting it' $ERR) -eq 3 ]"
+	expect "hung firmware: each bite was a reset during the trial" "$(grep 'during its trial' $ERR)" \
+		[ "$(count "$ERR" 'g1: reset (watchdog bite) during its trial')" -eq 3 ]
+	expect "hung firmware: never the health timeout" "$(grep 'no health report within' $ERR)" \
+		not grep -q "no health report within" "$ERR"
+	expect "hung firmware: version 1.0 runs again" "$(tail -n 3 $OUT)" \
+		wait_for "$OUT" '^\[g1\] firmware 1\.0 slot a attempt 0$' 10
+	expect "hung firmware: status counts the three bites" "$(grep '^watchdog' /run/pinvm/status)" \
+		wait_until 3 grep -q '^watchdog guest=g1 kicks=[0-9]* bites=3 ' /run/pinvm/status
+	others_ticked "hung firmware"
+	stop TERM
+}
+
 # --- firmware that reports health and resets at once is committed ----------
 test_update_health_then_reset() {
 	rm -rf "$U"
@@ -380,6 +413,7 @@ test_updates() {
 	test_update_rejects
 	test_update_rollback
 	test_update_health_then_reset
+	test_update_watchdog
 	test_update_attempts_persist
 	test_swupdate
 	test_update_power_cut
