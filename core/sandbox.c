@@ -559,7 +559,7 @@ static int add_call(scmp_filter_ctx ctx, const struct allow_list *a,
 		 */
 		if (allow_has_ioctl(a, KVM_RUN))
 			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					       SCMP_A1(SCMP_CMP_EQ, KVM_RUN));
+					       SCMP_A1(SCMP_CMP_EQ, KVM_RUN, 0));
 		for (i = 0; i < a->nr_ioctls && !ret; i++)
 			if (a->ioctls[i] != KVM_RUN)
 				ret = add_ioctl(ctx, nr, a->ioctls[i]);
