@@ -151,6 +151,14 @@ static void irq_restore(uint64_t daif)
 	asm volatile("msr daif, %0; isb" :: "r"(daif) : "memory");
 }
 
+/* WFI with IRQs masked, then a gap with the caller's mask for its IRQ. */
+static void wait_window(uint64_t daif)
+{
+	wait_for_irq();
+	irq_restore(daif);
+	irq_disable();
+}
+
 /*
  * The waits check their condition, and enter WFI, with IRQs masked: WFI
  * still wakes on a pending IRQ, which is then taken in the unmasked gap
@@ -165,25 +173,19 @@ void sleep_ticks(uint64_t ticks)
 
 	asm volatile("msr cntv_cval_el0, %0" :: "r"(end));
 	asm volatile("msr cntv_ctl_el0, %0; isb" :: "r"(1ul));
-	while (cntvct() < end) {
-		wait_for_irq();
-		irq_restore(daif);
-		irq_disable();
-	}
+	while (cntvct() < end)
+		wait_window(daif);
 	asm volatile("msr cntv_ctl_el0, %0; isb" :: "r"(0ul));
 	irq_restore(daif);
 }
 
 void wait_for_count(volatile unsigned int *count, unsigned int n)
 {
-	irq_disable();
-	while (*count < n) {
-		wait_for_irq();
-		irq_enable();
-		asm volatile("isb");
-		irq_disable();
-	}
-	irq_enable();
+	uint64_t daif = irq_save();
+
+	while (*count < n)
+		wait_window(daif);
+	irq_restore(daif);
 }
 
 void sleep_ms(unsigned int ms)
