@@ -334,12 +334,13 @@ static void sandbox_sigsys(int sig, siginfo_t *si, void *uctx)
 /* --- capabilities ------------------------------------------------------- */
 
 /*
- * The bounding set but keep. sandbox_enable() drops it all for the main
- * thread, so every thread made after it starts with an empty set and this
- * only reads it: pinvm never execs, so the set keeps nothing pinvm needs.
+ * sandbox_enable() emptied the main thread's bounding set: every thread
+ * made after it starts with an empty one (pinvm never execs, so the set
+ * keeps nothing pinvm needs), and drop_caps() need not read it again.
  */
 static bool bounding_empty;
 
+/* The bounding set but keep. */
 static int drop_bounding(uint64_t keep, struct pinvm_error *err)
 {
 	int cap, in;
