@@ -51,6 +51,11 @@ SHMEM_G3	:= -DLINK=0x60000000ul -DLINK_SPI=41
 guest-shmem-tx	:= $(TEST_GUEST_DIR)/shmem.c -DROLE=1 $(SHMEM_G1)
 guest-shmem-rx	:= $(TEST_GUEST_DIR)/shmem.c -DROLE=2 $(SHMEM_G3)
 guest-shmem-rx-reset := $(TEST_GUEST_DIR)/shmem.c -DROLE=2 -DRESET_AT=3000 $(SHMEM_G3)
+# The receiver as field-updated firmware (shmem-update.dts): 1.0 slow, 2.0 not.
+guest-shmem-rx-fw1 := $(TEST_GUEST_DIR)/shmem.c -DROLE=2 $(SHMEM_G3) \
+		   -DFW_VERSION=\"1.0\" -DPACE_MS=2
+guest-shmem-rx-fw2 := $(TEST_GUEST_DIR)/shmem.c -DROLE=2 $(SHMEM_G3) \
+		   -DFW_VERSION=\"2.0\"
 guest-shmem-echo := $(TEST_GUEST_DIR)/shmem.c -DROLE=5 $(SHMEM_G3)
 guest-shmem-ping := $(TEST_GUEST_DIR)/shmem.c -DROLE=3 $(SHMEM_G1)
 guest-shmem-pong := $(TEST_GUEST_DIR)/shmem.c -DROLE=4 $(SHMEM_G3)
@@ -63,7 +68,7 @@ TEST_GUESTS	:= ticker resetter stopper mmio-le mmio-be mmio-deny \
 		   fw-1 fw-2 fw-silent fw-resetloop fw-healthreset worker storm \
 		   spin hammer undef probe alarm alarm-icfgr alarm-reset \
 		   pl061-button virtio-net sleep-race shmem-tx shmem-rx \
-		   shmem-rx-reset shmem-echo shmem-ping shmem-pong shmem-ping-relay \
+		   shmem-rx-reset shmem-rx-fw1 shmem-rx-fw2 shmem-echo shmem-ping shmem-pong shmem-ping-relay \
 		   shmem-pong-relay watchdog-hang fw-hang
 
 TEST_GUEST_FILES := $(TEST_GUESTS:%=$(BUILD)/guests/%.elf) \

@@ -8,7 +8,10 @@
  *   ROLE=2 rx  takes them in order, each checked (sequence, checksum),
  *              rings back for room; resumes where the window says after
  *              a restart (the pages are kept); with RESET_AT=K it resets
- *              once, at message K of its first boot; "rx done"
+ *              once, at message K of its first boot; with PACE_MS it
+ *              sleeps that long after each message and says where it is
+ *              every 1000 (a stream slow enough to update it mid-way);
+ *              "rx done"
  *   ROLE=5 echo: the Linux guest's peer (test/guests/linux/shmem-uio.c):
  *              answers each request in the window with a reply derived
  *              from it, on its doorbell
@@ -17,6 +20,9 @@
  *              MSGS messages; RELAY=1 rings through pinvm (the relayed
  *              doorbell, an exit) instead of the kernel's.
  * LINK is the link's guest address: the register page, then the window.
+ * With FW_VERSION (and the pinvm,health register at HEALTH_BASE) it is
+ * firmware that is field-updated: it prints the slot and attempt it runs
+ * as firmware.c does, and reports health once it has taken up the stream.
  */
 #include "guest.h"
 
@@ -34,6 +40,9 @@
 #endif
 #ifndef RELAY
 #define RELAY 0
+#endif
+#ifndef PACE_MS
+#define PACE_MS 0
 #endif
 
 #define REG_ID		(LINK + 0x00)
@@ -191,6 +200,47 @@ static void tx(void)
 	con_puts("\n");
 }
 
+#ifdef FW_VERSION
+#define HEALTH_STATUS	(HEALTH_BASE + 0x0)
+#define HEALTH_SLOT	(HEALTH_BASE + 0x4)
+#define HEALTH_ATTEMPT	(HEALTH_BASE + 0x8)
+#define HEALTH_OK	0x4b4f
+
+static void print_firmware(void)
+{
+	uint32_t slot = mmio_read32(HEALTH_SLOT);
+
+	con_puts("firmware " FW_VERSION " slot ");
+	con_putc(slot == 0 ? 'a' : slot == 1 ? 'b' : '-');
+	con_puts(" attempt ");
+	put_dec(mmio_read32(HEALTH_ATTEMPT));
+	con_puts("\n");
+}
+
+static void report_health(void)
+{
+	mmio_write32(HEALTH_STATUS, HEALTH_OK);
+}
+#else
+static void print_firmware(void)
+{
+}
+
+static void report_health(void)
+{
+}
+#endif
+
+static void pace(uint32_t tail)
+{
+	sleep_ms(PACE_MS);
+	if (tail % 1000 == 0) {
+		con_puts("shmem: rx at ");
+		put_dec(tail);
+		con_puts("\n");
+	}
+}
+
 static void rx(void)
 {
 	struct ring *r = RING;
@@ -202,6 +252,7 @@ static void rx(void)
 	con_puts(" from ");
 	put_dec(tail);
 	con_puts("\n");
+	report_health();
 	while (tail < MSGS) {
 		WAIT_UNTIL(r->head != tail);
 		barrier();
@@ -212,6 +263,8 @@ static void rx(void)
 		}
 		r->tail = ++tail;
 		ring_peer();
+		if (PACE_MS)
+			pace(tail);
 		if (RESET_AT && boots == 1 && tail == RESET_AT) {
 			con_puts("shmem: rx resets at ");
 			put_dec(tail);
@@ -348,6 +401,7 @@ int main(void)
 {
 	timer_init();
 	print_boot();
+	print_firmware();
 	peer = 1 - mmio_read32(REG_ID);
 	spi = LINK_SPI;
 	irq_set_handler(link_irq);

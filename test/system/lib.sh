@@ -133,6 +133,17 @@ status_of() {
 	sed -n "s/^guest=$1 .*\<$2=\([^ ]*\).*/\1/p" "${3:-/run/pinvm/status}"
 }
 
+# update_of GUEST KEY: from the guest's "update ..." line of the status file.
+update_of() {
+	sed -n "s/^update guest=$1 .*\<$2=\([^ ]*\).*/\1/p" /run/pinvm/status
+}
+
+# region_writes GUEST BASE: the exits pinvm served for that region.
+region_writes() {
+	sed -n "s/^region guest=$1 .* base=$2 .* writes=\([0-9]*\).*/\1/p" \
+		/run/pinvm/status
+}
+
 # expect_vfio_claim WHAT TAG NODE DEVICE DRIVER SPI TRIGGER: pinvm's log
 # (/tmp/TAG.err) says it claimed DEVICE through VFIO (DRIVER) and forwards
 # NODE's interrupt 0 to guest SPI SPI, TRIGGER (level or edge).

@@ -24,6 +24,8 @@ bundle g1 6.0 fw-hang "$fw/fw-hang.bin"
 bundle g1 0.5 fw-0.5 "$fw/fw-1.bin"
 bundle g3 2.0 wrong-guest "$fw/fw-2.bin"
 bundle g2 2.0 no-health "$fw/fw-2.bin"
+# The shmem receiver's next version (test/system/suites/shmem-update.sh).
+bundle g3 2.0 shmem-rx-2 "$fw/shmem-rx-fw2.bin"
 
 # Another key's signature.
 "$sign" keygen "$tmp/other.sec" "$tmp/other.pub" > /dev/null

@@ -8,12 +8,6 @@
 # down and up, the stream resumes from the kept pages, g2 never notices.
 . /test/lib.sh
 
-# region_writes GUEST BASE: the exits pinvm served for that region.
-region_writes() {
-	sed -n "s/^region guest=$1 .* base=$2 .* writes=\([0-9]*\).*/\1/p" \
-		/run/pinvm/status
-}
-
 start shmem
 expect "shmem: g3 got 10000 messages, none lost or corrupted" \
 	"$(grep 'shmem:' /tmp/shmem.out | tail -n 5)" \

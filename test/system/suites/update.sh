@@ -20,10 +20,7 @@ start_update() {
 	pinvm_start update update
 }
 
-# update_field KEY: from g1's "update ..." line of the status file.
-update_field() {
-	sed -n "s/^update guest=g1 .*\<$1=\([^ ]*\).*/\1/p" /run/pinvm/status
-}
+update_field() { update_of g1 "$1"; }
 
 update_reason() {
 	sed -n 's/^update guest=g1 .* reason=//p' /run/pinvm/status
