@@ -10,7 +10,7 @@
  *   hang:      arms its watchdog (1 s), says nothing, spins with IRQs
  *              masked: only the watchdog's bite ends the boot
  */
-#include "guest.h"
+#include "firmware.h"
 #include "sp805.h"
 
 #define MODE_HEALTHY	1
@@ -19,22 +19,12 @@
 #define MODE_HEALTHRESET 4
 #define MODE_HANG	5
 
-#define HEALTH_STATUS	(HEALTH_BASE + 0x0)
-#define HEALTH_SLOT	(HEALTH_BASE + 0x4)
-#define HEALTH_ATTEMPT	(HEALTH_BASE + 0x8)
-#define HEALTH_OK	0x4b4f
-
 int main(void)
 {
-	uint32_t slot = mmio_read32(HEALTH_SLOT);
 	uint64_t n;
 
 	timer_init();
-	con_puts("firmware " FW_VERSION " slot ");
-	con_putc(slot == 0 ? 'a' : slot == 1 ? 'b' : '-');
-	con_puts(" attempt ");
-	put_dec(mmio_read32(HEALTH_ATTEMPT));
-	con_puts("\n");
+	print_firmware(FW_VERSION);
 	if (MODE == MODE_HEALTHRESET) {
 		mmio_write32(HEALTH_STATUS, HEALTH_OK);
 		psci_system_reset();

@@ -79,6 +79,9 @@ $(foreach g,$(TEST_GUESTS),$(eval $(call guest-rule,$(g),$(TEST_GUEST_DIR)/guest
 # The SP805 helpers of the watchdog guests.
 $(BUILD)/guests/watchdog-hang.elf $(BUILD)/guests/fw-hang.elf: \
 		$(TEST_GUEST_DIR)/sp805.h
+# The firmware line of the field-updated ones.
+$(patsubst %,$(BUILD)/guests/%.elf,$(filter fw-% shmem-%,$(TEST_GUESTS))): \
+		$(TEST_GUEST_DIR)/firmware.h
 # The constants the interrupt guest's C and vectors share.
 $(BUILD)/guests/bench-irq.elf $(BUILD)/guests/bench-irq-relay.elf: \
 		$(TEST_GUEST_DIR)/bench-irq.h

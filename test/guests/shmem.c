@@ -24,7 +24,7 @@
  * firmware that is field-updated: it prints the slot and attempt it runs
  * as firmware.c does, and reports health once it has taken up the stream.
  */
-#include "guest.h"
+#include "firmware.h"
 
 #ifndef ROLE
 #define ROLE 1
@@ -200,37 +200,6 @@ static void tx(void)
 	con_puts("\n");
 }
 
-#ifdef FW_VERSION
-#define HEALTH_STATUS	(HEALTH_BASE + 0x0)
-#define HEALTH_SLOT	(HEALTH_BASE + 0x4)
-#define HEALTH_ATTEMPT	(HEALTH_BASE + 0x8)
-#define HEALTH_OK	0x4b4f
-
-static void print_firmware(void)
-{
-	uint32_t slot = mmio_read32(HEALTH_SLOT);
-
-	con_puts("firmware " FW_VERSION " slot ");
-	con_putc(slot == 0 ? 'a' : slot == 1 ? 'b' : '-');
-	con_puts(" attempt ");
-	put_dec(mmio_read32(HEALTH_ATTEMPT));
-	con_puts("\n");
-}
-
-static void report_health(void)
-{
-	mmio_write32(HEALTH_STATUS, HEALTH_OK);
-}
-#else
-static void print_firmware(void)
-{
-}
-
-static void report_health(void)
-{
-}
-#endif
-
 static void pace(uint32_t tail)
 {
 	sleep_ms(PACE_MS);
@@ -252,7 +221,9 @@ static void rx(void)
 	con_puts(" from ");
 	put_dec(tail);
 	con_puts("\n");
-	report_health();
+#ifdef FW_VERSION
+	mmio_write32(HEALTH_STATUS, HEALTH_OK);
+#endif
 	while (tail < MSGS) {
 		WAIT_UNTIL(r->head != tail);
 		barrier();
@@ -401,7 +372,9 @@ int main(void)
 {
 	timer_init();
 	print_boot();
-	print_firmware();
+#ifdef FW_VERSION
+	print_firmware(FW_VERSION);
+#endif
 	peer = 1 - mmio_read32(REG_ID);
 	spi = LINK_SPI;
 	irq_set_handler(link_irq);

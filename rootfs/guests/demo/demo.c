@@ -16,10 +16,6 @@
 
 #define TICK_MS		1000
 
-#define HEALTH_STATUS	(HEALTH_BASE + 0x0)
-#define HEALTH_SLOT	(HEALTH_BASE + 0x4)
-#define HEALTH_OK	0x4b4f
-
 void say(const char *what)
 {
 	if (DEMO_CORE) {

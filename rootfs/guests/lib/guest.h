@@ -14,8 +14,16 @@
  */
 #define GICD_BASE	GUEST_GICD_BASE
 #define GIC_CPU_BASE	GUEST_GIC_CPU_BASE
-/* The pinvm,health register of guests that can be updated. */
+/*
+ * The pinvm,health register of guests that can be updated: writing
+ * HEALTH_OK to STATUS commits a trial; SLOT is 0 (a), 1 (b) or none,
+ * ATTEMPT the trial's boot attempt (dts/bindings/pinvm-partition.txt).
+ */
 #define HEALTH_BASE	0x0a000000ul
+#define HEALTH_STATUS	(HEALTH_BASE + 0x0)
+#define HEALTH_SLOT	(HEALTH_BASE + 0x4)
+#define HEALTH_ATTEMPT	(HEALTH_BASE + 0x8)
+#define HEALTH_OK	0x4b4f
 
 void con_putc(char c);
 void con_puts(const char *s);
