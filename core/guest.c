@@ -165,12 +165,14 @@ void guest_expect_boots(unsigned int n)
 }
 
 /*
- * The last guest to boot opens the gate itself when none failed: its own
- * first KVM_RUN then waits for no round trip through the main thread
- * (two wake-ups across cores). A failure leaves it to the main thread,
- * which stops them all first (guest_wait_booted()).
+ * A vCPU thread's boot result, then its wait at the gate, in one hold of
+ * start_lock. The last guest to boot opens the gate itself when none
+ * failed: its first KVM_RUN then waits for no round trip through the main
+ * thread, nor to take start_lock again from the main thread its broadcast
+ * woke (each a wake-up across cores). A failure leaves the gate to the
+ * main thread, which stops them all first (guest_wait_booted()).
  */
-static void guest_boot_done(struct guest *g, bool failed)
+static void guest_wait_at_gate(struct guest *g, bool failed)
 {
 	pthread_mutex_lock(&start_lock);
 	g->booted = true;
@@ -179,6 +181,8 @@ static void guest_boot_done(struct guest *g, bool failed)
 	if (++start_booted == start_expected && !start_failed)
 		start_open = true;
 	pthread_cond_broadcast(&start_cond);
+	while (!start_open)
+		pthread_cond_wait(&start_cond, &start_lock);
 	pthread_mutex_unlock(&start_lock);
 }
 
@@ -207,14 +211,6 @@ void guest_open_start_gate(void)
 	pthread_mutex_lock(&start_lock);
 	start_open = true;
 	pthread_cond_broadcast(&start_cond);
-	pthread_mutex_unlock(&start_lock);
-}
-
-static void guest_wait_for_start(void)
-{
-	pthread_mutex_lock(&start_lock);
-	while (!start_open)
-		pthread_cond_wait(&start_cond, &start_lock);
 	pthread_mutex_unlock(&start_lock);
 }
 
@@ -273,8 +269,7 @@ static void *guest_thread(void *arg)
 	}
 	if (failed)
 		atomic_store(&g->stop, true);
-	guest_boot_done(g, failed);
-	guest_wait_for_start();
+	guest_wait_at_gate(g, failed);
 	if (!atomic_load(&g->stop)) {
 		pr_info("%s: running on core %u (vcpu thread %d)",
 			g->cfg->name, g->cfg->cpu, (int)g->tid);

@@ -93,13 +93,13 @@ struct guest {
 	struct pinvm_error boot_err;
 };
 
-/* Devices attached; the first VM is its vCPU thread's to build. */
+/* Devices attached and the first VM built, its RAM left to its vCPU thread. */
 int guest_create(struct guest *g, const struct partition *p,
 		 const struct guest_config *cfg, struct pinvm_error *err);
 /*
- * The thread is created pinned and builds the guest's first VM there, on
- * the guest's own core (its RAM populated by that core), then takes its
- * filters; it runs the guest only after guest_open_start_gate(). The main
+ * The thread is created pinned to the guest's core, populates the first
+ * VM's RAM there and loads the image, then takes its filters; it runs the
+ * guest only after guest_open_start_gate(). The main
  * thread waits for every started guest's boot with guest_wait_booted():
  * -1 and the first failure's reason when one failed.
  */
