@@ -1012,6 +1012,30 @@ static void test_long_paths(void)
 		     NULL);
 }
 
+/*
+ * The guests' configurations the partition does not use are never
+ * written (their pages stay off pinvm's RSS): each guest's is zeroed as
+ * it is parsed, the header alone up front.
+ */
+static void test_unused_guests_untouched(void)
+{
+	struct pinvm_error err = { "" };
+	const uint8_t *b;
+	size_t i, n;
+
+	TEST("parsing leaves the unused guests' configurations untouched");
+	memset(&part, 0xa5, sizeof(part));
+	CHECK(partition_parse(&part, good, "good.dtb", image_dir, &err) == 0);
+	CHECK(part.nr_guests == 2 && part.nr_guests < CONFIG_MAX_GUESTS);
+	b = (const uint8_t *)&part.guests[part.nr_guests];
+	n = (CONFIG_MAX_GUESTS - part.nr_guests) * sizeof(part.guests[0]);
+	for (i = 0; i < n && b[i] == 0xa5; i++)
+		;
+	CHECK(i == n);
+	CHECK(part.guests[1].nr_devices == 2 && !part.guests[1].has_entry);
+	partition_free(&part);
+}
+
 int main(int argc, char **argv)
 {
 	char path[256];
@@ -1039,6 +1063,7 @@ int main(int argc, char **argv)
 	test_update_props();
 	test_restart_props();
 	test_watchdog_props();
+	test_unused_guests_untouched();
 
 	free(good);
 	snprintf(path, sizeof(path), "rm -rf %s", image_dir);
