@@ -538,7 +538,8 @@ static int update_init(struct monitor *m, struct pinvm_error *err)
 
 	mon = m;
 	part = &m->part;
-	memset(slots, 0, sizeof(slots));
+	/* Only the partition's guests' are ever read: the rest stay untouched. */
+	memset(slots, 0, part->nr_guests * sizeof(*slots));
 	/* First: a second pinvm must not touch the first one's slots. */
 	control_fd = control_listen(m->control, err);
 	if (control_fd < 0 || bundle_crypto_init(err) ||
