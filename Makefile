@@ -66,7 +66,7 @@ DEPS_BUILD := make gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross \
 	      libfdt1:$(HOST_ARCH) libgpiod2:$(HOST_ARCH) \
 	      libsodium-dev:$(HOST_ARCH) $(DEPS_KCONFIG) \
 	      libfdt-dev:arm64 libgpiod-dev:arm64 libsodium-dev:arm64 \
-	      libseccomp-dev:arm64 libseccomp-dev:$(HOST_ARCH)
+	      libseccomp-dev:arm64 libseccomp-dev:$(HOST_ARCH) qemu-user
 # The emulated board's image: QEMU, and for the modules built from
 # Debian's kernel sources (board/common/build-modules.sh) patch and xz.
 DEPS_BOARD := qemu-system-arm cpio gzip file ipxe-qemu patch xz-utils
@@ -176,18 +176,44 @@ CFLAGS		?= -O2
 LDFLAGS		?=
 PINVM_CFLAGS	:= $(COMMON_CFLAGS) -DPINVM_VERSION='"$(VERSION)"' \
 		   $(call unquote,$(CONFIG_EXTRA_CFLAGS))
-LDLIBS		:= -lfdt -lgpiod $(if $(CONFIG_UPDATE),-lsodium) \
-		   $(if $(CONFIG_SECCOMP),-lseccomp) -lpthread
+LDLIBS		:= -lfdt -lgpiod $(if $(CONFIG_UPDATE),-lsodium) -lpthread
 HOSTCC		:= gcc
+# Runs an arm64 program of the build's on the build machine: qemu-user,
+# unless the machine is arm64 itself (Buildroot passes its host-qemu's).
+TARGET_RUN	?= $(if $(filter aarch64 arm64,$(shell uname -m)),,qemu-aarch64)
 
 include core/objects.mk drivers/objects.mk
 
 OBJS := $(addprefix $(BUILD)/obj/,$(core-y) $(drivers-y))
 DTB  := $(BUILD)/partition.dtb
 
-$(BUILD)/pinvm: $(OBJS)
+# The monitor carries its seccomp filters built (core/sandbox_rules.c): a
+# first link, with the allow-lists and libseccomp, writes them as C (pinvm
+# filter source); the monitor links that table instead, without either.
+FILTERS_STAGE	:= $(BUILD)/pinvm-filters
+FILTERS_C	:= $(BUILD)/sandbox_filters.c
+RULES_OBJ	:= $(BUILD)/obj/core/sandbox_rules.o
+MONITOR_OBJS	:= $(filter-out $(RULES_OBJ),$(OBJS)) \
+		   $(if $(CONFIG_SECCOMP),$(BUILD)/obj/core/sandbox_carried.o \
+		   $(BUILD)/obj/sandbox_filters.o)
+
+$(BUILD)/pinvm: $(MONITOR_OBJS)
 	$(quiet) LD $@
-	$(Q)$(CC) -static $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
+	$(Q)$(CC) -static $(LDFLAGS) -o $@ $(MONITOR_OBJS) $(LDLIBS)
+
+$(FILTERS_STAGE): $(OBJS)
+	$(quiet) LD $@
+	$(Q)$(CC) -static $(LDFLAGS) -o $@ $(OBJS) \
+		$(filter-out -lpthread,$(LDLIBS)) -lseccomp -lpthread
+
+$(FILTERS_C): $(FILTERS_STAGE)
+	$(quiet) FILTERS $@
+	$(Q)$(TARGET_RUN) $(FILTERS_STAGE) filter source $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/sandbox_filters.o: $(FILTERS_C)
+	@mkdir -p $(dir $@)
+	$(quiet) CC $<
+	$(Q)$(CC) $(PINVM_CFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c $(KCONFIG_AUTOHEADER) | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)

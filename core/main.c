@@ -40,7 +40,7 @@ static void usage(FILE *f)
 		"Usage: pinvm [options]\n"
 		"       pinvm status [--status-file FILE]\n"
 		"       pinvm [-p FILE] [-i DIR] dtb GUEST FILE\n"
-		"       pinvm filter vcpu|main FILE\n");
+		"       pinvm filter vcpu|main|source FILE\n");
 	for_each_service(sp)
 		if (sp->command)
 			fprintf(f, "       pinvm %s %s\n", sp->command,
@@ -50,7 +50,8 @@ static void usage(FILE *f)
 		"or show the guests' state and counters of a running pinvm;\n"
 		"or write the device tree a guest boots with to FILE;\n"
 		"or write a thread's seccomp filter, as the BPF program the kernel\n"
-		"runs (struct sock_filter in the host's byte order), to FILE.\n");
+		"runs (struct sock_filter in the host's byte order), to FILE;\n"
+		"or (source) every filter, as the C table the monitor carries.\n");
 	for_each_service(sp)
 		if (sp->command)
 			fprintf(f, "%s: %s.\n", sp->command,
@@ -94,6 +95,27 @@ static int parse_seconds(const char *arg, unsigned int *seconds)
  * an audit, and for the benchmark's floor, which runs under the vCPU
  * threads' own (docs/testing.md).
  */
+static int write_filter_source(const char *path)
+{
+	struct pinvm_error err;
+	FILE *f = fopen(path, "we");
+
+	if (!f) {
+		pr_err("%s: cannot write: %s", path, strerror(errno));
+		return 1;
+	}
+	if (sandbox_write_source(f, &err)) {
+		pr_err("filter source: %s", err.msg);
+		fclose(f);
+		return 1;
+	}
+	if (fclose(f)) {
+		pr_err("%s: cannot write: %s", path, strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
 static int write_filter(const char *kind_name, const char *path)
 {
 	struct pinvm_error err;
@@ -102,11 +124,13 @@ static int write_filter(const char *kind_name, const char *path)
 	size_t size;
 	FILE *f;
 
+	if (!strcmp(kind_name, "source"))
+		return write_filter_source(path);
 	for (kind = 0; kind < SANDBOX_KINDS; kind++)
 		if (!strcmp(sandbox_kind_name(kind), kind_name))
 			break;
 	if (kind == SANDBOX_KINDS) {
-		pr_err("filter %s: no such kind of thread (vcpu or main)",
+		pr_err("filter %s: no such kind of thread (vcpu or main), nor source",
 		       kind_name);
 		return 2;
 	}

@@ -111,19 +111,17 @@ static void stop_guests(struct monitor *m)
 
 /*
  * Every guest's thread populates its VM's RAM on its own core and loads
- * its image, all at once, then loads the vCPU filter the main thread
- * builds meanwhile. The threads wait at the start gate (start_gate()).
+ * its image, all at once, then loads the vCPU filter pinvm carries built.
+ * The threads wait at the start gate (start_gate()).
  */
 static int start_guests(struct monitor *m, struct pinvm_error *err)
 {
 	unsigned int i;
 
-	sandbox_share_begin(SANDBOX_VCPU);
 	guest_expect_boots(m->part.nr_guests);
 	for (i = 0; i < m->part.nr_guests; i++)
 		if (guest_start(&m->guests[i], m->main_thread, err))
 			break;
-	sandbox_share_build();
 	if (i < m->part.nr_guests) {
 		/* The started threads see their stop flag and never run. */
 		stop_guests(m);

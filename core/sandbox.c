@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Least privilege after start-up: each thread drops the capabilities it
- * does not use and loads a seccomp filter (libseccomp) that allows only
- * the system calls, and the ioctl commands, its work needs:
+ * does not use and loads a seccomp filter that allows only the system
+ * calls, and the ioctl commands, its work needs (the allow-lists are
+ * core/sandbox_rules.c's, built into BPF when pinvm is built):
  *
  *   vcpu-<guest>  KVM_RUN and the exit path: MMIO, data aborts,
  *                 interrupts, plus what every compiled-in driver declares
@@ -37,7 +38,6 @@
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
-#include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,43 +53,13 @@
 #include "file.h"
 #include "landlock.h"
 #include "sandbox.h"
-
-/* Every thread: logging, locks, signals (the kick, the SIGSYS handler). */
-static const struct sandbox_rule base_rules[] = {
-	{ "write", SANDBOX_PLAIN },
-	{ "futex", SANDBOX_PLAIN },
-	{ "rt_sigreturn", SANDBOX_PLAIN },
-	{ "rt_sigprocmask", SANDBOX_PLAIN },
-	{ "rt_sigaction", SANDBOX_PLAIN },
-	{ "restart_syscall", SANDBOX_PLAIN },
-	{ "tgkill", SANDBOX_PLAIN },
-	{ "getpid", SANDBOX_PLAIN },
-	{ "gettid", SANDBOX_PLAIN },
-	{ "clock_gettime", SANDBOX_PLAIN },
-	{ "sched_yield", SANDBOX_PLAIN },
-	{ "exit", SANDBOX_PLAIN },
-	{ "exit_group", SANDBOX_PLAIN },
-};
-
-/* malloc, guest RAM, kvm_run, /dev/mem windows, thread stacks. */
-static const struct sandbox_rule memory_rules[] = {
-	{ "brk", SANDBOX_PLAIN },
-	{ "mmap", SANDBOX_NO_EXEC },
-	{ "mprotect", SANDBOX_NO_EXEC },
-	{ "munmap", SANDBOX_PLAIN },
-	{ "mremap", SANDBOX_PLAIN },
-	{ "madvise", SANDBOX_PLAIN },
-};
+#include "sandbox_filter.h"
 
 /*
- * KVM's ioctls on the vCPU and the VM; close for its VM at the end
- * (kvm_vm_release(), on the guest's core, all guests at once).
+ * The one part of the allow-lists here, not in core/sandbox_rules.c:
+ * drivers' rules take it in whole, and the monitor, which links their
+ * rules but not that file, must have it too.
  */
-static const struct sandbox_rule vcpu_rules[] = {
-	{ "ioctl", SANDBOX_IOCTL },
-	{ "close", SANDBOX_PLAIN },
-};
-
 static const struct sandbox_rule file_read_rules[] = {
 	{ "openat", SANDBOX_NO_CREATE },
 	{ "close", SANDBOX_PLAIN },
@@ -104,66 +74,6 @@ static const struct sandbox_rule file_read_rules[] = {
 
 const struct sandbox_rules sandbox_file_reads =
 	SANDBOX_RULES_CALLS(file_read_rules);
-
-/*
- * The main thread adds these to the vCPU thread's, and reads files (the
- * status file, update slots and records, bundles); openat may create.
- */
-static const struct sandbox_rule main_rules[] = {
-	{ "pread64", SANDBOX_PLAIN },
-	{ "fsync", SANDBOX_PLAIN },
-	{ "fdatasync", SANDBOX_PLAIN },
-	{ "mkdirat", SANDBOX_PLAIN },
-	{ "renameat", SANDBOX_PLAIN },
-	{ "renameat2", SANDBOX_PLAIN },
-	{ "unlinkat", SANDBOX_PLAIN },
-	{ "ppoll", SANDBOX_PLAIN },
-	{ "poll", SANDBOX_PLAIN },
-	{ "signalfd4", SANDBOX_PLAIN },
-	{ "accept4", SANDBOX_PLAIN },
-	{ "recvmsg", SANDBOX_PLAIN },
-	{ "sendmsg", SANDBOX_PLAIN },
-	{ "sendto", SANDBOX_PLAIN },
-	{ "getsockopt", SANDBOX_PLAIN },
-	{ "getuid", SANDBOX_PLAIN },
-	{ "geteuid", SANDBOX_PLAIN },
-};
-
-/* core/vcpu.c: run, data aborts, device interrupts. Never a VM's making. */
-static const unsigned long kvm_vcpu_ioctls[] = {
-	KVM_RUN, KVM_SET_VCPU_EVENTS, KVM_IRQ_LINE,
-};
-
-/* The main thread also builds a restarted guest's VM (guest_restart()). */
-static const unsigned long kvm_main_ioctls[] = {
-	KVM_CREATE_VM, KVM_ENABLE_CAP, KVM_SET_USER_MEMORY_REGION,
-	KVM_CREATE_VCPU, KVM_CREATE_DEVICE, KVM_SET_DEVICE_ATTR,
-	KVM_GET_DEVICE_ATTR, KVM_SET_ONE_REG, KVM_GET_ONE_REG, KVM_IRQFD,
-	KVM_IOEVENTFD,
-#ifdef __aarch64__
-	KVM_ARM_PREFERRED_TARGET, KVM_ARM_VCPU_INIT,
-#endif
-};
-
-/* A driver's thread that raises guest interrupts (bus->set_irq). */
-static const struct sandbox_rule irq_rules[] = {
-	{ "ioctl", SANDBOX_IOCTL },
-};
-
-static const unsigned long irq_ioctls[] = { KVM_IRQ_LINE };
-
-static const struct sandbox_rules base_set = SANDBOX_RULES_CALLS(base_rules);
-static const struct sandbox_rules memory_set = SANDBOX_RULES_CALLS(memory_rules);
-static const struct sandbox_rules vcpu_set =
-	SANDBOX_RULES(vcpu_rules, kvm_vcpu_ioctls);
-static const struct sandbox_rules main_set = {
-	.calls = main_rules,
-	.nr_calls = ARRAY_SIZE(main_rules),
-	.ioctls = kvm_main_ioctls,
-	.nr_ioctls = ARRAY_SIZE(kvm_main_ioctls),
-	.also = &sandbox_file_reads,
-};
-static const struct sandbox_rules irq_set = SANDBOX_RULES(irq_rules, irq_ioctls);
 
 static const char *const kind_names[SANDBOX_KINDS] = {
 	[SANDBOX_MAIN] = "main",
@@ -418,356 +328,138 @@ static int drop_caps(uint64_t keep, struct pinvm_error *err)
 
 /* --- filters ------------------------------------------------------------ */
 
-#define ALLOW_MAX_CALLS		128
-#define ALLOW_MAX_IOCTLS	64
-
 /*
- * One filter's allow-list, gathered from core's rules and the drivers':
- * each system call once (by its number on this architecture, as the first
- * rule naming it says), each ioctl command once. Counting and building
- * the filter both read this, so the printed sizes are the filter's.
+ * The filter of name (a kind's, or a driver thread's), as pinvm carries
+ * it (core/sandbox_rules.c says how it is built); NULL and err if none.
  */
-struct allow_list {
-	struct {
-		int nr;
-		enum sandbox_check check;
-	} calls[ALLOW_MAX_CALLS];
-	unsigned int nr_calls;
-	unsigned long ioctls[ALLOW_MAX_IOCTLS];
-	unsigned int nr_ioctls;
-	bool may_create;	/* the main thread: openat unchecked */
-	bool too_long;
-};
-
-static bool allow_has_call(const struct allow_list *a, int nr)
+static const struct sandbox_filter *filter_of(const char *name,
+					      struct pinvm_error *err)
 {
-	unsigned int i;
-
-	for (i = 0; i < a->nr_calls; i++)
-		if (a->calls[i].nr == nr)
-			return true;
-	return false;
+#ifdef CONFIG_SECCOMP
+	return sandbox_filter_find(name, err);
+#else
+	error_set(err, "seccomp: pinvm is built with CONFIG_SECCOMP=n");
+	return NULL;
+#endif
 }
 
-static bool allow_has_ioctl(const struct allow_list *a, unsigned long cmd)
+/* What seccomp_load() would do: no_new_privs, then the filter, no flags. */
+static int load_filter(const char *name, struct pinvm_error *err)
 {
-	unsigned int i;
-
-	for (i = 0; i < a->nr_ioctls; i++)
-		if (a->ioctls[i] == cmd)
-			return true;
-	return false;
-}
-
-static void allow_add_part(struct allow_list *a,
-			   const struct sandbox_rules *r)
-{
-	size_t i;
-
-	/* Without filters nothing needs the lists, nor links libseccomp. */
-	if (!IS_ENABLED(CONFIG_SECCOMP))
-		return;
-	for (i = 0; i < r->nr_calls; i++) {
-		int nr = seccomp_syscall_resolve_name(r->calls[i].name);
-
-		/* Not a system call of this architecture (e.g. poll on arm64). */
-		if (nr == __NR_SCMP_ERROR || nr < 0 || allow_has_call(a, nr))
-			continue;
-		if (a->nr_calls == ALLOW_MAX_CALLS) {
-			a->too_long = true;
-			return;
-		}
-		a->calls[a->nr_calls].nr = nr;
-		a->calls[a->nr_calls++].check = r->calls[i].check;
-	}
-	for (i = 0; i < r->nr_ioctls; i++) {
-		if (allow_has_ioctl(a, r->ioctls[i]))
-			continue;
-		if (a->nr_ioctls == ALLOW_MAX_IOCTLS) {
-			a->too_long = true;
-			return;
-		}
-		a->ioctls[a->nr_ioctls++] = r->ioctls[i];
-	}
-}
-
-/* r, and the part it takes in whole, and so on; r may be NULL. */
-static void allow_add(struct allow_list *a, const struct sandbox_rules *r)
-{
-	for (; r; r = r->also)
-		allow_add_part(a, r);
-}
-
-/* Core's kind, with what every compiled-in driver declares for it. */
-static void allow_kind(struct allow_list *a, enum sandbox_kind kind)
-{
-	const struct driver *drv;
-
-	memset(a, 0, sizeof(*a));
-	allow_add(a, &base_set);
-	allow_add(a, &memory_set);
-	allow_add(a, &vcpu_set);
-	for_each_driver(drv)
-		allow_add(a, drv->vcpu_rules);
-	if (kind != SANDBOX_MAIN)
-		return;
-	a->may_create = true;
-	allow_add(a, &main_set);
-	for_each_driver(drv)
-		allow_add(a, drv->main_rules);
-}
-
-/* A driver's own thread: what every thread has, and its policy. */
-static void allow_policy(struct allow_list *a, const struct sandbox_policy *pol)
-{
-	memset(a, 0, sizeof(*a));
-	allow_add(a, &base_set);
-	allow_add(a, &pol->rules);
-	if (pol->raises_irqs)
-		allow_add(a, &irq_set);
-}
-
-static int add_ioctl(scmp_filter_ctx ctx, int nr, unsigned long cmd)
-{
-	/* The kernel reads the command as 32 bits; so does the filter. */
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-				SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffu, cmd));
-}
-
-static int add_call(scmp_filter_ctx ctx, const struct allow_list *a,
-		    unsigned int c)
-{
-	int nr = a->calls[c].nr, ret = 0;
-	size_t i;
-
-	switch (a->calls[c].check) {
-	case SANDBOX_NO_EXEC:
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
-	case SANDBOX_NO_CREATE:
-		if (a->may_create)
-			break;
-		/* __O_TMPFILE holds O_DIRECTORY's bit: opendir must pass. */
-		return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					SCMP_A2(SCMP_CMP_MASKED_EQ,
-						O_CREAT | O_TRUNC |
-						(__O_TMPFILE & ~O_DIRECTORY), 0));
-	case SANDBOX_IOCTL:
-		/*
-		 * KVM_RUN is a vCPU thread's hot path, once per exit.
-		 * libseccomp tests the masked compares of one call in
-		 * descending order of value, KVM_RUN (0xae80) last; a
-		 * full-width compare is a branch of its own, tested in the
-		 * order added. The upper half must then be zero: ioctl()'s
-		 * command is an unsigned long made from an unsigned int.
-		 */
-		if (allow_has_ioctl(a, KVM_RUN))
-			ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-					       SCMP_A1(SCMP_CMP_EQ, KVM_RUN, 0));
-		for (i = 0; i < a->nr_ioctls && !ret; i++)
-			if (a->ioctls[i] != KVM_RUN)
-				ret = add_ioctl(ctx, nr, a->ioctls[i]);
-		return ret;
-	case SANDBOX_PLAIN:
-		break;
-	}
-	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0);
-}
-
-/* The filter of allow-list a as a libseccomp context; NULL on failure. */
-static scmp_filter_ctx build_filter(const struct allow_list *a,
-				    const char *what, struct pinvm_error *err)
-{
-	scmp_filter_ctx ctx;
-	unsigned int c;
-	int ret;
-
-	if (!IS_ENABLED(CONFIG_SECCOMP)) {
-		error_set(err, "seccomp: pinvm is built with CONFIG_SECCOMP=n");
-		return NULL;
-	}
-	if (a->too_long) {
-		error_set(err, "seccomp: the %s allow-list has more than %d calls or %d ioctl commands",
-			  what, ALLOW_MAX_CALLS, ALLOW_MAX_IOCTLS);
-		return NULL;
-	}
-	ctx = seccomp_init(SCMP_ACT_TRAP);
-	if (!ctx) {
-		error_set(err, "seccomp_init failed");
-		return NULL;
-	}
-	/* A call through another ABI (32-bit compat) is a violation too. */
-	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_TRAP);
-	for (c = 0; c < a->nr_calls && !ret; c++)
-		ret = add_call(ctx, a, c);
-	/*
-	 * A vCPU thread's KVM_RUN is the filter's hot path, once per exit:
-	 * libseccomp would test ioctl, with its argument checks, after every
-	 * other call of the list.
-	 */
-	if (!ret && allow_has_call(a, SCMP_SYS(ioctl)))
-		ret = seccomp_syscall_priority(ctx, SCMP_SYS(ioctl), 255);
-	if (ret) {
-		error_set(err, "seccomp: cannot build the %s filter: %s", what,
-			  strerror(-ret));
-		seccomp_release(ctx);
-		return NULL;
-	}
-	return ctx;
-}
-
-static int load_filter(const struct allow_list *a, const char *what,
-		       struct pinvm_error *err)
-{
-	scmp_filter_ctx ctx = build_filter(a, what, err);
-	int ret;
-
-	if (!IS_ENABLED(CONFIG_SECCOMP) || !ctx)
-		return -1;
-	/* Sets no_new_privs first, so no capability is needed. */
-	ret = seccomp_load(ctx);
-	seccomp_release(ctx);
-	if (ret) {
-		error_set(err, "seccomp: cannot load the %s filter: %s", what,
-			  strerror(-ret));
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * The vCPU threads' filter, built once by the main thread while the
- * threads build their VMs (sandbox_share_begin/_build): each thread then
- * only loads the BPF program, the same one seccomp_load() would load
- * (no_new_privs, then the filter, no flags).
- */
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	enum { SHARE_NONE, SHARE_PENDING, SHARE_READY, SHARE_FAILED } state;
-	enum sandbox_kind kind;
+	const struct sandbox_filter *f = filter_of(name, err);
 	struct sock_fprog prog;
-	struct pinvm_error err;
-} shared = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.cond = PTHREAD_COND_INITIALIZER,
-};
 
-void sandbox_share_begin(enum sandbox_kind kind)
-{
-	if (!enabled || !filters_on)
-		return;
-	pthread_mutex_lock(&shared.lock);
-	shared.state = SHARE_PENDING;
-	shared.kind = kind;
-	pthread_mutex_unlock(&shared.lock);
-}
-
-/* The BPF program libseccomp makes of ctx, through a memfd. */
-static int export_filter(scmp_filter_ctx ctx, struct sock_fprog *prog,
-			 struct pinvm_error *err)
-{
-	int fd = memfd_create("pinvm-seccomp", MFD_CLOEXEC);
-	struct sock_filter *insns = NULL;
-	off_t size;
-	int ret;
-
-	if (fd < 0) {
-		error_set(err, "seccomp: memfd_create: %s", strerror(errno));
+	if (!f)
+		return -1;
+	prog.len = f->len;
+	prog.filter = (struct sock_filter *)f->insns;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog)) {
+		error_set(err, "seccomp: cannot load the %s filter: %s", name,
+			  strerror(errno));
 		return -1;
 	}
-	ret = seccomp_export_bpf(ctx, fd);
-	size = lseek(fd, 0, SEEK_END);
-	if (!ret && size > 0 && size % sizeof(*insns) == 0 &&
-	    size / sizeof(*insns) <= USHRT_MAX)
-		insns = malloc(size);
-	if (!insns || pread(fd, insns, size, 0) != size) {
-		error_set(err, "seccomp: cannot export the filter: %s",
-			  ret ? strerror(-ret) : "bad size");
-		free(insns);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	prog->filter = insns;
-	prog->len = size / sizeof(*insns);
 	return 0;
 }
 
 int sandbox_export(enum sandbox_kind kind, struct sock_fprog *prog,
 		   struct pinvm_error *err)
 {
-	struct allow_list a;
-	scmp_filter_ctx ctx;
-	int ret;
+	const struct sandbox_filter *f = filter_of(sandbox_kind_name(kind), err);
+	size_t size;
 
-	allow_kind(&a, kind);
-	ctx = build_filter(&a, sandbox_kind_name(kind), err);
-	if (!IS_ENABLED(CONFIG_SECCOMP) || !ctx)
+	if (!f)
 		return -1;
-	ret = export_filter(ctx, prog, err);
-	seccomp_release(ctx);
-	return ret;
+	size = f->len * sizeof(*f->insns);
+	prog->filter = malloc(size);
+	if (!prog->filter) {
+		error_set(err, "seccomp: out of memory");
+		return -1;
+	}
+	memcpy(prog->filter, f->insns, size);
+	prog->len = f->len;
+	return 0;
 }
 
-void sandbox_share_build(void)
+/*
+ * Every filter pinvm has, as C for the monitor to carry (the build's
+ * `pinvm filter source`, core/sandbox_rules.c): the vCPU threads', each
+ * compiled-in driver thread's, the main thread's.
+ */
+static int write_one(FILE *out, unsigned int i, const char *name,
+		     struct pinvm_error *err)
 {
-	bool ok;
+	const struct sandbox_filter *f = filter_of(name, err);
+	unsigned int k;
 
-	if (!IS_ENABLED(CONFIG_SECCOMP) || !enabled || !filters_on)
-		return;
-	ok = !sandbox_export(shared.kind, &shared.prog, &shared.err);
-	pthread_mutex_lock(&shared.lock);
-	shared.state = ok ? SHARE_READY : SHARE_FAILED;
-	pthread_cond_broadcast(&shared.cond);
-	pthread_mutex_unlock(&shared.lock);
+	if (!f)
+		return -1;
+	fprintf(out, "\n/* %s: %u syscalls, %u ioctl commands */\n"
+		"static const struct sock_filter insns_%u[] = {\n",
+		name, f->syscalls, f->ioctls, i);
+	for (k = 0; k < f->len; k++)
+		fprintf(out, "\t{ 0x%04x, %u, %u, 0x%08x },\n", f->insns[k].code,
+			f->insns[k].jt, f->insns[k].jf, f->insns[k].k);
+	fprintf(out, "};\n");
+	return 0;
 }
 
-/* 1: loaded the shared filter, 0: kind has none, -1: failed. */
-static int load_shared(enum sandbox_kind kind, struct pinvm_error *err)
+int sandbox_write_source(FILE *out, struct pinvm_error *err)
 {
-	int state;
+	const char *names[16];
+	const struct driver *drv;
+	unsigned int n = 0, i;
 
-	pthread_mutex_lock(&shared.lock);
-	if (shared.state == SHARE_NONE || shared.kind != kind) {
-		pthread_mutex_unlock(&shared.lock);
-		return 0;
+	names[n++] = sandbox_kind_name(SANDBOX_VCPU);
+	for_each_driver(drv) {
+		if (!drv->thread)
+			continue;
+		if (n == ARRAY_SIZE(names) - 1) {
+			error_set(err, "seccomp: more than %zu filters",
+				  ARRAY_SIZE(names));
+			return -1;
+		}
+		names[n++] = drv->thread->name;
 	}
-	while (shared.state == SHARE_PENDING)
-		pthread_cond_wait(&shared.cond, &shared.lock);
-	state = shared.state;
-	pthread_mutex_unlock(&shared.lock);
-	if (state == SHARE_FAILED) {
-		*err = shared.err;
-		return -1;
+	names[n++] = sandbox_kind_name(SANDBOX_MAIN);
+	fprintf(out, "// SPDX-License-Identifier: GPL-2.0-only\n"
+		"/*\n * The seccomp filters pinvm carries, as libseccomp built them from\n"
+		" * core/sandbox_rules.c: written by the build's `pinvm filter source`.\n"
+		" * Do not edit.\n */\n#include \"sandbox_filter.h\"\n");
+	for (i = 0; i < n; i++)
+		if (write_one(out, i, names[i], err))
+			return -1;
+	fprintf(out, "\nconst struct sandbox_filter sandbox_carried[] = {\n");
+	for (i = 0; i < n; i++) {
+		const struct sandbox_filter *f = filter_of(names[i], err);
+
+		fprintf(out, "\t{ \"%s\", insns_%u, %u, %u, %u },\n", names[i], i,
+			f->len, f->syscalls, f->ioctls);
 	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &shared.prog)) {
-		error_set(err, "seccomp: cannot load the %s filter: %s",
-			  sandbox_kind_name(kind), strerror(errno));
-		return -1;
-	}
-	return 1;
+	fprintf(out, "\t{ NULL, NULL, 0, 0, 0 },\n};\n");
+	return 0;
+}
+
+static void count(const char *name, unsigned int *syscalls,
+		  unsigned int *ioctls)
+{
+	struct pinvm_error err;
+	const struct sandbox_filter *f = filter_of(name, &err);
+
+	*syscalls = f ? f->syscalls : 0;
+	*ioctls = f ? f->ioctls : 0;
 }
 
 void sandbox_count(enum sandbox_kind kind, unsigned int *syscalls,
 		   unsigned int *ioctls)
 {
-	struct allow_list a;
-
-	allow_kind(&a, kind);
-	*syscalls = a.nr_calls;
-	*ioctls = a.nr_ioctls;
+	count(sandbox_kind_name(kind), syscalls, ioctls);
 }
 
 void sandbox_policy_count(const struct sandbox_policy *pol,
 			  unsigned int *syscalls, unsigned int *ioctls)
 {
-	struct allow_list a;
-
-	allow_policy(&a, pol);
-	*syscalls = a.nr_calls;
-	*ioctls = a.nr_ioctls;
+	count(pol->name, syscalls, ioctls);
 }
 
 /*
@@ -811,9 +503,6 @@ int sandbox_enable(bool filters, struct pinvm_error *err)
 		error_set(err, "cannot handle SIGSYS: %s", strerror(errno));
 		return -1;
 	}
-	/* libseccomp probes the kernel once, now, not under a filter. */
-	if (IS_ENABLED(CONFIG_SECCOMP) && filters)
-		seccomp_api_get();
 	landlock_version = landlock_abi();
 	if (!landlock_version)
 		pr_warn("Landlock is not enabled in this kernel (CONFIG_SECURITY_LANDLOCK, \"landlock\" in CONFIG_LSM or lsm=): pinvm's threads keep uid 0's reach of the file system");
@@ -863,14 +552,12 @@ static void landlock_probe(const char *name)
 
 /*
  * Capabilities, then the file-system reach (Landlock: rules, none for
- * nothing at all), then (with filters) the allow-list a, for thread name.
+ * nothing at all), then (with filters) the filter of what, for thread name.
  */
-static int enter(const struct allow_list *a, const char *what, int shared_kind,
-		 const struct landlock_rule *reach, size_t nr_reach,
-		 const char *name, uint64_t keep, struct pinvm_error *err)
+static int enter(const char *what, const struct landlock_rule *reach,
+		 size_t nr_reach, const char *name, uint64_t keep,
+		 struct pinvm_error *err)
 {
-	int ret = 0;
-
 	snprintf(thread_name, sizeof(thread_name), "%s", name);
 	if (drop_caps(keep, err) ||
 	    landlock_restrict(landlock_version, reach, nr_reach, err)) {
@@ -879,11 +566,7 @@ static int enter(const struct allow_list *a, const char *what, int shared_kind,
 	}
 	if (fault_armed("landlock", ""))
 		landlock_probe(name);
-	if (filters_on && shared_kind >= 0)
-		ret = load_shared(shared_kind, err);
-	if (filters_on && !ret)
-		ret = load_filter(a, what, err);
-	if (ret < 0) {
+	if (filters_on && load_filter(what, err)) {
 		error_prefix(err, "%s: ", name);
 		return -1;
 	}
@@ -893,27 +576,20 @@ static int enter(const struct allow_list *a, const char *what, int shared_kind,
 int sandbox_enter(enum sandbox_kind kind, const char *name, uint64_t keep,
 		  struct pinvm_error *err)
 {
-	struct allow_list a;
-
 	if (!enabled)
 		return 0;
-	allow_kind(&a, kind);
 	/* A vCPU thread opens nothing: all it uses was opened before. */
 	if (kind != SANDBOX_MAIN)
-		return enter(&a, sandbox_kind_name(kind), kind, NULL, 0, name,
-			     keep, err);
-	return enter(&a, sandbox_kind_name(kind), kind, main_reach,
-		     nr_main_reach, name, keep, err);
+		return enter(sandbox_kind_name(kind), NULL, 0, name, keep, err);
+	return enter(sandbox_kind_name(kind), main_reach, nr_main_reach, name,
+		     keep, err);
 }
 
 int sandbox_policy_enter(const struct sandbox_policy *pol, const char *name,
 			 uint64_t keep, struct pinvm_error *err)
 {
-	struct allow_list a;
-
 	if (!enabled)
 		return 0;
-	allow_policy(&a, pol);
 	/* A driver's thread works on descriptors it is given: no files. */
-	return enter(&a, pol->name, -1, NULL, 0, name, keep, err);
+	return enter(pol->name, NULL, 0, name, keep, err);
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Least privilege: once started, every pinvm thread runs under a seccomp
- * filter of its own (libseccomp) and without the capabilities it does not
+ * filter of its own (built by libseccomp when pinvm is, core/sandbox_rules.c)
+ * and without the capabilities it does not
  * need. A system call outside a thread's filter ends pinvm with one line
  * naming the thread and the call. docs/ARCHITECTURE.md, "Least privilege".
  *
@@ -13,6 +14,7 @@
 #define PINVM_SANDBOX_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "pinvm.h"
 
@@ -102,17 +104,14 @@ void sandbox_allow_main(const char *path, enum sandbox_reach reach);
  */
 int sandbox_enter(enum sandbox_kind kind, const char *name, uint64_t keep,
 		  struct pinvm_error *err);
-/*
- * kind's filter built once, for every thread that enters kind from now
- * on: after _begin() such a thread waits until the main thread's
- * _build() has made it (or failed: the thread's sandbox_enter() fails
- * with the reason), then only loads it.
- */
-void sandbox_share_begin(enum sandbox_kind kind);
-void sandbox_share_build(void);
 /* kind's filter as the BPF program the kernel runs (malloc'd insns). */
 int sandbox_export(enum sandbox_kind kind, struct sock_fprog *prog,
 		   struct pinvm_error *err);
+/*
+ * Every filter, as the C source of the table the monitor carries
+ * (core/sandbox_rules.c, "Building happens once").
+ */
+int sandbox_write_source(FILE *out, struct pinvm_error *err);
 /* The same for a driver's own thread, under pol's filter. */
 int sandbox_policy_enter(const struct sandbox_policy *pol, const char *name,
 			 uint64_t keep, struct pinvm_error *err);

@@ -4,7 +4,8 @@
 # Checks of the build itself: every Kconfig symbol has help text,
 # docs/kconfig.md is what the Kconfig files make of it, each board's
 # defconfig round-trips through savedefconfig and sets no test hook, the
-# test build has the hooks, pinvm is a static aarch64 executable, every
+# test build has the hooks, pinvm is a static aarch64 executable that
+# carries its seccomp filters built (without libseccomp), every
 # board's defconfig builds one, and a missing package stops the build
 # with what to run. Uses its own KCONFIG_CONFIG and scratch copies of the
 # tree under BUILD_DIR/boards/: the user's .config is not touched.
@@ -123,6 +124,25 @@ case "$kind" in
 *) bad "build/pinvm is: $kind" ;;
 esac
 
+# The monitor carries its seccomp filters as libseccomp built them in the
+# build's first link (core/sandbox_rules.c): it links no libseccomp, and
+# what it writes of its table is the file that link wrote.
+run_arm64=qemu-aarch64
+case $(uname -m) in aarch64|arm64) run_arm64= ;; esac
+if grep -q '^CONFIG_SECCOMP=y' "$build/.config" 2>/dev/null; then
+	if ${CROSS_COMPILE:-aarch64-linux-gnu-}nm "$build/pinvm" | grep -q ' seccomp_rule_add\| seccomp_init'; then
+		bad "build/pinvm links libseccomp: it should carry its filters built"
+	else
+		ok "build/pinvm carries its seccomp filters without libseccomp"
+	fi
+	if $run_arm64 "$build/pinvm" filter source "$tmp/carried.c" > /dev/null 2>&1 &&
+			cmp -s "$tmp/carried.c" "$build/sandbox_filters.c"; then
+		ok "pinvm filter source writes the table libseccomp built ($build/sandbox_filters.c)"
+	else
+		bad "pinvm filter source differs from $build/sandbox_filters.c"
+	fi
+fi
+
 # Every board builds: `make <board>_defconfig && make` in a copy of the
 # source tree (the files git knows, committed or not; no build/, no
 # .config), as a user of that board would run it.
@@ -165,6 +185,23 @@ if [ -d "$src" ] && (cd "$src" && tree_make O=build/noupdate qemu_virt_defconfig
 else
 	tail -n 20 "$build/boards/noupdate.log"
 	bad "CONFIG_UPDATE=n does not build (log: $build/boards/noupdate.log)"
+fi
+
+# Filters configured out: no first link, no table, no libseccomp.
+ns=$src/build/noseccomp
+if [ -d "$src" ] && (cd "$src" && tree_make O=build/noseccomp qemu_virt_defconfig &&
+		kconfig-tweak --file build/noseccomp/.config --disable SECCOMP &&
+		tree_make -j"$jobs" O=build/noseccomp) > "$build/boards/noseccomp.log" 2>&1; then
+	ok "CONFIG_SECCOMP=n builds"
+	if [ ! -e "$ns/pinvm-filters" ] && [ ! -e "$ns/sandbox_filters.c" ] &&
+	   ! ${CROSS_COMPILE:-aarch64-linux-gnu-}nm "$ns/pinvm" | grep -q 'seccomp_\|sandbox_carried'; then
+		ok "CONFIG_SECCOMP=n: no filter table, first link or libseccomp"
+	else
+		bad "CONFIG_SECCOMP=n: pinvm still carries filters (see $ns)"
+	fi
+else
+	tail -n 20 "$build/boards/noseccomp.log"
+	bad "CONFIG_SECCOMP=n does not build (log: $build/boards/noseccomp.log)"
 fi
 
 echo "build: $passed passed, $failed failed"

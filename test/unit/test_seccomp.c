@@ -97,11 +97,8 @@ enum action {
 	KVM_BUILD,		/* a VM-building ioctl: the main thread's alone */
 	REACH,			/* landlock: the main thread writes what it may */
 	FILES,			/* landlock alone, no filter: child_files() */
-	SHARED_WAIT,		/* a thread waits for the shared filter */
+	THREAD_ENTERS,		/* a thread of the process enters, not main */
 };
-
-/* child() enters a vCPU kind through the filter the main thread shares. */
-static bool shared_filter;
 
 static void probe_allowed(enum sandbox_kind kind)
 {
@@ -171,7 +168,7 @@ static void probe_reach(void)
 		say("rename over its file: done\n");
 }
 
-static void *shared_thread(void *arg)
+static void *vcpu_thread(void *arg)
 {
 	struct pinvm_error err;
 
@@ -186,21 +183,13 @@ static void *shared_thread(void *arg)
 	return NULL;
 }
 
-/*
- * The vCPU threads' start: a thread enters before the main thread has
- * built the shared filter, and waits for it; the main thread itself
- * stays unfiltered.
- */
-static void shared_wait(void)
+/* The vCPU threads' start: a thread of the process enters its kind. */
+static void thread_enters(void)
 {
 	pthread_t t;
 
-	sandbox_share_begin(SANDBOX_VCPU);
-	if (pthread_create(&t, NULL, shared_thread, NULL))
+	if (pthread_create(&t, NULL, vcpu_thread, NULL))
 		_exit(2);
-	usleep(100000);
-	say("main builds\n");
-	sandbox_share_build();
 	pthread_join(t, NULL);
 	_exit(1);
 }
@@ -217,12 +206,8 @@ static void child(enum sandbox_kind kind, enum action a)
 		say(err.msg);
 		_exit(2);
 	}
-	if (a == SHARED_WAIT)
-		shared_wait();
-	if (shared_filter) {
-		sandbox_share_begin(kind);
-		sandbox_share_build();
-	}
+	if (a == THREAD_ENTERS)
+		thread_enters();
 	if (enter(kind, "unit-thread", &err)) {
 		say(err.msg);
 		say("\n");
@@ -265,7 +250,7 @@ static void child(enum sandbox_kind kind, enum action a)
 		probe_reach();
 		_exit(0);
 	case FILES:
-	case SHARED_WAIT:
+	case THREAD_ENTERS:
 		break;
 	}
 	say("still alive\n");
@@ -418,20 +403,10 @@ int main(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 1);
 	CHECK_CONTAINS(out, "still alive\n");
 
-	TEST("vcpu, its filter built once and shared: the same allow-list");
-	shared_filter = true;
-	status = run(SANDBOX_VCPU, ALLOWED_ONLY, out, sizeof(out));
-	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	CHECK_CONTAINS(out, "ioctl ok\ngettid ok\nmmap ok\n");
-	check_violation(SANDBOX_VCPU, OPEN_READ, "openat");
-	check_violation(SANDBOX_VCPU, GETPPID, "getppid");
-	check_violation(SANDBOX_VCPU, IOCTL_TTY, "ioctl");
-	check_violation(SANDBOX_VCPU, KVM_BUILD, "ioctl");
-	shared_filter = false;
-	TEST("vcpu, shared filter: a thread waits until it is built, then has it");
-	status = run(SANDBOX_VCPU, SHARED_WAIT, out, sizeof(out));
+	TEST("vcpu, entered by a thread of the process: it has the filter");
+	status = run(SANDBOX_VCPU, THREAD_ENTERS, out, sizeof(out));
 	CHECK(died_of_sigsys(status));
-	CHECK_CONTAINS(out, "main builds\nthread filtered\n");
+	CHECK_CONTAINS(out, "thread filtered\n");
 	CHECK_CONTAINS(out, "(getppid) args 0x");
 	CHECK(!strstr(out, "still alive"));
 

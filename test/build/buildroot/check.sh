@@ -195,6 +195,8 @@ kc=$work/kconfig
 			BR2_SHARED_STATIC_LIBS BR2_PACKAGE_DTC BR2_PACKAGE_LIBGPIOD \
 			BR2_PACKAGE_LIBSODIUM BR2_PACKAGE_LIBSECCOMP \
 			BR2_PACKAGE_LIBSECCOMP_ARCH_SUPPORTS \
+			BR2_PACKAGE_HOST_QEMU BR2_PACKAGE_HOST_QEMU_LINUX_USER_MODE \
+			BR2_PACKAGE_HOST_QEMU_ARCH_SUPPORTS \
 			BR2_TOOLCHAIN_HEADERS_AT_LEAST_5_0; do
 		printf 'config %s\n\tbool "%s"\n' $s $s
 	done
@@ -219,13 +221,16 @@ BR2_TOOLCHAIN_HAS_THREADS=y
 BR2_TOOLCHAIN_HEADERS_AT_LEAST_4_8=y
 BR2_TOOLCHAIN_HEADERS_AT_LEAST_5_0=y
 BR2_PACKAGE_LIBSECCOMP_ARCH_SUPPORTS=y
+BR2_PACKAGE_HOST_QEMU_ARCH_SUPPORTS=y
 BR2_PACKAGE_PINVM=y'
 if kconf static "$base
 BR2_STATIC_LIBS=y"; then
 	ok "Config.in files parse with kconfig-conf --olddefconfig"
-	check "BR2_PACKAGE_PINVM=y with BR2_STATIC_LIBS, selecting dtc, libgpiod, libsodium, libseccomp" \
+	check "BR2_PACKAGE_PINVM=y with BR2_STATIC_LIBS, selecting dtc, libgpiod, libsodium, libseccomp, host-qemu's user mode" \
 		sh -c "grep -qx BR2_PACKAGE_PINVM=y $kc/static &&
 			grep -qx BR2_PACKAGE_LIBSECCOMP=y $kc/static &&
+			grep -qx BR2_PACKAGE_HOST_QEMU=y $kc/static &&
+			grep -qx BR2_PACKAGE_HOST_QEMU_LINUX_USER_MODE=y $kc/static &&
 			grep -qx BR2_PACKAGE_DTC=y $kc/static &&
 			grep -qx BR2_PACKAGE_LIBGPIOD=y $kc/static &&
 			grep -qx BR2_PACKAGE_LIBSODIUM=y $kc/static &&
@@ -255,9 +260,10 @@ src=$work/pinvm-0.1
 out=$work/out
 mkdir -p "$src" "$out/host/bin" "$out/target"
 sh test/copy-source.sh "$src"
-# HOST_DIR/bin: dtc (host-dtc) and the cross compiler, as wrappers that
+# HOST_DIR/bin: dtc (host-dtc), the cross compiler and qemu-aarch64
+# (host-qemu, which runs the first link's pinvm filter source), as wrappers that
 # leave a mark, so the test sees the .mk made pinvm use them.
-for t in dtc aarch64-linux-gnu-gcc; do
+for t in dtc aarch64-linux-gnu-gcc qemu-aarch64; do
 	case $t in dtc) real=$(command -v dtc) ;; *) real=$(command -v "$t") ;; esac
 	printf '#!/bin/sh\necho "$0" >> %s/used\nexec %s "$@"\n' "$out" "$real" \
 		> "$out/host/bin/$t"
@@ -272,10 +278,10 @@ harness() {
 }
 deps=$(harness print-PINVM_DEPENDENCIES)
 missing=
-for d in dtc host-dtc libgpiod libsodium host-libsodium libseccomp; do
+for d in dtc host-dtc libgpiod libsodium host-libsodium libseccomp host-qemu; do
 	echo " $deps " | grep -q " $d " || missing="$missing $d"
 done
-check "PINVM_DEPENDENCIES has dtc host-dtc libgpiod libsodium host-libsodium libseccomp${missing:+ (missing:$missing)}" \
+check "PINVM_DEPENDENCIES has dtc host-dtc libgpiod libsodium host-libsodium libseccomp host-qemu${missing:+ (missing:$missing)}" \
 	test -z "$missing"
 check "PINVM_KCONFIG_DEFCONFIG is qemu_virt_defconfig for BR2_PACKAGE_PINVM_DEFCONFIG=\"qemu_virt\"" \
 	test "$(harness print-PINVM_KCONFIG_DEFCONFIG)" = qemu_virt_defconfig
@@ -308,8 +314,9 @@ esac
 check "TARGET_DIR/etc/init.d/S50pinvm is installed, executable" \
 	test -x "$out/target/etc/init.d/S50pinvm"
 check "TARGET_DIR/etc/default/pinvm is installed" test -f "$out/target/etc/default/pinvm"
-check "the build used TARGET_CROSS's compiler and HOST_DIR's dtc" \
-	sh -c "grep -q 'bin/aarch64-linux-gnu-gcc\$' $out/used && grep -q 'bin/dtc\$' $out/used"
+check "the build used TARGET_CROSS's compiler, HOST_DIR's dtc and HOST_DIR's qemu-aarch64" \
+	sh -c "grep -q 'bin/aarch64-linux-gnu-gcc\$' $out/used && grep -q 'bin/dtc\$' $out/used &&
+		grep -q 'bin/qemu-aarch64\$' $out/used"
 check "the build passed TARGET_CFLAGS (-Os -g0) to the compiler" \
 	sh -c "cd $src && env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -n --no-print-directory NO_DEPS=1 \
 		CC=$out/host/bin/aarch64-linux-gnu-gcc CFLAGS='-Os -g0' -W core/main.c build/obj/core/main.o |

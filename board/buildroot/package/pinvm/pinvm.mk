@@ -20,9 +20,11 @@ PINVM_SITE_METHOD = local
 PINVM_LICENSE = GPL-2.0
 PINVM_LICENSE_FILES = LICENSE
 # libfdt (dtc), dtc itself for the partition, libseccomp for the
-# threads' filters, and libsodium for the host tool pinvm-sign (the
-# development update key).
-PINVM_DEPENDENCIES = dtc host-dtc libgpiod libsodium host-libsodium libseccomp
+# threads' filters (built into pinvm at build time: its first link runs
+# under host-qemu's user mode), and libsodium for the host tool
+# pinvm-sign (the development update key).
+PINVM_DEPENDENCIES = dtc host-dtc libgpiod libsodium host-libsodium libseccomp \
+	host-qemu
 
 PINVM_KCONFIG_DEFCONFIG = $(call qstrip,$(BR2_PACKAGE_PINVM_DEFCONFIG))_defconfig
 PINVM_KCONFIG_EDITORS = menuconfig nconfig
@@ -37,6 +39,7 @@ PINVM_MAKE_OPTS = \
 	CFLAGS="$(TARGET_CFLAGS)" \
 	LDFLAGS="$(TARGET_LDFLAGS)" \
 	DTC="$(HOST_DIR)/bin/dtc" \
+	TARGET_RUN="$(HOST_DIR)/bin/qemu-aarch64" \
 	HOSTCC="$(HOSTCC)" \
 	HOST_CFLAGS="$(HOST_CFLAGS)" \
 	HOST_LDFLAGS="$(HOST_LDFLAGS)"
