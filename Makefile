@@ -208,7 +208,11 @@ $(FILTERS_STAGE): $(OBJS)
 
 $(FILTERS_C): $(FILTERS_STAGE)
 	$(quiet) FILTERS $@
-	$(Q)$(TARGET_RUN) $(FILTERS_STAGE) filter source $@.tmp && mv $@.tmp $@
+	$(Q)$(TARGET_RUN) $(FILTERS_STAGE) filter source $@.tmp || { \
+		echo "Cannot run the arm64 $(FILTERS_STAGE) here$(if $(TARGET_RUN), with $(TARGET_RUN)):" \
+		     "install qemu-user (make deps), or set TARGET_RUN to what runs it" >&2; \
+		rm -f $@.tmp; exit 1; }
+	$(Q)mv $@.tmp $@
 
 $(BUILD)/obj/sandbox_filters.o: $(FILTERS_C)
 	@mkdir -p $(dir $@)
