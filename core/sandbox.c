@@ -433,6 +433,8 @@ int sandbox_write_source(FILE *out, struct pinvm_error *err)
 	for (i = 0; i < n; i++) {
 		const struct sandbox_filter *f = filter_of(names[i], err);
 
+		if (!f)
+			return -1;
 		fprintf(out, "\t{ \"%s\", insns_%u, %u, %u, %u },\n", names[i], i,
 			f->len, f->syscalls, f->ioctls);
 	}
