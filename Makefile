@@ -313,7 +313,8 @@ kconfig-doc:
 	@echo "Wrote docs/kconfig.md"
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/pinvm $(BUILD)/*.dtb $(BUILD)/unit $(BUILD)/boards \
+	rm -rf $(BUILD)/obj $(BUILD)/pinvm $(FILTERS_STAGE) $(FILTERS_C) $(BUILD)/*.dtb \
+		$(BUILD)/unit $(BUILD)/boards \
 		$(BUILD)/guests $(BUILD)/rootfs $(BUILD)/*.cpio.gz $(BUILD)/test
 
 distclean:
