@@ -381,63 +381,70 @@ int sandbox_export(enum sandbox_kind kind, struct sock_fprog *prog,
 	return 0;
 }
 
+#define FILTERS_MAX	16
+
 /*
- * Every filter pinvm has, as C for the monitor to carry (the build's
- * `pinvm filter source`, core/sandbox_rules.c): the vCPU threads', each
- * compiled-in driver thread's, the main thread's.
+ * Every filter pinvm has, by name, in the order the start-up line and
+ * the carried table list them: the vCPU threads', each compiled-in
+ * driver thread's, the main thread's. The number of names, or -1.
  */
-static int write_one(FILE *out, unsigned int i, const char *name,
-		     struct pinvm_error *err)
+static int filter_names(const char *names[FILTERS_MAX],
+			struct pinvm_error *err)
 {
-	const struct sandbox_filter *f = filter_of(name, err);
-	unsigned int k;
-
-	if (!f)
-		return -1;
-	fprintf(out, "\n/* %s: %u syscalls, %u ioctl commands */\n"
-		"static const struct sock_filter insns_%u[] = {\n",
-		name, f->syscalls, f->ioctls, i);
-	for (k = 0; k < f->len; k++)
-		fprintf(out, "\t{ 0x%04x, %u, %u, 0x%08x },\n", f->insns[k].code,
-			f->insns[k].jt, f->insns[k].jf, f->insns[k].k);
-	fprintf(out, "};\n");
-	return 0;
-}
-
-int sandbox_write_source(FILE *out, struct pinvm_error *err)
-{
-	const char *names[16];
 	const struct driver *drv;
-	unsigned int n = 0, i;
+	int n = 0;
 
 	names[n++] = sandbox_kind_name(SANDBOX_VCPU);
 	for_each_driver(drv) {
 		if (!drv->thread)
 			continue;
-		if (n == ARRAY_SIZE(names) - 1) {
-			error_set(err, "seccomp: more than %zu filters",
-				  ARRAY_SIZE(names));
+		if (n == FILTERS_MAX - 1) {
+			error_set(err, "seccomp: more than %d filters",
+				  FILTERS_MAX);
 			return -1;
 		}
 		names[n++] = drv->thread->name;
 	}
 	names[n++] = sandbox_kind_name(SANDBOX_MAIN);
+	return n;
+}
+
+/*
+ * Every filter as C for the monitor to carry (the build's `pinvm filter
+ * source`, core/sandbox_rules.c).
+ */
+int sandbox_write_source(FILE *out, struct pinvm_error *err)
+{
+	const struct sandbox_filter *f[FILTERS_MAX];
+	const char *names[FILTERS_MAX];
+	int n = filter_names(names, err), i;
+	unsigned int k;
+
+	if (n < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		f[i] = filter_of(names[i], err);
+		if (!f[i])
+			return -1;
+	}
 	fprintf(out, "// SPDX-License-Identifier: GPL-2.0-only\n"
 		"/*\n * The seccomp filters pinvm carries, as libseccomp built them from\n"
 		" * core/sandbox_rules.c: written by the build's `pinvm filter source`.\n"
 		" * Do not edit.\n */\n#include \"sandbox_filter.h\"\n");
-	for (i = 0; i < n; i++)
-		if (write_one(out, i, names[i], err))
-			return -1;
-	fprintf(out, "\nconst struct sandbox_filter sandbox_carried[] = {\n");
 	for (i = 0; i < n; i++) {
-		const struct sandbox_filter *f = filter_of(names[i], err);
-
-		if (!f)
-			return -1;
-		fprintf(out, "\t{ \"%s\", insns_%u, %u, %u, %u },\n", names[i], i,
-			f->len, f->syscalls, f->ioctls);
+		fprintf(out, "\n/* %s: %u syscalls, %u ioctl commands */\n"
+			"static const struct sock_filter insns_%d[] = {\n",
+			names[i], f[i]->syscalls, f[i]->ioctls, i);
+		for (k = 0; k < f[i]->len; k++)
+			fprintf(out, "\t{ 0x%04x, %u, %u, 0x%08x },\n",
+				f[i]->insns[k].code, f[i]->insns[k].jt,
+				f[i]->insns[k].jf, f[i]->insns[k].k);
+		fprintf(out, "};\n");
 	}
+	fprintf(out, "\nconst struct sandbox_filter sandbox_carried[] = {\n");
+	for (i = 0; i < n; i++)
+		fprintf(out, "\t{ \"%s\", insns_%d, %u, %u, %u },\n", names[i],
+			i, f[i]->len, f[i]->syscalls, f[i]->ioctls);
 	fprintf(out, "\t{ NULL, NULL, 0, 0, 0 },\n};\n");
 	return 0;
 }
@@ -470,22 +477,19 @@ void sandbox_policy_count(const struct sandbox_policy *pol,
  */
 const char *sandbox_describe(char *buf, size_t size)
 {
-	const struct driver *drv;
+	const char *names[FILTERS_MAX];
+	struct pinvm_error err;
 	unsigned int sys, ioc;
-	size_t n;
+	int nr = filter_names(names, &err), i;
+	size_t n = 0;
 
-	sandbox_count(SANDBOX_VCPU, &sys, &ioc);
-	n = snprintf(buf, size, "vcpu %u syscalls + %u ioctls", sys, ioc);
-	for_each_driver(drv) {
-		if (!drv->thread || n >= size)
-			continue;
-		sandbox_policy_count(drv->thread, &sys, &ioc);
-		n += snprintf(buf + n, size - n, ", %s %u + %u",
-			      drv->thread->name, sys, ioc);
+	buf[0] = '\0';
+	for (i = 0; i < nr && n < size; i++) {
+		count(names[i], &sys, &ioc);
+		n += snprintf(buf + n, size - n,
+			      i ? ", %s %u + %u" : "%s %u syscalls + %u ioctls",
+			      names[i], sys, ioc);
 	}
-	sandbox_count(SANDBOX_MAIN, &sys, &ioc);
-	if (n < size)
-		snprintf(buf + n, size - n, ", main %u + %u", sys, ioc);
 	return buf;
 }
 

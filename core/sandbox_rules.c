@@ -171,9 +171,6 @@ static void allow_add_part(struct allow_list *a,
 {
 	size_t i;
 
-	/* Without filters nothing needs the lists, nor links libseccomp. */
-	if (!IS_ENABLED(CONFIG_SECCOMP))
-		return;
 	for (i = 0; i < r->nr_calls; i++) {
 		int nr = seccomp_syscall_resolve_name(r->calls[i].name);
 
@@ -289,10 +286,6 @@ static scmp_filter_ctx build_filter(const struct allow_list *a,
 	unsigned int c;
 	int ret;
 
-	if (!IS_ENABLED(CONFIG_SECCOMP)) {
-		error_set(err, "seccomp: pinvm is built with CONFIG_SECCOMP=n");
-		return NULL;
-	}
 	if (a->too_long) {
 		error_set(err, "seccomp: the %s allow-list has more than %d calls or %d ioctl commands",
 			  what, ALLOW_MAX_CALLS, ALLOW_MAX_IOCTLS);
