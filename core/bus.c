@@ -2,7 +2,8 @@
 /*
  * The MMIO bus: region table and the checks every trapped access passes
  * before a driver sees it. This is the hot path of every MMIO exit: no
- * allocation, no locks, a binary search and a handful of compares.
+ * allocation, no locks, a binary search and a handful of compares. The
+ * devices' interrupt lines go through it too, under their own lock.
  */
 #include <string.h>
 
@@ -142,4 +143,41 @@ void bus_release(struct bus *bus)
 			r->ops->release(r);
 		r->priv = NULL;
 	}
+}
+
+/* The region table is left as it is: bus_add() writes what it takes. */
+void bus_init(struct bus *bus)
+{
+	bus->nr_regions = 0;
+	bus->last = NULL;
+	bus->set_irq = NULL;
+	bus->irq_ctx = NULL;
+	pthread_mutex_init(&bus->irq_lock, NULL);
+}
+
+void bus_attach_irqs(struct bus *bus,
+		     void (*set_irq)(void *ctx, unsigned int intid, bool level),
+		     void *ctx)
+{
+	pthread_mutex_lock(&bus->irq_lock);
+	bus->set_irq = set_irq;
+	bus->irq_ctx = ctx;
+	pthread_mutex_unlock(&bus->irq_lock);
+}
+
+void bus_detach_irqs(struct bus *bus)
+{
+	bus_attach_irqs(bus, NULL, NULL);
+}
+
+bool bus_set_irq(struct bus *bus, unsigned int intid, bool level)
+{
+	bool attached;
+
+	pthread_mutex_lock(&bus->irq_lock);
+	attached = bus->set_irq != NULL;
+	if (attached)
+		bus->set_irq(bus->irq_ctx, intid, level);
+	pthread_mutex_unlock(&bus->irq_lock);
+	return attached;
 }

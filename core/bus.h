@@ -7,6 +7,8 @@
 #ifndef PINVM_BUS_H
 #define PINVM_BUS_H
 
+#include <pthread.h>
+
 #include "pinvm.h"
 
 #define BUS_MAX_REGIONS		32
@@ -98,8 +100,15 @@ struct bus {
 	struct region regions[BUS_MAX_REGIONS];
 	/* The region the last access hit: guests poll one device in a loop. */
 	struct region *last;
-	/* Drive a guest interrupt line (a GIC INTID); NULL without a VM. */
-	void (*set_irq)(struct bus *bus, unsigned int intid, bool level);
+	/*
+	 * Where the devices' interrupt lines go: set_irq(irq_ctx, a GIC
+	 * INTID, level) while a VM is attached. Under irq_lock: a model on
+	 * another thread (a GPIO edge) may raise a line while the main
+	 * thread rebuilds the VM, and must never meet a closed or reused
+	 * VM descriptor.
+	 */
+	pthread_mutex_t irq_lock;
+	void (*set_irq)(void *ctx, unsigned int intid, bool level);
 	void *irq_ctx;
 };
 
@@ -144,5 +153,18 @@ enum bus_status bus_access(struct bus *bus, uint64_t addr, uint8_t *data,
 const char *bus_status_str(enum bus_status status);
 void bus_reset(struct bus *bus);
 void bus_release(struct bus *bus);
+
+/* An empty bus with no VM attached. */
+void bus_init(struct bus *bus);
+void bus_attach_irqs(struct bus *bus,
+		     void (*set_irq)(void *ctx, unsigned int intid, bool level),
+		     void *ctx);
+/* Returns once no call is in flight; none goes out until the next attach. */
+void bus_detach_irqs(struct bus *bus);
+/*
+ * Drive a line: false when no VM is attached, so the model keeps its old
+ * level and raises the line again at its next update.
+ */
+bool bus_set_irq(struct bus *bus, unsigned int intid, bool level);
 
 #endif

@@ -109,13 +109,11 @@ static int guest_build_vm(struct guest *g, struct pinvm_error *err)
 	return 0;
 }
 
-static void guest_set_irq(struct bus *bus, unsigned int intid, bool level)
+/* Under the bus's irq_lock: the VM stays while the line is driven. */
+static void guest_set_irq(void *ctx, unsigned int intid, bool level)
 {
-	struct guest *g = bus->irq_ctx;
+	struct guest *g = ctx;
 
-	/* A GPIO edge may come in while the guest's VM is being rebuilt. */
-	if (g->vm.vm_fd < 0)
-		return;
 	if (kvm_irq_line(&g->vm, intid, level) < 0)
 		pr_warn("%s: cannot set interrupt %u to %d: %s", g->cfg->name,
 			intid, level, strerror(errno));
@@ -136,13 +134,13 @@ int guest_create(struct guest *g, const struct partition *p,
 	atomic_init(&g->state, GUEST_CREATED);
 	pthread_mutex_init(&g->lock, NULL);
 	pthread_cond_init(&g->cond, NULL);
-	g->bus.set_irq = guest_set_irq;
-	g->bus.irq_ctx = g;
+	bus_init(&g->bus);
 	g->booted = g->boot_failed = false;
 	if (guest_attach_devices(g, err) || guest_build_vm(g, err)) {
 		bus_release(&g->bus);
 		return -1;
 	}
+	bus_attach_irqs(&g->bus, guest_set_irq, g);
 	return 0;
 }
 
@@ -392,6 +390,7 @@ static void guest_order(struct guest *g, enum guest_order order)
 
 int guest_restart(struct guest *g, struct pinvm_error *err)
 {
+	bus_detach_irqs(&g->bus);
 	kvm_vm_destroy(&g->vm);
 	bus_reset(&g->bus);
 	atomic_store(&g->stop, false);
@@ -401,6 +400,7 @@ int guest_restart(struct guest *g, struct pinvm_error *err)
 		guest_finish(g);
 		return -1;
 	}
+	bus_attach_irqs(&g->bus, guest_set_irq, g);
 	atomic_store(&g->state, GUEST_RUNNING);
 	guest_order(g, GUEST_ORDER_RUN);
 	return 0;
@@ -408,6 +408,8 @@ int guest_restart(struct guest *g, struct pinvm_error *err)
 
 void guest_end(struct guest *g)
 {
+	/* The vCPU thread closes the VM: no line may be driven in it then. */
+	bus_detach_irqs(&g->bus);
 	if (!g->has_thread || g->ending)
 		return;
 	kvm_vm_unwire(&g->vm);

@@ -185,7 +185,7 @@ static struct device_config dev[2];
 static struct bus bus;
 static bool irq_level[64];
 
-static void set_irq(struct bus *b, unsigned int intid, bool level)
+static void set_irq(void *ctx, unsigned int intid, bool level)
 {
 	if (intid >= ARRAY_SIZE(irq_level) || irq_level[intid] == level)
 		fail();
@@ -234,7 +234,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	__sanitizer_set_report_fd((void *)(intptr_t)real_stderr);
 	log_console_fd = devnull;
 	gpio_set_backend(&fake);
-	bus.set_irq = set_irq;
+	bus_init(&bus);
+	bus_attach_irqs(&bus, set_irq, NULL);
 	config(0, BASE0, 0, 6);
 	config(1, BASE1, 6, 2);
 	for (k = 0; k < 2; k++)

@@ -104,7 +104,7 @@ int kvm_inject_dabt(struct vm *vm)
 
 static bool irq_level[256];
 
-static void set_irq(struct bus *bus, unsigned int intid, bool level)
+static void set_irq(void *ctx, unsigned int intid, bool level)
 {
 	if (intid >= ARRAY_SIZE(irq_level) || irq_level[intid] == level)
 		abort();	/* the console only reports changes */
@@ -165,7 +165,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	log_console_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	g.cfg = &cfg;
 	g.vm.run = &run;
-	g.bus.set_irq = set_irq;
+	bus_init(&g.bus);
+	bus_attach_irqs(&g.bus, set_irq, NULL);
 	sigemptyset(&usr2);
 	sigaddset(&usr2, SIGUSR2);
 	pthread_sigmask(SIG_BLOCK, &usr2, &old);

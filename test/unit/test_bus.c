@@ -2,8 +2,12 @@
 /*
  * The MMIO bus against a memory-backed fake device: lookup, every refusal
  * reason, and that an allowed access reaches the device once, at the same
- * offset, with exactly len bytes, unchanged.
+ * offset, with exactly len bytes, unchanged; and that a device's interrupt
+ * line never reaches a VM that is being taken away.
  */
+#include <pthread.h>
+#include <time.h>
+
 #include "bus.h"
 #include "mmio.h"
 #include "unit.h"
@@ -170,8 +174,89 @@ static void test_mmio_accessors(void)
 	}
 }
 
+/*
+ * A sink that blocks until told: a GPIO edge's thread held in the middle
+ * of KVM_IRQ_LINE while the main thread restarts the guest.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool in_call, release, detached;
+	unsigned int calls, intid;
+	bool level;
+} sink = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.cond = PTHREAD_COND_INITIALIZER,
+};
+
+static void sink_set_irq(void *ctx, unsigned int intid, bool level)
+{
+	CHECK(ctx == &sink);
+	pthread_mutex_lock(&sink.lock);
+	sink.calls++;
+	sink.intid = intid;
+	sink.level = level;
+	sink.in_call = true;
+	pthread_cond_broadcast(&sink.cond);
+	while (!sink.release)
+		pthread_cond_wait(&sink.cond, &sink.lock);
+	sink.in_call = false;
+	pthread_mutex_unlock(&sink.lock);
+}
+
+static void *raise_line(void *arg)
+{
+	CHECK(bus_set_irq(arg, 40, true));
+	return NULL;
+}
+
+static void *detach(void *arg)
+{
+	bus_detach_irqs(arg);
+	pthread_mutex_lock(&sink.lock);
+	sink.detached = true;
+	pthread_mutex_unlock(&sink.lock);
+	return NULL;
+}
+
+static void test_irq_detach(void)
+{
+	struct timespec pause = { 0, 50 * 1000 * 1000 };
+	static struct bus lines;
+	pthread_t raiser, detacher;
+
+	TEST("interrupt lines and a VM taken away");
+	bus_init(&lines);
+	CHECK(!bus_set_irq(&lines, 40, true));
+	sink.release = true;
+	bus_attach_irqs(&lines, sink_set_irq, &sink);
+	CHECK(bus_set_irq(&lines, 41, false));
+	CHECK(sink.calls == 1 && sink.intid == 41 && !sink.level);
+
+	sink.release = false;
+	CHECK(!pthread_create(&raiser, NULL, raise_line, &lines));
+	pthread_mutex_lock(&sink.lock);
+	while (!sink.in_call)
+		pthread_cond_wait(&sink.cond, &sink.lock);
+	pthread_mutex_unlock(&sink.lock);
+	CHECK(!pthread_create(&detacher, NULL, detach, &lines));
+	nanosleep(&pause, NULL);
+	pthread_mutex_lock(&sink.lock);
+	/* The VM cannot go while a line is being driven in it. */
+	CHECK(sink.in_call && !sink.detached);
+	sink.release = true;
+	pthread_cond_broadcast(&sink.cond);
+	pthread_mutex_unlock(&sink.lock);
+	pthread_join(raiser, NULL);
+	pthread_join(detacher, NULL);
+	CHECK(sink.detached && sink.calls == 2 && sink.intid == 40);
+	CHECK(!bus_set_irq(&lines, 40, false));
+	CHECK(sink.calls == 2);
+}
+
 int main(void)
 {
+	test_irq_detach();
 	test_mmio_accessors();
 	test_table();
 	test_exact_access();

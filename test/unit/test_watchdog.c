@@ -26,7 +26,7 @@ uint64_t watchdog_now_ns(void)
 	return fake_now;
 }
 
-static void fake_set_irq(struct bus *b, unsigned int intid, bool level)
+static void fake_set_irq(void *ctx, unsigned int intid, bool level)
 {
 	irq_sets++;
 	irq_intid = intid;
@@ -304,7 +304,8 @@ int main(void)
 	mon.part.nr_guests = 1;
 	mon.guests[0].cfg = &g;
 	atomic_store(&mon.guests[0].state, GUEST_RUNNING);
-	bus->set_irq = fake_set_irq;
+	bus_init(bus);
+	bus_attach_irqs(bus, fake_set_irq, NULL);
 	CHECK(!dev.drv->attach(&p, &g, &dev, bus, &links, &err));
 	CHECK(svc->timeout_ms(&mon) == -1);
 
