@@ -33,6 +33,10 @@ run() {
 		/test/floor /test/guests/bench.bin 1 ;;
 	floor+dev)
 		/test/floor /test/guests/bench.bin 1 --device ;;
+	floor+seccomp)
+		/test/floor /test/guests/bench.bin 1 --device --seccomp-allow ;;
+	floor+bpf)
+		/test/floor /test/guests/bench.bin 1 --device --seccomp-min ;;
 	floor+filter)
 		/test/floor /test/guests/bench.bin 1 --device --filter /tmp/vcpu.bpf ;;
 	pinvm)
@@ -51,9 +55,11 @@ run() {
 
 programs="floor floor+dev pinvm"
 # floor+dev under pinvm's vCPU filter, where pinvm has one: what pinvm's
-# path costs beyond the filter it shares with the floor.
+# path costs beyond the filter it shares with the floor. And under the two
+# filters below any real one (floor.c): what the kernel charges for being
+# filtered at all, and for a filter it must run on every call.
 if pinvm filter vcpu /tmp/vcpu.bpf 2> /tmp/filter.err; then
-	programs="floor floor+dev floor+filter pinvm"
+	programs="floor floor+dev floor+seccomp floor+bpf floor+filter pinvm"
 else
 	echo "BENCH-INFO no vCPU filter: $(cat /tmp/filter.err)"
 fi

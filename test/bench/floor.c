@@ -20,11 +20,17 @@
  * With --filter FILE (after --device) it runs its loop under the seccomp
  * filter in FILE, pinvm's vCPU threads' own (pinvm filter vcpu FILE), so
  * that pinvm's path is measured against a floor that pays the same filter.
+ * --seccomp-allow and --seccomp-min are the two filters below any real
+ * one: one that allows every call, which the kernel answers from its
+ * cache without running it (the price of being filtered at all), and the
+ * smallest that checks an argument, so that the kernel runs it on every
+ * call (the price of any filter with argument checks).
  *
  * With --shape or --shape-core it is the start-up benchmark's reference
  * (shape_run()).
- *   floor IMAGE.bin CPU [--device [--filter FILE] | --relay RELAY_CPU |
- *                        --shape[-core] [N]]
+ *   floor IMAGE.bin CPU [--device [--filter FILE | --seccomp-allow |
+ *                                  --seccomp-min] |
+ *                        --relay RELAY_CPU | --shape[-core] [N]]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -365,10 +371,18 @@ static int shape_run(const char *image, int cpu, bool on_core, int n)
 }
 
 /* The vCPU threads' filter, as pinvm's vCPU thread takes it. */
+/* As pinvm's vCPU threads load theirs (core/sandbox.c). */
+static void install_filter(struct sock_filter *insns, size_t len)
+{
+	struct sock_fprog prog = { .filter = insns, .len = len };
+
+	must(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs");
+	must(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), "seccomp");
+}
+
 static void load_filter(const char *path)
 {
 	static struct sock_filter insns[4096];
-	struct sock_fprog prog = { .filter = insns };
 	FILE *f = fopen(path, "rb");
 	size_t n;
 
@@ -382,9 +396,25 @@ static void load_filter(const char *path)
 		fprintf(stderr, "floor: %s: not a BPF program\n", path);
 		exit(1);
 	}
-	prog.len = n / sizeof(insns[0]);
-	must(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs");
-	must(prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog), "seccomp");
+	install_filter(insns, n / sizeof(insns[0]));
+}
+
+/* --seccomp-allow, or with args --seccomp-min: see the top of the file. */
+static void load_reference_filter(bool args)
+{
+	struct sock_filter allow[] = {
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_filter min[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, args[1])),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+
+	if (args)
+		install_filter(min, sizeof(min) / sizeof(min[0]));
+	else
+		install_filter(allow, sizeof(allow) / sizeof(allow[0]));
 }
 
 int main(int argc, char **argv)
@@ -392,7 +422,7 @@ int main(int argc, char **argv)
 	volatile uint8_t *rtc = NULL;
 	struct kvm_run *run;
 	static char line[4096];
-	const char *filter = NULL;
+	const char *filter = NULL, *reference = NULL;
 	int relay = -1;
 	struct vm vm;
 
@@ -409,13 +439,17 @@ int main(int argc, char **argv)
 	if (argc == 6 && !strcmp(argv[3], "--device") &&
 	    !strcmp(argv[4], "--filter"))
 		filter = argv[5];
+	else if (argc == 5 && !strcmp(argv[3], "--device") &&
+		 (!strcmp(argv[4], "--seccomp-allow") ||
+		  !strcmp(argv[4], "--seccomp-min")))
+		reference = argv[4];
 	else if (argc < 3 || argc > 5 ||
 		 (argc == 4 && strcmp(argv[3], "--device")) ||
 		 (argc == 5 && strcmp(argv[3], "--relay"))) {
-		fprintf(stderr, "usage: floor IMAGE.bin CPU [--device [--filter FILE] | --relay RELAY_CPU | --shape[-core] [N]]\n");
+		fprintf(stderr, "usage: floor IMAGE.bin CPU [--device [--filter FILE | --seccomp-allow | --seccomp-min] | --relay RELAY_CPU | --shape[-core] [N]]\n");
 		return 2;
 	}
-	if (argc == 5)
+	if (argc == 5 && !reference)
 		relay = atoi(argv[4]);
 	else if (argc > 3)
 		rtc = map_rtc();
@@ -430,6 +464,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, line, _IOLBF, sizeof(line));
 	if (filter)
 		load_filter(filter);
+	else if (reference)
+		load_reference_filter(!strcmp(reference, "--seccomp-min"));
 	for (;;) {
 		must(ioctl(vm.vcpu, KVM_RUN, 0), "KVM_RUN");
 		if (run->exit_reason == KVM_EXIT_MMIO && relay >= 0 &&

@@ -112,7 +112,10 @@ mmio_section() {
 	echo "of $(awk '$1 == "BENCH-RUN" { print $5; exit }' "$out/board.log")):" \
 		"the median of the rounds' own [interquartile range];"
 	echo "floor: bare KVM_RUN loop; floor+dev: the same plus the one device access;"
-	echo "floor+filter: floor+dev under pinvm's own vCPU seccomp filter."
+	echo "floor+filter: floor+dev under pinvm's own vCPU seccomp filter;"
+	echo "floor+seccomp: under a filter that allows every call (the kernel answers"
+	echo "from its cache); floor+bpf: under the smallest filter that checks an argument"
+	echo "(the kernel runs it on every call)."
 	if grep -q "^BENCH-FAIL" "$out/board.log"; then
 		grep "^BENCH-FAIL" "$out/board.log" | sed 's/^BENCH-FAIL /bench: a run failed: round /'
 		return 1
@@ -126,7 +129,7 @@ mmio_section() {
 	echo "min-max: the rounds' lowest and highest ratio to $ref, which pinvm is"
 	echo "judged against."
 	fail=0
-	printf '%-6s %-12s %7s %20s %20s %20s %11s\n' path program exits/s \
+	printf '%-6s %-13s %7s %20s %20s %20s %11s\n' path program exits/s \
 		/floor /floor+dev /floor+filter min-max
 	for path in write read; do
 		for prog in $programs; do
@@ -144,7 +147,7 @@ mmio_section() {
 				;;
 			esac
 			case $prog in
-			floor|floor+dev|floor+filter) ;;
+			floor|floor+dev|floor+seccomp|floor+bpf|floor+filter) ;;
 			*)
 				[ $ref = floor+dev ] || r_filter=$(cell "$(ratios $path \
 					"$prog" floor+filter | spread)")
@@ -153,7 +156,7 @@ mmio_section() {
 				echo "BENCH-MMIO $path $prog $s" >> "$out/mmio.summary"
 				;;
 			esac
-			printf '%-6s %-12s %7s %20s %20s %20s %11s\n' $path "$prog" \
+			printf '%-6s %-13s %7s %20s %20s %20s %11s\n' $path "$prog" \
 				"$rate" "$r_bare" "$r_dev" "$r_filter" "$range"
 		done
 	done
