@@ -22,7 +22,7 @@ cp "$build/bench/startup-guest.bin" "$build/bench/startup-1.dtb" \
 	"$build/bench/startup-3.dtb" "$build/bench/startup-7.dtb" \
 	"$out/overlay/test/startup-images/"
 cp "$build/bench/floor" "$build/bench/startup" test/bench/board-startup.sh \
-	"$out/overlay/test/"
+	test/bench/startup-trace.awk "$out/overlay/test/"
 (cd "$out/overlay" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) \
 	> "$out/overlay.cpio.gz"
 cat "$build/image/initramfs.cpio.gz" "$out/overlay.cpio.gz" > "$out/startup.cpio.gz"

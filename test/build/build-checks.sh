@@ -204,5 +204,25 @@ else
 	bad "CONFIG_SECCOMP=n does not build (log: $build/boards/noseccomp.log)"
 fi
 
+# The start-up benchmark reads its trace with the board's busybox awk,
+# which takes a number with a leading 0 as octal: a guest entry at
+# 20.077331 must be 16912 us after an exec at 20.060419 (not -28 ms).
+t=$build/build-checks/startup-trace
+mkdir -p "$t"
+echo "1 pinvm-1 1 STARTUP-RUN 764 20056000000 20100000000 3036 0" > "$t/runs"
+cat > "$t/trace" <<'EOF'
+# tracer: nop
+           pinvm-764     [000] .....    20.060419: sched_process_exec: filename=/usr/sbin/pinvm pid=764 old_pid=764
+           pinvm-764     [000] .....    20.063175: sched_process_fork: comm=pinvm pid=764 child_comm=pinvm child_pid=765
+         vcpu-g1-765     [001] d....    20.077331: kvm_entry: PC: 0x0000000040000000
+         vcpu-g1-765     [001] .....    20.077825: kvm_exit: TRAP: HSR_EC: 0x0016 (HVC64), PC: 0x000000004000000c
+EOF
+got=$($run_arm64 "$build/host/busybox" awk -f test/bench/startup-trace.awk "$t/runs" "$t/trace" 2>&1)
+if [ "$got" = "STARTUP 1 pinvm-1 1 1 16912 16912 44000 22175 3036 0 4419" ]; then
+	ok "bench: the start-up trace read by the board's awk, microseconds as decimals"
+else
+	bad "bench: the start-up trace read by the board's awk: '$got'"
+fi
+
 echo "build: $passed passed, $failed failed"
 [ $failed -eq 0 ]
