@@ -120,26 +120,29 @@ done
 [ "$failed" = 0 ] || echo "bench: start-up: some runs failed or lack guest entries (see $out/board.log)"
 
 ratios pinvm-1 6 shape 6 > "$out/r-first"
+ratios pinvm-1 6 shape-core 6 > "$out/r-firstcore"
 ratios pinvm-3 7 pinvm-1 7 > "$out/r-all3"
 ratios pinvm-7 7 pinvm-1 7 > "$out/r-all7"
 ratios shape-3 7 shape 7 > "$out/r-shape3"
 ratios shape-7 7 shape 7 > "$out/r-shape7"
-set -- r-first r-all3 r-all7 r-shape3 r-shape7
+set -- r-first r-firstcore r-all3 r-all7 r-shape3 r-shape7
 echo
-echo "Per round, in the same round: pinvm-1 first entry / shape first entry; pinvm-3"
+echo "Per round, in the same round: pinvm-1 first entry / shape first entry, and /"
+echo "shape-core's (the shape populating its RAM on the guest's core, as pinvm must); pinvm-3"
 echo "and pinvm-7 all entered / pinvm-1 all entered; shape-3 and shape-7 (as many"
 echo "VMs of the same shape, built, then run at once) all entered / shape: how the"
 echo "machine itself grows with the guests (its 8 cores run on the host's few)."
-printf '%5s %12s %12s %12s %12s %12s\n' round 1/shape 3/1 7/1 s3/s s7/s
+printf '%5s %12s %12s %12s %12s %12s %12s\n' round 1/shape 1/core 3/1 7/1 s3/s s7/s
 (cd "$out" && awk '{ v[FILENAME, $1] = $2; if ($1 > last) last = $1 }
 	END { for (r = 1; r <= last; r++)
-		printf "%5s %12s %12s %12s %12s %12s\n", r, v[ARGV[1], r],
-			v[ARGV[2], r], v[ARGV[3], r], v[ARGV[4], r], v[ARGV[5], r] }' "$@")
+		printf "%5s %12s %12s %12s %12s %12s %12s\n", r, v[ARGV[1], r],
+			v[ARGV[2], r], v[ARGV[3], r], v[ARGV[4], r], v[ARGV[5], r],
+			v[ARGV[6], r] }' "$@")
 # row NAME FILTER: one summary row, FILTER (median, quartiles, spread) of
 # each ratio's column.
 row() {
 	printf '%5s' "$1"
-	for f in r-first r-all3 r-all7 r-shape3 r-shape7; do
+	for f in r-first r-firstcore r-all3 r-all7 r-shape3 r-shape7; do
 		printf ' %12s' "$(cut -d' ' -f2 "$out/$f" | $2)"
 	done
 	echo
@@ -148,6 +151,7 @@ row median median
 row q1-q3 quartiles
 row range spread
 r_first=$(cut -d' ' -f2 "$out/r-first" | median)
+r_firstcore=$(cut -d' ' -f2 "$out/r-firstcore" | median)
 r_all3=$(cut -d' ' -f2 "$out/r-all3" | median)
 r_all7=$(cut -d' ' -f2 "$out/r-all7" | median)
 r_shape3=$(cut -d' ' -f2 "$out/r-shape3" | median)
@@ -167,6 +171,7 @@ echo "pinvm's peak RSS beyond guest RAM: $extra1 KiB with one guest; per further
 	"$extra3 KiB (3 guests), $extra7 KiB (7 guests); shape's: $(awk -v a="$rss_shape" 'BEGIN { print a - 2048 }') KiB."
 {
 	echo "METRIC: startup_first_pinvm1_over_shape=$r_first"
+	echo "METRIC: startup_first_pinvm1_over_shapecore=$r_firstcore"
 	echo "METRIC: startup_all_pinvm3_over_pinvm1=$r_all3"
 	echo "METRIC: startup_all_pinvm7_over_pinvm1=$r_all7"
 	echo "METRIC: startup_all_shape3_over_shape=$r_shape3"
@@ -192,6 +197,8 @@ goal "exec -> all entered, pinvm-7 / pinvm-1 (median of rounds)" "$r_all7" 1.2
 goal "peak RSS beyond guest RAM, one guest (KiB)" "$extra1" 1024
 goal "peak RSS per further guest, 3 guests (KiB)" "$extra3" 256
 goal "peak RSS per further guest, 7 guests (KiB)" "$extra7" 256
+echo "beside the goals: exec -> first entry, pinvm-1 / shape-core (median of rounds): $r_firstcore"
+echo "  (the shape populating its RAM on the guest's core, as the goals require of pinvm)"
 cat "$out/metrics"
 echo "METRIC: startup_section_seconds=$(($(date +%s) - started))"
 exit $failed
