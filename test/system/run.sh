@@ -150,6 +150,8 @@ boot_with_monitor() {
 	start=$(date +%s)
 	rm -f "$out/$1.in"
 	mkfifo "$out/$1.in"
+	# The loop below reads the log before QEMU's shell may have made it.
+	: > "$out/$1.log"
 	QEMU_GIC=${2#virt} QEMU_TIMEOUT=$4 sh board/qemu-virt/run.sh "$image" "$3" \
 		"quiet $5" < "$out/$1.in" > "$out/$1.log" 2>&1 4<&- &
 	qemu_pid=$!
