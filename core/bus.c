@@ -181,3 +181,10 @@ bool bus_set_irq(struct bus *bus, unsigned int intid, bool level)
 	pthread_mutex_unlock(&bus->irq_lock);
 	return attached;
 }
+
+void bus_update_irq(struct bus *bus, unsigned int intid, bool level,
+		    bool *line)
+{
+	if (intid && level != *line && bus_set_irq(bus, intid, level))
+		*line = level;
+}

@@ -161,10 +161,14 @@ void bus_attach_irqs(struct bus *bus,
 		     void *ctx);
 /* Returns once no call is in flight; none goes out until the next attach. */
 void bus_detach_irqs(struct bus *bus);
-/*
- * Drive a line: false when no VM is attached, so the model keeps its old
- * level and raises the line again at its next update.
- */
+/* Drive a line: false when no VM is attached, and nothing was driven. */
 bool bus_set_irq(struct bus *bus, unsigned int intid, bool level);
+/*
+ * A device model's line intid (0: it has none) to level, when that is not
+ * *line, the level the VM last got. While no VM is attached *line stays,
+ * so the model's next update raises the line in the next VM.
+ */
+void bus_update_irq(struct bus *bus, unsigned int intid, bool level,
+		    bool *line);
 
 #endif

@@ -8,7 +8,7 @@
  * The core's MMIO path allocates nothing and takes no lock; a device model
  * that shares state with another thread (the GPIO model, the console's
  * line buffer) takes its own, and a line it raises takes the bus's
- * (bus_set_irq()). Anything that is not an access to serve
+ * (bus_update_irq()). Anything that is not an access to serve
  * (power-off, reset, a crash, a stop request) ends the loop with a
  * verdict for the main thread: this thread only runs the guest.
  */

@@ -73,9 +73,7 @@ static void console_update_irq(struct console *c)
 {
 	bool level = c->imsc & UART_INT_TX;
 
-	if (c->irq && level != c->irq_level &&
-	    bus_set_irq(c->bus, c->irq, level))
-		c->irq_level = level;
+	bus_update_irq(c->bus, c->irq, level, &c->irq_level);
 }
 
 static uint32_t *console_reg(struct console *c, uint64_t offset)

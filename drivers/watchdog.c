@@ -118,9 +118,7 @@ static void wdog_update_irq(struct watchdog *w)
 	bool level = w->itcr ? w->itop & WDOG_ITOP_INT :
 			       w->ris && (w->control & WDOG_CTRL_INTEN);
 
-	if (w->irq && level != w->irq_level &&
-	    bus_set_irq(w->bus, w->irq, level))
-		w->irq_level = level;
+	bus_update_irq(w->bus, w->irq, level, &w->irq_level);
 }
 
 /*

@@ -194,9 +194,7 @@ static void pl061_update_irq(struct pl061 *c)
 {
 	bool level = c->irq_ready && (c->ris & c->ie);
 
-	if (c->irq && level != c->irq_level &&
-	    bus_set_irq(c->bus, c->irq, level))
-		c->irq_level = level;
+	bus_update_irq(c->bus, c->irq, level, &c->irq_level);
 }
 
 /*
