@@ -381,14 +381,12 @@ int sandbox_export(enum sandbox_kind kind, struct sock_fprog *prog,
 	return 0;
 }
 
-#define FILTERS_MAX	16
-
 /*
  * Every filter pinvm has, by name, in the order the start-up line and
  * the carried table list them: the vCPU threads', each compiled-in
  * driver thread's, the main thread's. The number of names, or -1.
  */
-static int filter_names(const char *names[FILTERS_MAX],
+static int filter_names(const char *names[SANDBOX_FILTERS_MAX],
 			struct pinvm_error *err)
 {
 	const struct driver *drv;
@@ -398,9 +396,9 @@ static int filter_names(const char *names[FILTERS_MAX],
 	for_each_driver(drv) {
 		if (!drv->thread)
 			continue;
-		if (n == FILTERS_MAX - 1) {
+		if (n == SANDBOX_FILTERS_MAX - 1) {
 			error_set(err, "seccomp: more than %d filters",
-				  FILTERS_MAX);
+				  SANDBOX_FILTERS_MAX);
 			return -1;
 		}
 		names[n++] = drv->thread->name;
@@ -415,8 +413,8 @@ static int filter_names(const char *names[FILTERS_MAX],
  */
 int sandbox_write_source(FILE *out, struct pinvm_error *err)
 {
-	const struct sandbox_filter *f[FILTERS_MAX];
-	const char *names[FILTERS_MAX];
+	const struct sandbox_filter *f[SANDBOX_FILTERS_MAX];
+	const char *names[SANDBOX_FILTERS_MAX];
 	int n = filter_names(names, err), i;
 	unsigned int k;
 
@@ -477,7 +475,7 @@ void sandbox_policy_count(const struct sandbox_policy *pol,
  */
 const char *sandbox_describe(char *buf, size_t size)
 {
-	const char *names[FILTERS_MAX];
+	const char *names[SANDBOX_FILTERS_MAX];
 	struct pinvm_error err;
 	unsigned int sys, ioc;
 	int nr = filter_names(names, &err), i;

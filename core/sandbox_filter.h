@@ -12,6 +12,9 @@
 
 #include "pinvm.h"
 
+/* Filters pinvm has: the vCPU threads', each driver thread's, the main's. */
+#define SANDBOX_FILTERS_MAX	8
+
 struct sandbox_filter {
 	const char *name;		/* "vcpu", "main" or a driver thread's */
 	const struct sock_filter *insns;

@@ -397,10 +397,8 @@ static int build_named(const char *name, struct sandbox_filter *f,
 	return 0;
 }
 
-#define BUILT_MAX	8
-
 /* Each built once and kept: threads of one kind share it. */
-static struct sandbox_filter built[BUILT_MAX];
+static struct sandbox_filter built[SANDBOX_FILTERS_MAX];
 static unsigned int nr_built;
 static pthread_mutex_t built_lock = PTHREAD_MUTEX_INITIALIZER;
 
@@ -414,8 +412,9 @@ const struct sandbox_filter *sandbox_filter_find(const char *name,
 	for (i = 0; i < nr_built && !f; i++)
 		if (!strcmp(built[i].name, name))
 			f = &built[i];
-	if (!f && nr_built == BUILT_MAX)
-		error_set(err, "seccomp: more than %d filters", BUILT_MAX);
+	if (!f && nr_built == SANDBOX_FILTERS_MAX)
+		error_set(err, "seccomp: more than %d filters",
+			  SANDBOX_FILTERS_MAX);
 	else if (!f && !build_named(name, &built[nr_built], err))
 		f = &built[nr_built++];
 	pthread_mutex_unlock(&built_lock);
