@@ -125,7 +125,10 @@ ratios pinvm-3 7 pinvm-1 7 > "$out/r-all3"
 ratios pinvm-7 7 pinvm-1 7 > "$out/r-all7"
 ratios shape-3 7 shape 7 > "$out/r-shape3"
 ratios shape-7 7 shape 7 > "$out/r-shape7"
-set -- r-first r-firstcore r-all3 r-all7 r-shape3 r-shape7
+# The per-round ratios' files, in the table's column order.
+columns="r-first r-firstcore r-all3 r-all7 r-shape3 r-shape7"
+# shellcheck disable=SC2086 # one word a file
+set -- $columns
 echo
 echo "Per round, in the same round: pinvm-1 first entry / shape first entry, and /"
 echo "shape-core's (the shape populating its RAM on the guest's core, as pinvm must); pinvm-3"
@@ -142,7 +145,7 @@ printf '%5s %12s %12s %12s %12s %12s %12s\n' round 1/shape 1/core 3/1 7/1 s3/s s
 # each ratio's column.
 row() {
 	printf '%5s' "$1"
-	for f in r-first r-firstcore r-all3 r-all7 r-shape3 r-shape7; do
+	for f in $columns; do
 		printf ' %12s' "$(cut -d' ' -f2 "$out/$f" | $2)"
 	done
 	echo
