@@ -48,6 +48,15 @@ static void test_out(void)
 	for (n = 0; n < 600 && !mmio_read32(GPIOMIS); n++)
 		sleep_ms(100);
 	say("gpio-irq mis", mmio_read32(GPIOMIS));
+	/*
+	 * The button is a 100 ms pulse and both its edges latch: clear
+	 * only once the line is back low and its falling edge has had
+	 * time to arrive, or that edge can land between GPIOIC and the
+	 * read below.
+	 */
+	for (n = 0; n < 50 && (mmio_read32(GPIO_DATA(0x04)) & 0x04); n++)
+		sleep_ms(100);
+	sleep_ms(1000);
 	mmio_write32(GPIOIC, 0xff);
 	say("gpio-irq-cleared mis", mmio_read32(GPIOMIS));
 }
